@@ -1,0 +1,165 @@
+//! The audit log: who changed what, when, with the state before and after.
+//!
+//! [`record`] takes the open transaction of the change it describes, so a change
+//! without its audit row cannot commit. Rows are never updated or deleted.
+
+use crate::{Conn, Db, Tx, decode, now, on};
+use serde::Serialize;
+use sqlx::Row;
+
+/// Who did something: a user, or the system itself (command line, import, demo set-up).
+#[derive(Debug, Clone)]
+pub struct Who {
+    pub user_id: Option<i64>,
+    pub label: String,
+}
+
+impl Who {
+    pub fn user(id: i64, email: &str) -> Who {
+        Who {
+            user_id: Some(id),
+            label: email.to_owned(),
+        }
+    }
+
+    pub fn system(label: &str) -> Who {
+        Who {
+            user_id: None,
+            label: label.to_owned(),
+        }
+    }
+}
+
+/// A change to record. `before`/`after` are JSON snapshots (None where nothing existed).
+pub struct Change<'a> {
+    pub action: &'a str,
+    pub entity_type: &'a str,
+    pub entity_id: &'a str,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+/// Writes one audit row inside the change's own transaction.
+pub async fn record(tx: &mut Tx, who: &Who, change: Change<'_>) -> Result<(), sqlx::Error> {
+    record_on(tx.conn(), who, change).await
+}
+
+pub(crate) async fn record_on(
+    conn: Conn<'_>,
+    who: &Who,
+    change: Change<'_>,
+) -> Result<(), sqlx::Error> {
+    let before = change.before.map(|v| v.to_string());
+    let after = change.after.map(|v| v.to_string());
+    on!(conn, |c| {
+        sqlx::query(
+            "INSERT INTO audit_log (at, actor_user_id, actor, action, entity_type, entity_id, before_json, after_json) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(now())
+        .bind(who.user_id)
+        .bind(&who.label)
+        .bind(change.action)
+        .bind(change.entity_type)
+        .bind(change.entity_id)
+        .bind(before)
+        .bind(after)
+        .execute(&mut *c)
+        .await?.rows_affected()
+    });
+    Ok(())
+}
+
+/// One row of the log as the admin page shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry {
+    pub id: i64,
+    pub at: i64,
+    pub actor: String,
+    pub action: String,
+    pub entity_type: String,
+    pub entity_id: String,
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
+}
+
+/// Filters for reading the log; every one is optional. `from`/`to` are epoch seconds.
+#[derive(Debug, Default, Clone)]
+pub struct Filter {
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    pub entity_type: Option<String>,
+    pub entity_id: Option<String>,
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+    /// Show rows with an id below this (for paging newest-first).
+    pub before_id: Option<i64>,
+}
+
+/// Reads the newest matching rows, at most `limit`. Needs proof of the right to read it.
+pub async fn list(
+    db: &Db,
+    _proof: &samla_domain::access::ReadAudit,
+    filter: &Filter,
+    limit: i64,
+) -> Result<Vec<Entry>, sqlx::Error> {
+    let actor = filter
+        .actor
+        .as_ref()
+        .map(|a| format!("%{}%", a.to_lowercase()));
+    let action = filter.action.as_ref().map(|a| format!("{a}%"));
+    let mut conn = db.acquire().await?;
+    on!(conn.conn(), |c| {
+        let rows = sqlx::query(
+            "SELECT id, at, actor, action, entity_type, entity_id, before_json, after_json FROM audit_log \
+             WHERE ($1 IS NULL OR LOWER(actor) LIKE $1) \
+               AND ($2 IS NULL OR action LIKE $2) \
+               AND ($3 IS NULL OR entity_type = $3) \
+               AND ($4 IS NULL OR entity_id = $4) \
+               AND ($5 IS NULL OR at >= $5) \
+               AND ($6 IS NULL OR at < $6) \
+               AND ($7 IS NULL OR id < $7) \
+             ORDER BY id DESC LIMIT $8",
+        )
+        .bind(actor.as_deref())
+        .bind(action.as_deref())
+        .bind(filter.entity_type.as_deref())
+        .bind(filter.entity_id.as_deref())
+        .bind(filter.from)
+        .bind(filter.to)
+        .bind(filter.before_id)
+        .bind(limit)
+        .fetch_all(&mut *c)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(decode!(
+                    r,
+                    Entry {
+                        id,
+                        at,
+                        actor,
+                        action,
+                        entity_type,
+                        entity_id,
+                        before_json,
+                        after_json
+                    }
+                ))
+            })
+            .collect()
+    })
+}
+
+/// The distinct actions in the log, for the filter's choices.
+pub async fn actions(db: &Db) -> Result<Vec<String>, sqlx::Error> {
+    let mut conn = db.acquire().await?;
+    on!(conn.conn(), |c| {
+        sqlx::query("SELECT DISTINCT action FROM audit_log ORDER BY action")
+            .fetch_all(&mut *c)
+            .await?
+            .iter()
+            .map(|r| r.try_get::<String, _>(0))
+            .collect()
+    })
+}

@@ -1,0 +1,454 @@
+//! Organisations, user accounts, roles and API tokens.
+
+use crate::audit::{self, Change, Who};
+use crate::auth::{hash_password, new_secret, secret_hash};
+use crate::{Conn, Db, StoreResult, Tx, now, on};
+use samla_domain::access::{
+    Actor, ManageUsers, OrgKind, OrgRef, Role, ViewOrganisation, check_roles_for,
+};
+use samla_domain::users::{check_password, parse_email, parse_name};
+use samla_domain::{DomainError, ErrorCode};
+use serde::Serialize;
+use serde_json::json;
+use sqlx::Row;
+
+/// An organisation that users belong to.
+#[derive(Debug, Clone, Serialize)]
+pub struct Organisation {
+    pub code: String,
+    pub kind: OrgKind,
+    pub name: String,
+}
+
+/// A user account as lists and pages show it (never the password hash).
+#[derive(Debug, Clone, Serialize)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub organisation: String,
+    pub organisation_name: String,
+    pub organisation_kind: OrgKind,
+    pub roles: Vec<Role>,
+    pub disabled: bool,
+    pub created_at: i64,
+}
+
+/// What it takes to create an account; validated by [`create_user`].
+#[derive(Debug, Clone, Default)]
+pub struct NewUser {
+    pub email: String,
+    pub name: String,
+    pub organisation: String,
+    pub roles: Vec<String>,
+    pub password: String,
+}
+
+/// Finds an organisation by code.
+pub async fn organisation(db: &Db, code: &str) -> Result<Option<Organisation>, sqlx::Error> {
+    let mut conn = db.acquire().await?;
+    organisation_on(conn.conn(), code).await
+}
+
+async fn organisation_on(conn: Conn<'_>, code: &str) -> Result<Option<Organisation>, sqlx::Error> {
+    on!(conn, |c| {
+        let row = sqlx::query("SELECT code, kind, name FROM organisation WHERE code = $1")
+            .bind(code)
+            .fetch_optional(&mut *c)
+            .await?;
+        row.map(|r| {
+            let kind: String = r.try_get("kind")?;
+            Ok(Organisation {
+                code: r.try_get("code")?,
+                kind: OrgKind::parse(&kind).unwrap_or(OrgKind::Municipality),
+                name: r.try_get("name")?,
+            })
+        })
+        .transpose()
+    })
+}
+
+/// The organisations a new user can be placed in, for the admin form: every one but
+/// municipality numbers that are no longer in use are still listed, since history needs them.
+pub async fn organisations(db: &Db) -> Result<Vec<Organisation>, sqlx::Error> {
+    let mut conn = db.acquire().await?;
+    on!(conn.conn(), |c| {
+        sqlx::query("SELECT code, kind, name FROM organisation ORDER BY kind, name")
+            .fetch_all(&mut *c)
+            .await?
+            .iter()
+            .map(|r| {
+                let kind: String = r.try_get("kind")?;
+                Ok(Organisation {
+                    code: r.try_get("code")?,
+                    kind: OrgKind::parse(&kind).unwrap_or(OrgKind::Municipality),
+                    name: r.try_get("name")?,
+                })
+            })
+            .collect()
+    })
+}
+
+const USER_SELECT: &str = "SELECT u.id, u.email, u.name, u.organisation, o.name AS organisation_name, \
+     o.kind AS organisation_kind, u.disabled, u.created_at \
+     FROM app_user u JOIN organisation o ON o.code = u.organisation \
+     WHERE ($1 IS NULL OR u.organisation = $1) AND ($2 IS NULL OR u.id = $2) ORDER BY u.email";
+
+/// Accounts, optionally only one organisation's or one id.
+async fn users_where(
+    conn: Conn<'_>,
+    organisation: Option<&str>,
+    id: Option<i64>,
+) -> Result<Vec<User>, sqlx::Error> {
+    on!(conn, |c| {
+        let rows = sqlx::query(USER_SELECT)
+            .bind(organisation)
+            .bind(id)
+            .fetch_all(&mut *c)
+            .await?;
+        let roles = sqlx::query(
+            "SELECT user_id, role FROM user_role WHERE ($1 IS NULL OR user_id = $1) ORDER BY role",
+        )
+        .bind(id)
+        .fetch_all(&mut *c)
+        .await?;
+        let mut users = Vec::with_capacity(rows.len());
+        for r in rows {
+            let id: i64 = r.try_get("id")?;
+            let mut user_roles = Vec::new();
+            for rr in &roles {
+                if rr.try_get::<i64, _>("user_id")? == id
+                    && let Ok(role) = Role::parse(&rr.try_get::<String, _>("role")?)
+                {
+                    user_roles.push(role);
+                }
+            }
+            let kind: String = r.try_get("organisation_kind")?;
+            users.push(User {
+                id,
+                email: r.try_get("email")?,
+                name: r.try_get("name")?,
+                organisation: r.try_get("organisation")?,
+                organisation_name: r.try_get("organisation_name")?,
+                organisation_kind: OrgKind::parse(&kind).unwrap_or(OrgKind::Municipality),
+                roles: user_roles,
+                disabled: r.try_get("disabled")?,
+                created_at: r.try_get("created_at")?,
+            });
+        }
+        Ok(users)
+    })
+}
+
+/// Every account, for administrators.
+pub async fn list_users(db: &Db, _proof: &ManageUsers) -> Result<Vec<User>, sqlx::Error> {
+    let mut conn = db.acquire().await?;
+    users_where(conn.conn(), None, None).await
+}
+
+/// The members of one organisation, for those allowed to see its inside.
+pub async fn members(db: &Db, proof: &ViewOrganisation) -> Result<Vec<User>, sqlx::Error> {
+    let mut conn = db.acquire().await?;
+    users_where(conn.conn(), Some(proof.code()), None).await
+}
+
+/// One account by id.
+pub async fn user(db: &Db, id: i64) -> Result<Option<User>, sqlx::Error> {
+    let mut conn = db.acquire().await?;
+    user_on(conn.conn(), id).await
+}
+
+async fn user_on(conn: Conn<'_>, id: i64) -> Result<Option<User>, sqlx::Error> {
+    Ok(users_where(conn, None, Some(id)).await?.pop())
+}
+
+/// Loads the acting identity of an enabled user.
+pub async fn actor(conn: Conn<'_>, user_id: i64) -> Result<Option<Actor>, sqlx::Error> {
+    Ok(user_on(conn, user_id)
+        .await?
+        .filter(|u| !u.disabled)
+        .map(|user| Actor {
+            user_id: user.id,
+            email: user.email,
+            name: user.name,
+            organisation: OrgRef {
+                code: user.organisation,
+                kind: user.organisation_kind,
+            },
+            roles: user.roles,
+        }))
+}
+
+fn snapshot(u: &User) -> serde_json::Value {
+    json!({
+        "email": u.email,
+        "name": u.name,
+        "organisation": u.organisation,
+        "roles": u.roles,
+        "disabled": u.disabled,
+    })
+}
+
+/// Why an account could not be created: bad input (every field error at once, so a
+/// form can show them together) or a database fault.
+#[derive(Debug)]
+pub enum CreateUserError {
+    Invalid(Vec<DomainError>),
+    Store(crate::StoreError),
+}
+
+impl From<sqlx::Error> for CreateUserError {
+    fn from(e: sqlx::Error) -> Self {
+        CreateUserError::Store(e.into())
+    }
+}
+
+impl From<anyhow::Error> for CreateUserError {
+    fn from(e: anyhow::Error) -> Self {
+        CreateUserError::Store(e.into())
+    }
+}
+
+impl From<ErrorCode> for CreateUserError {
+    fn from(e: ErrorCode) -> Self {
+        CreateUserError::Store(e.into())
+    }
+}
+
+/// Validates and creates an account with its roles, audited in the same transaction.
+pub async fn create_user(
+    db: &Db,
+    _proof: &ManageUsers,
+    who: &Who,
+    input: &NewUser,
+) -> Result<User, CreateUserError> {
+    create_user_unchecked(db, who, input).await
+}
+
+/// Creates an account without an actor's proof: for the command line and demo set-up,
+/// which run with the operator's own authority over the database.
+pub async fn create_user_unchecked(
+    db: &Db,
+    who: &Who,
+    input: &NewUser,
+) -> Result<User, CreateUserError> {
+    let mut errors = Vec::new();
+    let email = parse_email(&input.email).map_err(|e| errors.push(e)).ok();
+    let name = if input.name.trim().is_empty() {
+        email
+            .as_ref()
+            .map(|e| e.split('@').next().unwrap_or_default().to_owned())
+    } else {
+        parse_name(&input.name).map_err(|e| errors.push(e)).ok()
+    };
+    if let Err(e) = check_password(&input.password) {
+        errors.push(e);
+    }
+    let roles: Vec<Role> = input
+        .roles
+        .iter()
+        .filter_map(|r| Role::parse(r).map_err(|e| errors.push(e)).ok())
+        .collect();
+    let org = organisation(db, input.organisation.trim()).await?;
+    match &org {
+        None => errors.push(DomainError::field(
+            ErrorCode::UnknownOrganisation,
+            "organisation",
+        )),
+        Some(org) if errors.iter().all(|e| e.field != Some("role")) => {
+            if let Err(e) = check_roles_for(org.kind, &roles) {
+                errors.push(e);
+            }
+        }
+        Some(_) => {}
+    }
+    if let Some(email) = &email
+        && find_user_id(db, email).await?.is_some()
+    {
+        errors.push(DomainError::field(ErrorCode::EmailTaken, "email"));
+    }
+    let (Some(email), Some(name), Some(org), true) = (email, name, org, errors.is_empty()) else {
+        return Err(CreateUserError::Invalid(errors));
+    };
+    let hash = hash_password(&input.password)?;
+    let mut tx = db.begin().await?;
+    let id: i64 = on!(tx.conn(), |c| {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO app_user (email, name, organisation, password_hash, disabled, created_at) \
+             VALUES ($1, $2, $3, $4, FALSE, $5) RETURNING id",
+        )
+        .bind(&email)
+        .bind(&name)
+        .bind(&org.code)
+        .bind(&hash)
+        .bind(now())
+        .fetch_one(&mut *c)
+        .await?;
+        for role in &roles {
+            sqlx::query("INSERT INTO user_role (user_id, role) VALUES ($1, $2)")
+                .bind(id)
+                .bind(role.as_str())
+                .execute(&mut *c)
+                .await?;
+        }
+        id
+    });
+    let user = user_on(tx.conn(), id).await?.ok_or(ErrorCode::NotFound)?;
+    audit::record(
+        &mut tx,
+        who,
+        Change {
+            action: "user.create",
+            entity_type: "user",
+            entity_id: &id.to_string(),
+            before: None,
+            after: Some(snapshot(&user)),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(user)
+}
+
+/// The id of the account with this (normalized) address.
+pub async fn find_user_id(db: &Db, email: &str) -> Result<Option<i64>, sqlx::Error> {
+    let mut conn = db.acquire().await?;
+    on!(conn.conn(), |c| {
+        sqlx::query_scalar("SELECT id FROM app_user WHERE email = $1")
+            .bind(email)
+            .fetch_optional(&mut *c)
+            .await
+    })
+}
+
+/// Disables or enables an account. Disabling ends all its sessions at once.
+pub async fn set_disabled(
+    db: &Db,
+    proof: &ManageUsers,
+    who: &Who,
+    id: i64,
+    disabled: bool,
+) -> StoreResult<User> {
+    let _ = proof;
+    if disabled && who.user_id == Some(id) {
+        return Err(DomainError::new(ErrorCode::CannotDisableSelf).into());
+    }
+    let mut tx = db.begin().await?;
+    let before = user_on(tx.conn(), id).await?.ok_or(ErrorCode::NotFound)?;
+    on!(tx.conn(), |c| {
+        sqlx::query("UPDATE app_user SET disabled = $1 WHERE id = $2")
+            .bind(disabled)
+            .bind(id)
+            .execute(&mut *c)
+            .await?;
+        if disabled {
+            sqlx::query("DELETE FROM session WHERE user_id = $1")
+                .bind(id)
+                .execute(&mut *c)
+                .await?;
+        }
+    });
+    let after = user_on(tx.conn(), id).await?.ok_or(ErrorCode::NotFound)?;
+    audit::record(
+        &mut tx,
+        who,
+        Change {
+            action: if disabled {
+                "user.disable"
+            } else {
+                "user.enable"
+            },
+            entity_type: "user",
+            entity_id: &id.to_string(),
+            before: Some(snapshot(&before)),
+            after: Some(snapshot(&after)),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Creates an API token for a user and returns the secret (shown once; only its hash is kept).
+pub async fn create_api_token(
+    db: &Db,
+    who: &Who,
+    user_id: i64,
+    label: &str,
+) -> StoreResult<String> {
+    let secret = new_secret("samla_");
+    let mut tx = db.begin().await?;
+    let id: i64 = on!(tx.conn(), |c| {
+        sqlx::query_scalar(
+            "INSERT INTO api_token (user_id, token_hash, label, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(user_id)
+        .bind(secret_hash(&secret))
+        .bind(label)
+        .bind(now())
+        .fetch_one(&mut *c)
+        .await?
+    });
+    audit::record(
+        &mut tx,
+        who,
+        Change {
+            action: "api_token.create",
+            entity_type: "api_token",
+            entity_id: &id.to_string(),
+            before: None,
+            after: Some(json!({ "user_id": user_id, "label": label })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(secret)
+}
+
+/// The actor behind a bearer token, if the token is valid and its user enabled.
+pub async fn actor_for_token(db: &Db, secret: &str) -> Result<Option<Actor>, sqlx::Error> {
+    let mut conn = db.acquire().await?;
+    let user_id: Option<i64> = on!(conn.conn(), |c| {
+        sqlx::query_scalar(
+            "SELECT user_id FROM api_token WHERE token_hash = $1 AND revoked_at IS NULL",
+        )
+        .bind(secret_hash(secret))
+        .fetch_optional(&mut *c)
+        .await?
+    });
+    match user_id {
+        Some(id) => actor(conn.conn(), id).await,
+        None => Ok(None),
+    }
+}
+
+/// Whether the database has any account yet (the demo fills an empty one).
+pub async fn any_users(db: &Db) -> Result<bool, sqlx::Error> {
+    let mut conn = db.acquire().await?;
+    on!(conn.conn(), |c| {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM app_user")
+            .fetch_one(&mut *c)
+            .await?;
+        Ok(n > 0)
+    })
+}
+
+pub(crate) async fn password_hash(
+    tx: &mut Tx,
+    email: &str,
+) -> Result<Option<(i64, String, bool)>, sqlx::Error> {
+    on!(tx.conn(), |c| {
+        let row = sqlx::query("SELECT id, password_hash, disabled FROM app_user WHERE email = $1")
+            .bind(email)
+            .fetch_optional(&mut *c)
+            .await?;
+        row.map(|r| {
+            Ok((
+                r.try_get("id")?,
+                r.try_get("password_hash")?,
+                r.try_get("disabled")?,
+            ))
+        })
+        .transpose()
+    })
+}

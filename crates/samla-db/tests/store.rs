@@ -1,0 +1,361 @@
+//! Store tests: every test runs on SQLite and, when configured, on PostgreSQL.
+
+use samla_db::audit::{self, Filter, Who};
+use samla_db::regions;
+use samla_db::sessions::{self, Lifetimes, LoginOutcome};
+use samla_db::users::{self, CreateUserError, NewUser};
+use samla_db::{Db, schema, testing};
+use samla_domain::ErrorCode;
+use samla_domain::access::{self, Actor, OrgKind, OrgRef, Role};
+use samla_domain::dates::parse_date;
+use samla_domain::regions::Relation;
+
+fn d(s: &str) -> time::Date {
+    parse_date(s, "date").unwrap()
+}
+
+fn admin_actor() -> Actor {
+    Actor {
+        user_id: 0,
+        email: "root@samla.example".into(),
+        name: "Root".into(),
+        organisation: OrgRef {
+            code: "sekretariatet".into(),
+            kind: OrgKind::Secretariat,
+        },
+        roles: vec![Role::Admin],
+    }
+}
+
+async fn seeded() -> Vec<Db> {
+    let dbs = testing::all().await;
+    for db in &dbs {
+        regions::import(db, &Who::system("test")).await.unwrap();
+    }
+    dbs
+}
+
+fn new_user(email: &str, org: &str, role: &str) -> NewUser {
+    NewUser {
+        email: email.into(),
+        name: "Kari Nordmann".into(),
+        organisation: org.into(),
+        roles: vec![role.into()],
+        password: "et langt passord".into(),
+    }
+}
+
+#[tokio::test]
+async fn the_two_schemas_match() {
+    let sqlite = testing::sqlite().await;
+    let Some(pg) = testing::postgres().await else {
+        eprintln!("SAMLA_TEST_DATABASE_URL not set: schema comparison needs PostgreSQL");
+        return;
+    };
+    let a = schema::describe(&sqlite).await.unwrap();
+    let b = schema::describe(&pg).await.unwrap();
+    assert!(a.contains_key("municipality") && a.contains_key("audit_log"));
+    assert_eq!(a, b);
+}
+
+#[tokio::test]
+async fn import_is_complete_and_idempotent() {
+    for db in testing::all().await {
+        let started = std::time::Instant::now();
+        let first = regions::import(&db, &Who::system("test")).await.unwrap();
+        assert!(first.inserted > 1000, "{first:?}");
+        assert!(started.elapsed().as_secs_f64() < 5.0);
+        let second = regions::import(&db, &Who::system("test")).await.unwrap();
+        assert_eq!(second.total(), 0, "a second import changes nothing");
+        let proof = access::read_audit(&admin_actor()).unwrap();
+        let imports = audit::list(
+            &db,
+            &proof,
+            &Filter {
+                action: Some("regions.import".into()),
+                ..Filter::default()
+            },
+            10,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            imports.len(),
+            1,
+            "only the import that changed something is audited"
+        );
+    }
+}
+
+#[tokio::test]
+async fn municipalities_resolve_by_date() {
+    for db in seeded().await {
+        assert_eq!(
+            regions::municipalities_on(&db, d("2019-06-01"), None)
+                .await
+                .unwrap()
+                .len(),
+            422
+        );
+        assert_eq!(
+            regions::municipalities_on(&db, d("2021-06-01"), None)
+                .await
+                .unwrap()
+                .len(),
+            356
+        );
+        assert_eq!(
+            regions::municipalities_on(&db, d("2024-06-01"), None)
+                .await
+                .unwrap()
+                .len(),
+            357
+        );
+        let ov2019 = regions::municipalities_on(&db, d("2019-06-01"), Some("oslo-og-viken"))
+            .await
+            .unwrap();
+        assert_eq!(
+            ov2019.len(),
+            62,
+            "Oslo and the 61 municipalities of Østfold, Akershus and Buskerud"
+        );
+        assert!(
+            ov2019
+                .iter()
+                .any(|m| m.number == "0239" && m.name == "Hurdal")
+        );
+        assert!(
+            !ov2019.iter().any(|m| m.number == "0532"),
+            "Jevnaker was under Innlandet in 2019"
+        );
+        let ov2021 = regions::municipalities_on(&db, d("2021-06-01"), Some("oslo-og-viken"))
+            .await
+            .unwrap();
+        assert_eq!(ov2021.len(), 52);
+        let embeter = regions::embeter_on(&db, d("2019-06-01")).await.unwrap();
+        assert_eq!(embeter.len(), 10);
+        assert!(
+            embeter
+                .iter()
+                .any(|e| e.name == "Fylkesmannen i Oslo og Viken")
+        );
+        let embeter = regions::embeter_on(&db, d("2024-06-01")).await.unwrap();
+        assert!(
+            embeter
+                .iter()
+                .any(|e| e.name == "Statsforvalteren i Østfold, Buskerud, Oslo og Akershus")
+        );
+        assert_eq!(
+            regions::districts_on(&db, d("2021-06-01"))
+                .await
+                .unwrap()
+                .len(),
+            15
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_renumbered_municipality_keeps_its_history() {
+    for db in seeded().await {
+        for number in ["0239", "3037", "3242"] {
+            let history = regions::history(&db, number).await.unwrap().unwrap();
+            let chain: Vec<&str> = history
+                .iter()
+                .map(|h| h.municipality.number.as_str())
+                .collect();
+            assert_eq!(chain, ["0239", "3037", "3242"], "from {number}");
+            assert!(
+                history
+                    .iter()
+                    .any(|h| h.relation == Relation::Itself && h.municipality.number == number)
+            );
+        }
+        let narvik = regions::history(&db, "1806").await.unwrap().unwrap();
+        let preds: Vec<&str> = narvik
+            .iter()
+            .filter(|h| h.relation == Relation::Predecessor)
+            .map(|h| h.municipality.number.as_str())
+            .collect();
+        assert!(
+            preds.contains(&"1850") && preds.contains(&"1854"),
+            "{preds:?}"
+        );
+        assert!(regions::history(&db, "9999").await.unwrap().is_none());
+    }
+}
+
+#[tokio::test]
+async fn users_are_validated_created_and_audited() {
+    for db in seeded().await {
+        let proof = access::manage_users(&admin_actor()).unwrap();
+        let who = Who::system("test");
+        let user = users::create_user(
+            &db,
+            &proof,
+            &who,
+            &new_user("Kari@Example.no", "agder", "embete_staff"),
+        )
+        .await
+        .unwrap();
+        assert_eq!(user.email, "kari@example.no");
+        assert_eq!(user.roles, vec![Role::EmbeteStaff]);
+        let Err(CreateUserError::Invalid(errors)) = users::create_user(
+            &db,
+            &proof,
+            &who,
+            &new_user("kari@example.no", "3242", "embete_staff"),
+        )
+        .await
+        else {
+            panic!("expected validation errors");
+        };
+        let codes: Vec<ErrorCode> = errors.iter().map(|e| e.code).collect();
+        assert!(codes.contains(&ErrorCode::EmailTaken));
+        assert!(codes.contains(&ErrorCode::RoleNotAllowedForOrganisation));
+        let Err(CreateUserError::Invalid(errors)) = users::create_user(
+            &db,
+            &proof,
+            &who,
+            &NewUser {
+                password: "kort".into(),
+                ..new_user("x@y.no", "nowhere", "admin")
+            },
+        )
+        .await
+        else {
+            panic!("expected validation errors");
+        };
+        let codes: Vec<ErrorCode> = errors.iter().map(|e| e.code).collect();
+        assert!(
+            codes.contains(&ErrorCode::PasswordTooShort)
+                && codes.contains(&ErrorCode::UnknownOrganisation)
+        );
+        let log = audit::list(
+            &db,
+            &access::read_audit(&admin_actor()).unwrap(),
+            &Filter {
+                entity_type: Some("user".into()),
+                ..Filter::default()
+            },
+            10,
+        )
+        .await
+        .unwrap();
+        assert_eq!(log.len(), 1);
+        assert!(
+            log[0]
+                .after_json
+                .as_deref()
+                .unwrap()
+                .contains("kari@example.no")
+        );
+    }
+}
+
+#[tokio::test]
+async fn sessions_login_expire_and_end_when_disabled() {
+    for db in seeded().await {
+        let proof = access::manage_users(&admin_actor()).unwrap();
+        let who = Who::system("test");
+        let user = users::create_user(
+            &db,
+            &proof,
+            &who,
+            &new_user("leder@example.no", "vestland", "embete_leader"),
+        )
+        .await
+        .unwrap();
+        let LoginOutcome::Success { session, .. } =
+            sessions::login(&db, "LEDER@example.no ", "et langt passord")
+                .await
+                .unwrap()
+        else {
+            panic!("login should succeed");
+        };
+        let lifetimes = Lifetimes::default();
+        let actor = sessions::resolve(&db, &session, lifetimes)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(actor.organisation.code, "vestland");
+        assert_eq!(actor.organisation.kind, OrgKind::Embete);
+        sessions::age_session(&db, &session, lifetimes.idle + 1)
+            .await
+            .unwrap();
+        assert!(
+            sessions::resolve(&db, &session, lifetimes)
+                .await
+                .unwrap()
+                .is_none(),
+            "idle timeout"
+        );
+
+        let LoginOutcome::Success { session, .. } =
+            sessions::login(&db, "leder@example.no", "et langt passord")
+                .await
+                .unwrap()
+        else {
+            panic!("login should succeed");
+        };
+        let token = users::create_api_token(&db, &who, user.id, "test")
+            .await
+            .unwrap();
+        assert!(users::actor_for_token(&db, &token).await.unwrap().is_some());
+        users::set_disabled(&db, &proof, &who, user.id, true)
+            .await
+            .unwrap();
+        assert!(
+            sessions::resolve(&db, &session, lifetimes)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(sessions::count_for_user(&db, user.id).await.unwrap(), 0);
+        assert!(
+            users::actor_for_token(&db, &token).await.unwrap().is_none(),
+            "tokens stop with their user"
+        );
+        let LoginOutcome::Refused(code) =
+            sessions::login(&db, "leder@example.no", "et langt passord")
+                .await
+                .unwrap()
+        else {
+            panic!("disabled user must not log in");
+        };
+        assert_eq!(code, ErrorCode::UserDisabled);
+    }
+}
+
+#[tokio::test]
+async fn failed_logins_are_throttled_per_account() {
+    for db in seeded().await {
+        let proof = access::manage_users(&admin_actor()).unwrap();
+        users::create_user(
+            &db,
+            &proof,
+            &Who::system("test"),
+            &new_user("ola@example.no", "agder", "embete_staff"),
+        )
+        .await
+        .unwrap();
+        for _ in 0..sessions::MAX_FAILURES {
+            let LoginOutcome::Refused(code) =
+                sessions::login(&db, "ola@example.no", "feil passord!")
+                    .await
+                    .unwrap()
+            else {
+                panic!("wrong password accepted");
+            };
+            assert_eq!(code, ErrorCode::InvalidCredentials);
+        }
+        let LoginOutcome::Refused(code) =
+            sessions::login(&db, "ola@example.no", "et langt passord")
+                .await
+                .unwrap()
+        else {
+            panic!("throttle did not hold");
+        };
+        assert_eq!(code, ErrorCode::TooManyAttempts);
+    }
+}

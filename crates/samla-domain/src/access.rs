@@ -1,0 +1,252 @@
+//! Who may read or change what. This is the one place access is decided.
+//!
+//! Every decision returns a value, not a boolean: a use case that changes something
+//! takes the capability as an argument, and capabilities can only be made here, so a
+//! forgotten check does not compile. List queries take their row scope from here too.
+
+use crate::{DomainError, ErrorCode};
+use serde::Serialize;
+
+/// A user's role. A user has one or more, each allowed only in some kinds of organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Secretariat,
+    Directorate,
+    SteeringGroup,
+    EmbeteStaff,
+    EmbeteLeader,
+    Municipality,
+}
+
+impl Role {
+    pub const ALL: [Role; 7] = [
+        Role::Admin,
+        Role::Secretariat,
+        Role::Directorate,
+        Role::SteeringGroup,
+        Role::EmbeteStaff,
+        Role::EmbeteLeader,
+        Role::Municipality,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Secretariat => "secretariat",
+            Role::Directorate => "directorate",
+            Role::SteeringGroup => "steering_group",
+            Role::EmbeteStaff => "embete_staff",
+            Role::EmbeteLeader => "embete_leader",
+            Role::Municipality => "municipality",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Role, DomainError> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s.trim())
+            .ok_or(DomainError::field(ErrorCode::InvalidRole, "role"))
+    }
+
+    /// The kinds of organisation a user with this role can belong to.
+    pub fn allowed_in(self, kind: OrgKind) -> bool {
+        match self {
+            Role::Admin | Role::Secretariat => kind == OrgKind::Secretariat,
+            Role::Directorate | Role::SteeringGroup => kind == OrgKind::Directorate,
+            Role::EmbeteStaff | Role::EmbeteLeader => kind == OrgKind::Embete,
+            Role::Municipality => matches!(kind, OrgKind::Municipality | OrgKind::District),
+        }
+    }
+}
+
+/// The kinds of organisation that have users.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrgKind {
+    Secretariat,
+    Directorate,
+    Embete,
+    Municipality,
+    District,
+}
+
+impl OrgKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrgKind::Secretariat => "secretariat",
+            OrgKind::Directorate => "directorate",
+            OrgKind::Embete => "embete",
+            OrgKind::Municipality => "municipality",
+            OrgKind::District => "district",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<OrgKind> {
+        [
+            OrgKind::Secretariat,
+            OrgKind::Directorate,
+            OrgKind::Embete,
+            OrgKind::Municipality,
+            OrgKind::District,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+    }
+}
+
+/// The five directorates, by code.
+pub const DIRECTORATES: [(&str, &str); 5] = [
+    ("hdir", "Helsedirektoratet"),
+    ("bufdir", "Barne-, ungdoms- og familiedirektoratet (Bufdir)"),
+    ("nav", "Arbeids- og velferdsdirektoratet"),
+    ("imdi", "Integrerings- og mangfoldsdirektoratet (IMDi)"),
+    ("udir", "Utdanningsdirektoratet (Udir)"),
+];
+
+/// The directorates' joint secretariat.
+pub const SECRETARIAT: (&str, &str) = ("sekretariatet", "Sekretariatet for 0–24-samarbeidet");
+
+/// An organisation as access decisions see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrgRef {
+    pub code: String,
+    pub kind: OrgKind,
+}
+
+/// The person (or API token) making a request.
+#[derive(Debug, Clone, Serialize)]
+pub struct Actor {
+    pub user_id: i64,
+    pub email: String,
+    pub name: String,
+    pub organisation: OrgRef,
+    pub roles: Vec<Role>,
+}
+
+impl Actor {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+}
+
+/// Proof that the actor may create, change and disable user accounts.
+#[derive(Debug)]
+pub struct ManageUsers {
+    _sealed: (),
+}
+
+/// Proof that the actor may read the audit log.
+#[derive(Debug)]
+pub struct ReadAudit {
+    _sealed: (),
+}
+
+/// Proof that the actor may see an organisation's members and unpublished work.
+#[derive(Debug)]
+pub struct ViewOrganisation {
+    code: String,
+}
+
+impl ViewOrganisation {
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+}
+
+fn forbidden() -> DomainError {
+    DomainError::new(ErrorCode::Forbidden)
+}
+
+/// Only administrators manage accounts.
+pub fn manage_users(actor: &Actor) -> Result<ManageUsers, DomainError> {
+    if actor.has(Role::Admin) {
+        Ok(ManageUsers { _sealed: () })
+    } else {
+        Err(forbidden())
+    }
+}
+
+/// Only administrators read the audit log (it names people and unpublished changes).
+pub fn read_audit(actor: &Actor) -> Result<ReadAudit, DomainError> {
+    if actor.has(Role::Admin) {
+        Ok(ReadAudit { _sealed: () })
+    } else {
+        Err(forbidden())
+    }
+}
+
+/// An organisation's inside is for its own members; administrators see every one.
+pub fn view_organisation(actor: &Actor, code: &str) -> Result<ViewOrganisation, DomainError> {
+    if actor.organisation.code == code || actor.has(Role::Admin) {
+        Ok(ViewOrganisation {
+            code: code.to_owned(),
+        })
+    } else {
+        Err(forbidden())
+    }
+}
+
+/// Checks that every role may be held in an organisation of this kind.
+pub fn check_roles_for(kind: OrgKind, roles: &[Role]) -> Result<(), DomainError> {
+    if roles.is_empty() {
+        return Err(DomainError::field(ErrorCode::InvalidRole, "role"));
+    }
+    if roles.iter().all(|r| r.allowed_in(kind)) {
+        Ok(())
+    } else {
+        Err(DomainError::field(
+            ErrorCode::RoleNotAllowedForOrganisation,
+            "role",
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(org: &str, kind: OrgKind, role: Role) -> Actor {
+        Actor {
+            user_id: 1,
+            email: "a@b.no".into(),
+            name: "A".into(),
+            organisation: OrgRef {
+                code: org.into(),
+                kind,
+            },
+            roles: vec![role],
+        }
+    }
+
+    #[test]
+    fn only_admins_manage_users_and_read_audit() {
+        for role in Role::ALL {
+            let a = actor("x", OrgKind::Secretariat, role);
+            assert_eq!(manage_users(&a).is_ok(), role == Role::Admin);
+            assert_eq!(read_audit(&a).is_ok(), role == Role::Admin);
+        }
+    }
+
+    #[test]
+    fn organisations_are_private_to_their_members() {
+        let staff = actor("agder", OrgKind::Embete, Role::EmbeteStaff);
+        assert!(view_organisation(&staff, "agder").is_ok());
+        assert!(view_organisation(&staff, "vestland").is_err());
+        let admin = actor("sekretariatet", OrgKind::Secretariat, Role::Admin);
+        assert!(view_organisation(&admin, "vestland").is_ok());
+    }
+
+    #[test]
+    fn roles_fit_their_organisations() {
+        assert!(check_roles_for(OrgKind::Embete, &[Role::EmbeteLeader]).is_ok());
+        assert!(check_roles_for(OrgKind::District, &[Role::Municipality]).is_ok());
+        let err = check_roles_for(OrgKind::Municipality, &[Role::EmbeteStaff]).unwrap_err();
+        assert_eq!(err.code, ErrorCode::RoleNotAllowedForOrganisation);
+        assert!(check_roles_for(OrgKind::Embete, &[]).is_err());
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()).unwrap(), role);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! samla's domain: pure types and rules with no IO.
+//!
+//! Everything here is deterministic and testable without a database: validated values
+//! (dates, municipality numbers, e-mail addresses), the region model, and the access
+//! policy that decides who may read or change what. Other crates call into this one;
+//! it depends on none of them.
+
+pub mod access;
+pub mod dates;
+pub mod error;
+pub mod regions;
+pub mod users;
+
+pub use error::{DomainError, ErrorCode};
