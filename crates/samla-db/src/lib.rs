@@ -23,6 +23,9 @@ use std::time::Duration;
 
 pub use migrate::migrate;
 
+/// A database driver error, for layers that must not name the driver crate.
+pub type DbError = sqlx::Error;
+
 /// A database: embedded SQLite (the default) or PostgreSQL.
 #[derive(Clone, Debug)]
 pub enum Db {

@@ -391,7 +391,8 @@ pub async fn municipality_versions(
     })
 }
 
-async fn all_changes(db: &Db) -> Result<Vec<MunicipalityChange>, sqlx::Error> {
+/// Every municipality change of every reform.
+pub async fn all_changes(db: &Db) -> Result<Vec<MunicipalityChange>, sqlx::Error> {
     let mut conn = db.acquire().await?;
     on!(conn.conn(), |c| {
         sqlx::query("SELECT change_date, predecessor, successor, kind FROM municipality_change")
@@ -459,15 +460,6 @@ pub async fn history(db: &Db, number: &str) -> Result<Option<Vec<HistoryEntry>>,
     }
     sort_history(&mut entries);
     Ok(Some(entries))
-}
-
-/// The changes that touch one municipality number (as predecessor or successor).
-pub async fn changes_of(db: &Db, number: &str) -> Result<Vec<MunicipalityChange>, sqlx::Error> {
-    Ok(all_changes(db)
-        .await?
-        .into_iter()
-        .filter(|c| c.predecessor == number || c.successor == number)
-        .collect())
 }
 
 /// Oslo's districts valid on `date`.

@@ -1,1 +1,309 @@
-fn main() {}
+//! The `samla` binary: the web server and the operator's commands.
+
+mod config;
+mod demo;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use config::{FileConfig, Settings};
+use samla_db::audit::Who;
+use samla_db::sessions::Lifetimes;
+use samla_db::users::{self, CreateUserError, NewUser};
+use samla_db::{Db, redact};
+use samla_web::{AppState, WebConfig};
+use std::io::{BufRead, IsTerminal};
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(Parser)]
+#[command(
+    name = "samla",
+    version,
+    about = "samla: the working platform of the 0–24 cooperation"
+)]
+struct Cli {
+    /// Database URL: sqlite://PATH (default sqlite://./data/samla.db) or postgres://…
+    #[arg(long, env = "SAMLA_DATABASE_URL", global = true)]
+    database_url: Option<String>,
+    /// Optional TOML configuration file (database_url, listen, secure_cookies, session_idle_minutes, session_absolute_hours).
+    #[arg(long, env = "SAMLA_CONFIG", global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (the default).
+    Serve {
+        /// Address to listen on (default 127.0.0.1:8080).
+        #[arg(long, env = "SAMLA_LISTEN")]
+        listen: Option<String>,
+        /// Fill an empty database with the demo world and print the demo users.
+        #[arg(long)]
+        demo: bool,
+        /// Mark cookies Secure and send HSTS (when served over HTTPS).
+        #[arg(long, env = "SAMLA_SECURE_COOKIES")]
+        secure_cookies: Option<bool>,
+    },
+    /// Apply database migrations.
+    Migrate,
+    /// Load the embedded region reference data (idempotent).
+    ImportRegions,
+    /// Create a user account. The password is asked for, or read from --password-file.
+    CreateUser {
+        #[arg(long)]
+        email: String,
+        /// A role: admin, secretariat, directorate, steering_group, embete_staff, embete_leader, municipality. Repeat for several.
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        /// Organisation code: sekretariatet, hdir, bufdir, nav, imdi, udir, an embete code, or a municipality or district number.
+        #[arg(long)]
+        organisation: String,
+        #[arg(long, default_value = "")]
+        name: String,
+        #[arg(long)]
+        password_file: Option<PathBuf>,
+    },
+    /// Manage API tokens.
+    ApiToken {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create a token for a user and print it (it is shown only once).
+    Create {
+        #[arg(long)]
+        user: String,
+        #[arg(long, default_value = "command line")]
+        label: String,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("SAMLA_LOG")
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    runtime.block_on(run(cli))
+}
+
+async fn open(settings: &Settings) -> anyhow::Result<Db> {
+    let db = Db::connect(&settings.database_url).await?;
+    Ok(db)
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let file = FileConfig::load(cli.config.as_deref())?;
+    let command = cli.command.unwrap_or(Command::Serve {
+        listen: None,
+        demo: false,
+        secure_cookies: None,
+    });
+    let (listen, secure) = match &command {
+        Command::Serve {
+            listen,
+            secure_cookies,
+            ..
+        } => (listen.clone(), *secure_cookies),
+        _ => (None, None),
+    };
+    let settings = Settings::resolve(cli.database_url, listen, secure, file);
+    match command {
+        Command::Serve { demo, .. } => serve(settings, demo).await,
+        Command::Migrate => {
+            let db = open(&settings).await?;
+            let n = samla_db::migrate(&db).await?;
+            println!(
+                "{n} migration(s) applied to {}",
+                redact(&settings.database_url)
+            );
+            Ok(())
+        }
+        Command::ImportRegions => {
+            let db = open(&settings).await?;
+            samla_db::migrate(&db).await?;
+            let started = Instant::now();
+            let counts = samla_db::regions::import(&db, &Who::system("import-regions")).await?;
+            println!(
+                "regions imported in {:.0} ms: {} inserted, {} updated, {} deleted",
+                started.elapsed().as_secs_f64() * 1000.0,
+                counts.inserted,
+                counts.updated,
+                counts.deleted
+            );
+            Ok(())
+        }
+        Command::CreateUser {
+            email,
+            roles,
+            organisation,
+            name,
+            password_file,
+        } => {
+            let db = open(&settings).await?;
+            samla_db::migrate(&db).await?;
+            let password = read_password(password_file.as_deref())?;
+            let input = NewUser {
+                email,
+                name,
+                organisation,
+                roles,
+                password,
+            };
+            match users::create_user_unchecked(&db, &Who::system("create-user"), &input).await {
+                Ok(user) => {
+                    println!(
+                        "created user {} ({}) in {}",
+                        user.email, user.id, user.organisation
+                    );
+                    Ok(())
+                }
+                Err(CreateUserError::Invalid(errors)) => {
+                    for e in &errors {
+                        eprintln!(
+                            "error: {}: {}",
+                            e.field.unwrap_or("input"),
+                            describe(e.code)
+                        );
+                    }
+                    std::process::exit(2);
+                }
+                Err(CreateUserError::Store(e)) => Err(e.into()),
+            }
+        }
+        Command::ApiToken {
+            command: TokenCommand::Create { user, label },
+        } => {
+            let db = open(&settings).await?;
+            samla_db::migrate(&db).await?;
+            let email = samla_domain::users::parse_email(&user)
+                .map_err(|_| anyhow::anyhow!("invalid e-mail address: {user}"))?;
+            let id = users::find_user_id(&db, &email)
+                .await?
+                .with_context(|| format!("no user with e-mail {email}"))?;
+            let token = users::create_api_token(&db, &Who::system("api-token"), id, &label).await?;
+            println!("{token}");
+            Ok(())
+        }
+    }
+}
+
+/// A short English description of an error code for the command line.
+fn describe(code: samla_domain::ErrorCode) -> &'static str {
+    use samla_domain::ErrorCode::*;
+    match code {
+        InvalidEmail => "not a valid e-mail address",
+        EmailTaken => "a user with this e-mail address already exists",
+        PasswordTooShort => "the password must have at least 10 characters",
+        InvalidRole => {
+            "unknown role (admin, secretariat, directorate, steering_group, embete_staff, embete_leader, municipality)"
+        }
+        RoleNotAllowedForOrganisation => "a role does not fit the organisation's kind",
+        UnknownOrganisation => {
+            "unknown organisation (run `samla import-regions` first, or check the code)"
+        }
+        NameRequired => "the name must be 1–200 characters",
+        _ => code.as_str(),
+    }
+}
+
+fn read_password(file: Option<&std::path::Path>) -> anyhow::Result<String> {
+    if let Some(path) = file {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        return Ok(text.trim_end_matches(['\r', '\n']).to_owned());
+    }
+    if std::io::stdin().is_terminal() {
+        return Ok(rpassword::prompt_password(
+            "Password (at least 10 characters): ",
+        )?);
+    }
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let db = open(&settings).await?;
+    // SQLite is embedded: migrate on start. PostgreSQL is migrated on start too, under an
+    // advisory lock, so that a fresh deployment needs no separate step.
+    samla_db::migrate(&db).await?;
+    if demo {
+        let counts = samla_db::regions::import(&db, &Who::system("demo")).await?;
+        if counts.total() > 0 {
+            tracing::info!(
+                inserted = counts.inserted,
+                updated = counts.updated,
+                "regions imported"
+            );
+        }
+        demo::ensure_users(&db).await?;
+    }
+    let state = AppState {
+        db: db.clone(),
+        config: WebConfig {
+            secure_cookies: settings.secure_cookies,
+            session: Lifetimes {
+                idle: settings.session_idle_minutes * 60,
+                absolute: settings.session_absolute_hours * 3600,
+            },
+        },
+    };
+    let listener = tokio::net::TcpListener::bind(&settings.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", settings.listen))?;
+    let addr = listener.local_addr()?;
+    tracing::info!(
+        database = %redact(&settings.database_url),
+        %addr,
+        startup_ms = started.elapsed().as_millis() as u64,
+        "samla is listening"
+    );
+    if demo {
+        println!("{}", demo::banner(&format!("http://{addr}/")));
+    } else {
+        println!("samla is listening on http://{addr}/");
+    }
+    axum::serve(listener, samla_web::router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    db.close().await;
+    tracing::info!("samla stopped");
+    Ok(())
+}
+
+/// Resolves on SIGTERM or Ctrl-C; in-flight requests are finished before exit.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,119 @@
+//! The request context every page and API handler starts from: the interface
+//! language, the acting user (from a session cookie or a bearer token) and the path.
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::i18n::{self, Lang};
+use axum::extract::FromRequestParts;
+use axum::http::HeaderMap;
+use axum::http::request::Parts;
+use samla_domain::ErrorCode;
+use samla_domain::access::{Actor, Role};
+
+pub const SESSION_COOKIE: &str = "samla_session";
+pub const LANG_COOKIE: &str = "samla_lang";
+
+/// Who is asking, in which language, for what.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub lang: Lang,
+    pub actor: Option<Actor>,
+    /// The session secret from the cookie, when the actor came from one.
+    pub session: Option<String>,
+    /// Path and query of this request (for "back here after login" and the language choice).
+    pub path: String,
+}
+
+/// Reads one cookie's value from the request headers.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// The interface language chosen in the cookie, bokmål if none.
+pub fn lang_of(headers: &HeaderMap) -> Lang {
+    cookie(headers, LANG_COOKIE)
+        .and_then(Lang::parse)
+        .unwrap_or_default()
+}
+
+impl Ctx {
+    /// Builds the context from request headers; a dead session is simply no user.
+    pub async fn from_headers(
+        state: &AppState,
+        headers: &HeaderMap,
+        path: String,
+    ) -> Result<Ctx, AppError> {
+        let lang = lang_of(headers);
+        let bearer = headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim);
+        if let Some(token) = bearer {
+            let actor = samla_db::users::actor_for_token(&state.db, token).await?;
+            if actor.is_none() {
+                return Err(AppError::Code(ErrorCode::LoginRequired));
+            }
+            return Ok(Ctx {
+                lang,
+                actor,
+                session: None,
+                path,
+            });
+        }
+        let session = cookie(headers, SESSION_COOKIE)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned);
+        let actor = match &session {
+            Some(secret) => {
+                samla_db::sessions::resolve(&state.db, secret, state.config.session).await?
+            }
+            None => None,
+        };
+        Ok(Ctx {
+            lang,
+            actor,
+            session,
+            path,
+        })
+    }
+
+    /// Text in the request's language.
+    pub fn t(&self, key: &str) -> String {
+        i18n::text(self.lang, key, &[])
+    }
+
+    /// The acting user, or a refusal that sends the visitor to the login page.
+    pub fn require_actor(&self) -> Result<&Actor, AppError> {
+        self.actor
+            .as_ref()
+            .ok_or(AppError::Code(ErrorCode::LoginRequired))
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.actor.as_ref().is_some_and(|a| a.has(Role::Admin))
+    }
+}
+
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let path = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_else(|| "/".into());
+        Ctx::from_headers(state, &parts.headers, path).await
+    }
+}

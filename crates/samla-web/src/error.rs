@@ -1,0 +1,229 @@
+//! Errors as the user sees them. A handler returns an [`AppError`]; the
+//! `render_errors` middleware turns it into a localized HTML page or, under
+//! `/api/`, an RFC 9457 problem body. Internal detail is logged, never shown.
+
+use crate::AppState;
+use crate::ctx::Ctx;
+use crate::i18n;
+use crate::routes::pages::Page;
+use askama::Template;
+use axum::extract::{Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use samla_domain::{DomainError, ErrorCode};
+
+/// A refusal or failure on its way to the user.
+#[derive(Debug)]
+pub enum AppError {
+    /// A known reason with a stable code.
+    Code(ErrorCode),
+    /// A refusal about one input field.
+    Field(DomainError),
+    /// Something broke inside; the cause is logged, the user gets a generic message.
+    Internal(String),
+}
+
+/// Carried from [`AppError::into_response`] to the middleware that renders it.
+#[derive(Debug, Clone)]
+struct ErrorInfo {
+    code: Option<ErrorCode>,
+    field: Option<&'static str>,
+}
+
+pub fn status_of(code: ErrorCode) -> StatusCode {
+    match code {
+        ErrorCode::NotFound | ErrorCode::UnknownMunicipality | ErrorCode::UnknownOrganisation => {
+            StatusCode::NOT_FOUND
+        }
+        ErrorCode::Forbidden => StatusCode::FORBIDDEN,
+        ErrorCode::LoginRequired | ErrorCode::InvalidCredentials => StatusCode::UNAUTHORIZED,
+        ErrorCode::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
+        _ => StatusCode::BAD_REQUEST,
+    }
+}
+
+impl From<DomainError> for AppError {
+    fn from(e: DomainError) -> Self {
+        if e.field.is_some() {
+            AppError::Field(e)
+        } else {
+            AppError::Code(e.code)
+        }
+    }
+}
+
+impl From<samla_db::DbError> for AppError {
+    fn from(e: samla_db::DbError) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}
+
+impl From<samla_db::StoreError> for AppError {
+    fn from(e: samla_db::StoreError) -> Self {
+        match e {
+            samla_db::StoreError::Domain(d) => d.into(),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<askama::Error> for AppError {
+    fn from(e: askama::Error) -> Self {
+        AppError::Internal(format!("template: {e}"))
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, info) = match self {
+            AppError::Code(code) => (
+                status_of(code),
+                ErrorInfo {
+                    code: Some(code),
+                    field: None,
+                },
+            ),
+            AppError::Field(e) => (
+                status_of(e.code),
+                ErrorInfo {
+                    code: Some(e.code),
+                    field: e.field,
+                },
+            ),
+            AppError::Internal(cause) => {
+                tracing::error!(%cause, "request failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    ErrorInfo {
+                        code: None,
+                        field: None,
+                    },
+                )
+            }
+        };
+        let mut response = status.into_response();
+        response.extensions_mut().insert(info);
+        response
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    page: Page,
+    heading: String,
+    message: String,
+    status: u16,
+    show_login: bool,
+}
+
+/// Renders errors (and unmatched routes) for people and for API clients.
+pub async fn render_errors(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let headers = request.headers().clone();
+    let path = request
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_default();
+    let is_api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    let status = response.status();
+    let info = match response.extensions().get::<ErrorInfo>() {
+        Some(info) => info.clone(),
+        None if status == StatusCode::NOT_FOUND
+            && response.headers().get(header::CONTENT_TYPE).is_none() =>
+        {
+            ErrorInfo {
+                code: Some(ErrorCode::NotFound),
+                field: None,
+            }
+        }
+        None if status == StatusCode::METHOD_NOT_ALLOWED
+            && response.headers().get(header::CONTENT_TYPE).is_none() =>
+        {
+            ErrorInfo {
+                code: Some(ErrorCode::NotFound),
+                field: None,
+            }
+        }
+        None => return response,
+    };
+    let lang = crate::ctx::lang_of(&headers);
+    let key = info
+        .code
+        .map(|c| format!("error-{}", c.as_str().replace('_', "-")))
+        .unwrap_or_else(|| "error-internal".into());
+    let message = i18n::text(lang, &key, &[]);
+    if is_api {
+        let body = serde_json::json!({
+            "type": "about:blank",
+            "title": status.canonical_reason().unwrap_or("Error"),
+            "status": status.as_u16(),
+            "code": info.code.map(|c| c.as_str()).unwrap_or("internal"),
+            "detail": i18n::text(i18n::Lang::En, &key, &[]),
+            "field": info.field,
+        });
+        return (
+            status,
+            [(header::CONTENT_TYPE, "application/problem+json")],
+            body.to_string(),
+        )
+            .into_response();
+    }
+    if info.code == Some(ErrorCode::LoginRequired) {
+        let next = urlencode(&path);
+        return Redirect::to(&format!("/login?next={next}")).into_response();
+    }
+    let ctx = match Ctx::from_headers(&state, &headers, path).await {
+        Ok(ctx) => ctx,
+        Err(_) => Ctx {
+            lang,
+            actor: None,
+            session: None,
+            path: "/".into(),
+        },
+    };
+    let heading = i18n::text(lang, &format!("error-heading-{}", status.as_u16()), &[]);
+    let page = ErrorPage {
+        heading: if heading.starts_with("error-heading") {
+            i18n::text(lang, "error-heading-other", &[])
+        } else {
+            heading.clone()
+        },
+        page: Page::new(&ctx, &heading, ""),
+        message,
+        status: status.as_u16(),
+        show_login: status == StatusCode::FORBIDDEN && ctx.actor.is_none(),
+    };
+    match page.render() {
+        Ok(html) => (
+            status,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            html,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "error page failed to render");
+            (status, "Error").into_response()
+        }
+    }
+}
+
+/// Percent-encodes a value for a query string.
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}

@@ -1,0 +1,396 @@
+//! Administration: user accounts and the audit log. Every handler first gets its
+//! capability from the access policy; without it nothing is read or changed.
+
+use super::pages::{Page, render};
+use crate::AppState;
+use crate::ctx::Ctx;
+use crate::error::AppError;
+use crate::forms::FormErrors;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra_form::MultiForm;
+use samla_db::audit::{self, Entry, Filter, Who};
+use samla_db::users::{self, CreateUserError, NewUser, Organisation, User};
+use samla_domain::access::{self, OrgKind, Role};
+use samla_domain::dates::{parse_date, today};
+use serde::Deserialize;
+
+mod axum_extra_form {
+    //! A form body where a field may repeat (`role=a&role=b`), which serde_urlencoded
+    //! cannot put into a struct; parsed by hand into pairs.
+    use axum::body::Bytes;
+    use axum::extract::{FromRequest, Request};
+
+    pub struct MultiForm(pub Vec<(String, String)>);
+
+    impl MultiForm {
+        pub fn get(&self, key: &str) -> String {
+            self.0
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        }
+
+        pub fn all(&self, key: &str) -> Vec<String> {
+            self.0
+                .iter()
+                .filter(|(k, _)| k == key)
+                .map(|(_, v)| v.clone())
+                .collect()
+        }
+    }
+
+    impl<S: Send + Sync> FromRequest<S> for MultiForm {
+        type Rejection = crate::error::AppError;
+
+        async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+            let bytes = Bytes::from_request(req, state)
+                .await
+                .map_err(|e| crate::error::AppError::Internal(format!("form body: {e}")))?;
+            Ok(MultiForm(form_urlencoded_pairs(&bytes)))
+        }
+    }
+
+    fn hex(b: u8) -> Option<u8> {
+        (b as char).to_digit(16).map(|d| d as u8)
+    }
+
+    fn decode(s: &str) -> String {
+        let bytes = s.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'+' => out.push(b' '),
+                b'%' => {
+                    match (
+                        bytes.get(i + 1).copied().and_then(hex),
+                        bytes.get(i + 2).copied().and_then(hex),
+                    ) {
+                        (Some(h), Some(l)) => {
+                            out.push(h * 16 + l);
+                            i += 2;
+                        }
+                        _ => out.push(b'%'),
+                    }
+                }
+                b => out.push(b),
+            }
+            i += 1;
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    pub fn form_urlencoded_pairs(body: &[u8]) -> Vec<(String, String)> {
+        String::from_utf8_lossy(body)
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .map(|pair| {
+                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+                (decode(k), decode(v))
+            })
+            .collect()
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn repeated_fields_and_escapes() {
+            let pairs = super::form_urlencoded_pairs(
+                b"role=admin&role=secretariat&name=Kari+N%C3%B8rdmann&x=%",
+            );
+            assert_eq!(pairs[0], ("role".into(), "admin".into()));
+            assert_eq!(pairs[1].1, "secretariat");
+            assert_eq!(pairs[2].1, "Kari Nørdmann");
+            assert_eq!(pairs[3].1, "%");
+        }
+    }
+}
+
+fn who(actor: &samla_domain::access::Actor) -> Who {
+    Who::user(actor.user_id, &actor.email)
+}
+
+#[derive(Template)]
+#[template(path = "admin/users.html")]
+struct UsersPage {
+    page: Page,
+    users: Vec<User>,
+    notice: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct NoticeQuery {
+    created: Option<String>,
+    changed: Option<String>,
+}
+
+pub async fn users(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, AppError> {
+    let proof = access::manage_users(ctx.require_actor()?)?;
+    let users = users::list_users(&state.db, &proof).await?;
+    let notice = q
+        .created
+        .map(|email| ctx_text(&ctx, "admin-user-created", &email))
+        .or(q
+            .changed
+            .map(|email| ctx_text(&ctx, "admin-user-changed", &email)));
+    let title = ctx.t("admin-users-title");
+    Ok(render(&UsersPage {
+        page: Page::new(&ctx, &title, "admin"),
+        users,
+        notice,
+    })?
+    .into_response())
+}
+
+fn ctx_text(ctx: &Ctx, key: &str, email: &str) -> String {
+    crate::i18n::text(ctx.lang, key, &[("email", email)])
+}
+
+/// The organisations offered in the form, grouped by kind; municipalities only as valid today.
+pub struct OrgGroup {
+    pub label_key: &'static str,
+    pub organisations: Vec<Organisation>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/user_new.html")]
+struct NewUserPage {
+    page: Page,
+    groups: Vec<OrgGroup>,
+    roles: Vec<Role>,
+    form: NewUser,
+    errors: FormErrors,
+}
+
+impl NewUserPage {
+    fn role_checked(&self, role: &Role) -> bool {
+        self.form.roles.iter().any(|r| r == role.as_str())
+    }
+}
+
+async fn org_groups(state: &AppState) -> Result<Vec<OrgGroup>, AppError> {
+    let all = users::organisations(&state.db).await?;
+    let current: std::collections::BTreeSet<String> =
+        samla_db::regions::municipalities_on(&state.db, today(), None)
+            .await?
+            .into_iter()
+            .map(|m| m.number)
+            .collect();
+    let group = |kind: OrgKind, label_key: &'static str| OrgGroup {
+        label_key,
+        organisations: all
+            .iter()
+            .filter(|o| {
+                o.kind == kind && (kind != OrgKind::Municipality || current.contains(&o.code))
+            })
+            .cloned()
+            .collect(),
+    };
+    Ok(vec![
+        group(OrgKind::Secretariat, "org-kind-secretariat"),
+        group(OrgKind::Directorate, "org-kind-directorate"),
+        group(OrgKind::Embete, "org-kind-embete"),
+        group(OrgKind::Municipality, "org-kind-municipality"),
+        group(OrgKind::District, "org-kind-district"),
+    ])
+}
+
+async fn new_user_page(
+    state: &AppState,
+    ctx: &Ctx,
+    form: NewUser,
+    errors: FormErrors,
+) -> Result<axum::response::Html<String>, AppError> {
+    let title = ctx.t("admin-new-user-title");
+    render(&NewUserPage {
+        page: Page::new(ctx, &title, "admin"),
+        groups: org_groups(state).await?,
+        roles: Role::ALL.to_vec(),
+        form,
+        errors,
+    })
+}
+
+pub async fn new_user(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    access::manage_users(ctx.require_actor()?)?;
+    Ok(
+        new_user_page(&state, &ctx, NewUser::default(), FormErrors::default())
+            .await?
+            .into_response(),
+    )
+}
+
+pub async fn create_user(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    form: MultiForm,
+) -> Result<Response, AppError> {
+    let actor = ctx.require_actor()?;
+    let proof = access::manage_users(actor)?;
+    let input = NewUser {
+        email: form.get("email"),
+        name: form.get("name"),
+        organisation: form.get("organisation"),
+        roles: form.all("role"),
+        password: form.get("password"),
+    };
+    match users::create_user(&state.db, &proof, &who(actor), &input).await {
+        Ok(user) => Ok(Redirect::to(&format!(
+            "/admin/users?created={}",
+            crate::error::urlencode(&user.email)
+        ))
+        .into_response()),
+        Err(CreateUserError::Invalid(errors)) => {
+            let errors = FormErrors::from_domain(ctx.lang, &errors);
+            // The password is not sent back into the page.
+            let form = NewUser {
+                password: String::new(),
+                ..input
+            };
+            let html = new_user_page(&state, &ctx, form, errors).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+        }
+        Err(CreateUserError::Store(e)) => Err(e.into()),
+    }
+}
+
+async fn set_disabled(
+    state: AppState,
+    ctx: Ctx,
+    id: i64,
+    disabled: bool,
+) -> Result<Response, AppError> {
+    let actor = ctx.require_actor()?;
+    let proof = access::manage_users(actor)?;
+    let user = users::set_disabled(&state.db, &proof, &who(actor), id, disabled).await?;
+    Ok(Redirect::to(&format!(
+        "/admin/users?changed={}",
+        crate::error::urlencode(&user.email)
+    ))
+    .into_response())
+}
+
+pub async fn disable_user(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    set_disabled(state, ctx, id, true).await
+}
+
+pub async fn enable_user(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    set_disabled(state, ctx, id, false).await
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct AuditQuery {
+    #[serde(default)]
+    actor: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    entity_type: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    before: Option<i64>,
+}
+
+const AUDIT_PAGE: i64 = 50;
+
+#[derive(Template)]
+#[template(path = "admin/audit.html")]
+struct AuditPage {
+    page: Page,
+    q: AuditQuery,
+    actions: Vec<String>,
+    entries: Vec<Entry>,
+    errors: FormErrors,
+    next_href: Option<String>,
+}
+
+fn day_start(
+    input: &str,
+    field: &'static str,
+    ctx: &Ctx,
+    errors: &mut Vec<samla_domain::DomainError>,
+    add_days: i64,
+) -> Option<i64> {
+    let s = input.trim();
+    if s.is_empty() {
+        return None;
+    }
+    let _ = ctx;
+    match parse_date(s, field) {
+        Ok(d) => Some(d.midnight().assume_utc().unix_timestamp() + add_days * 86_400),
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    }
+}
+
+pub async fn audit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<AuditQuery>,
+) -> Result<Response, AppError> {
+    let proof = access::read_audit(ctx.require_actor()?)?;
+    let mut errors = Vec::new();
+    let from = day_start(&q.from, "from", &ctx, &mut errors, 0);
+    let to = day_start(&q.to, "to", &ctx, &mut errors, 1);
+    let non_empty = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
+    let filter = Filter {
+        actor: non_empty(&q.actor),
+        action: non_empty(&q.action),
+        entity_type: non_empty(&q.entity_type),
+        entity_id: None,
+        from,
+        to,
+        before_id: q.before,
+    };
+    let entries = if errors.is_empty() {
+        audit::list(&state.db, &proof, &filter, AUDIT_PAGE).await?
+    } else {
+        vec![]
+    };
+    let next_href = (entries.len() as i64 == AUDIT_PAGE).then(|| {
+        let last = entries.last().map(|e| e.id).unwrap_or_default();
+        format!(
+            "/admin/audit?actor={}&action={}&entity_type={}&from={}&to={}&before={last}",
+            crate::error::urlencode(&q.actor),
+            crate::error::urlencode(&q.action),
+            crate::error::urlencode(&q.entity_type),
+            crate::error::urlencode(&q.from),
+            crate::error::urlencode(&q.to),
+        )
+    });
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    let title = ctx.t("audit-title");
+    let html = render(&AuditPage {
+        page: Page::new(&ctx, &title, "audit"),
+        q,
+        actions: audit::actions(&state.db).await?,
+        entries,
+        errors: FormErrors::from_domain(ctx.lang, &errors),
+        next_href,
+    })?;
+    Ok((status, html).into_response())
+}

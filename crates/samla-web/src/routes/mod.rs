@@ -1,0 +1,74 @@
+//! The URL map. Each feature is a module with the same shape: handlers that parse
+//! input, call the store with a capability from the access policy, and render a
+//! template from `templates/<feature>/`.
+
+pub mod account;
+pub mod admin;
+pub mod api;
+pub mod assets;
+pub mod auth;
+pub mod home;
+pub mod pages;
+pub mod regions;
+
+use crate::AppState;
+use crate::error::{AppError, render_errors};
+use crate::security;
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::{get, post};
+use samla_domain::ErrorCode;
+
+/// Every route of the application. The access-matrix test reads this list.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(home::index))
+        .route("/healthz", get(healthz))
+        .route("/assets/samla.css", get(assets::stylesheet))
+        .route("/lang/{code}", get(auth::choose_language))
+        .route("/login", get(auth::login_form).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/regions", get(regions::index))
+        .route("/regions/embeter/{code}", get(regions::embete))
+        .route(
+            "/regions/municipalities/{number}",
+            get(regions::municipality),
+        )
+        .route("/account", get(account::index))
+        .route("/organisations/{code}", get(account::organisation))
+        .route("/admin/users", get(admin::users).post(admin::create_user))
+        .route("/admin/users/new", get(admin::new_user))
+        .route("/admin/users/{id}/disable", post(admin::disable_user))
+        .route("/admin/users/{id}/enable", post(admin::enable_user))
+        .route("/admin/audit", get(admin::audit))
+        .route("/api/v1/openapi.json", get(api::openapi))
+        .route("/api/v1/regions/embeter", get(api::embeter))
+        .route("/api/v1/regions/municipalities", get(api::municipalities))
+        .route(
+            "/api/v1/regions/municipalities/{number}/history",
+            get(api::history),
+        )
+        .route("/api/v1/regions/districts", get(api::districts))
+        .route("/api/v1/me", get(api::me))
+        .route("/api/v1/organisations/{code}/members", get(api::members))
+        .fallback(not_found)
+        .layer(from_fn_with_state(state.clone(), render_errors))
+        .layer(from_fn(security::csrf))
+        .layer(from_fn_with_state(state.clone(), security::headers))
+        .with_state(state)
+}
+
+async fn not_found() -> AppError {
+    AppError::Code(ErrorCode::NotFound)
+}
+
+/// 200 when the database answers, 503 otherwise.
+async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    if state.db.ping().await {
+        (StatusCode::OK, "ok")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
+    }
+}

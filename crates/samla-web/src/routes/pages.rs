@@ -1,0 +1,113 @@
+//! What every page template gets: language, title, navigation state and the user
+//! shown in the header, with helpers for texts, dates and numbers.
+
+use crate::ctx::Ctx;
+use crate::error::urlencode;
+use crate::i18n::{self, Lang};
+use axum::response::Html;
+use std::borrow::Borrow;
+
+/// The layout's view of a request.
+pub struct Page {
+    pub lang: Lang,
+    pub title: String,
+    /// Which main navigation item is current ("" for none).
+    pub nav: &'static str,
+    pub user_name: Option<String>,
+    pub organisation: Option<String>,
+    pub is_admin: bool,
+    pub path: String,
+}
+
+/// The stylesheet's URL, with a content hash so browsers can cache it for long.
+pub const CSS_URL: &str = concat!("/assets/samla.css?v=", env!("SAMLA_CSS_HASH"));
+
+impl Page {
+    pub fn new(ctx: &Ctx, title: &str, nav: &'static str) -> Page {
+        Page {
+            lang: ctx.lang,
+            title: title.to_owned(),
+            nav,
+            user_name: ctx.actor.as_ref().map(|a| a.name.clone()),
+            organisation: ctx.actor.as_ref().map(|a| a.organisation.code.clone()),
+            is_admin: ctx.is_admin(),
+            path: ctx.path.clone(),
+        }
+    }
+
+    pub fn css(&self) -> &'static str {
+        CSS_URL
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        i18n::text(self.lang, key, &[])
+    }
+
+    pub fn t1(&self, key: &str, name: &str, value: &str) -> String {
+        i18n::text(self.lang, key, &[(name, value)])
+    }
+
+    /// `error-…` text for a stable code.
+    pub fn error_text(&self, code: &str) -> String {
+        self.t(&format!("error-{}", code.replace('_', "-")))
+    }
+
+    /// A role's name, from its identifier (`embete_staff`).
+    pub fn role(&self, role: &str) -> String {
+        self.t(&format!("role-{}", role.replace('_', "-")))
+    }
+
+    pub fn date(&self, iso: impl AsRef<str>) -> String {
+        i18n::format_iso_date(self.lang, iso.as_ref())
+    }
+
+    /// An end date, or "still valid" when there is none.
+    pub fn until(&self, iso: impl Borrow<Option<String>>) -> String {
+        match iso.borrow() {
+            Some(d) => self.date(d),
+            None => self.t("regions-still-valid"),
+        }
+    }
+
+    pub fn num(&self, n: impl Borrow<usize>) -> String {
+        i18n::format_number(self.lang, *n.borrow() as i64)
+    }
+
+    pub fn timestamp(&self, epoch: impl Borrow<i64>) -> String {
+        i18n::format_timestamp(self.lang, *epoch.borrow())
+    }
+
+    pub fn langs(&self) -> [Lang; 3] {
+        Lang::ALL
+    }
+
+    pub fn is_lang(&self, lang: impl Borrow<Lang>) -> bool {
+        *lang.borrow() == self.lang
+    }
+
+    /// The link that switches language and comes back to this page.
+    pub fn lang_href(&self, lang: impl Borrow<Lang>) -> String {
+        format!(
+            "/lang/{}?next={}",
+            lang.borrow().code(),
+            urlencode(&self.path)
+        )
+    }
+
+    pub fn login_href(&self) -> String {
+        if self.path.starts_with("/login") {
+            "/login".into()
+        } else {
+            format!("/login?next={}", urlencode(&self.path))
+        }
+    }
+
+    pub fn current(&self, nav: &str) -> bool {
+        self.nav == nav
+    }
+}
+
+/// Renders a template into a response.
+pub fn render<T: askama::Template>(template: &T) -> Result<Html<String>, crate::error::AppError> {
+    Ok(Html(template.render()?))
+}

@@ -1,0 +1,81 @@
+//! Configuration from flags, environment and an optional TOML file, in that order of
+//! precedence, falling back to defaults that run samla with no set-up at all.
+
+use serde::Deserialize;
+use std::path::Path;
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://./data/samla.db";
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+
+/// What the optional file (`--config`, `SAMLA_CONFIG`) may set.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub database_url: Option<String>,
+    pub listen: Option<String>,
+    pub secure_cookies: Option<bool>,
+    pub session_idle_minutes: Option<i64>,
+    pub session_absolute_hours: Option<i64>,
+}
+
+impl FileConfig {
+    pub fn load(path: Option<&Path>) -> anyhow::Result<FileConfig> {
+        let Some(path) = path else {
+            return Ok(FileConfig::default());
+        };
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("cannot read config file {}: {e}", path.display()))?;
+        toml::from_str(&text)
+            .map_err(|e| anyhow::anyhow!("invalid config file {}: {e}", path.display()))
+    }
+}
+
+/// The settings in force.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database_url: String,
+    pub listen: String,
+    pub secure_cookies: bool,
+    pub session_idle_minutes: i64,
+    pub session_absolute_hours: i64,
+}
+
+impl Settings {
+    /// Flags and environment (already merged by clap) win over the file, the file over defaults.
+    pub fn resolve(
+        database_url: Option<String>,
+        listen: Option<String>,
+        secure_cookies: Option<bool>,
+        file: FileConfig,
+    ) -> Settings {
+        Settings {
+            database_url: database_url
+                .or(file.database_url)
+                .unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
+            listen: listen
+                .or(file.listen)
+                .unwrap_or_else(|| DEFAULT_LISTEN.into()),
+            secure_cookies: secure_cookies.or(file.secure_cookies).unwrap_or(false),
+            session_idle_minutes: file.session_idle_minutes.unwrap_or(30),
+            session_absolute_hours: file.session_absolute_hours.unwrap_or(12),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_win_over_the_file_and_the_file_over_defaults() {
+        let file: FileConfig =
+            toml::from_str("database_url = \"sqlite://x.db\"\nlisten = \"0.0.0.0:9000\"").unwrap();
+        let s = Settings::resolve(None, Some("127.0.0.1:1".into()), None, file);
+        assert_eq!(s.database_url, "sqlite://x.db");
+        assert_eq!(s.listen, "127.0.0.1:1");
+        let s = Settings::resolve(None, None, None, FileConfig::default());
+        assert_eq!(s.database_url, DEFAULT_DATABASE_URL);
+        assert_eq!(s.listen, DEFAULT_LISTEN);
+        assert!(toml::from_str::<FileConfig>("typo = 1").is_err());
+    }
+}
