@@ -1,0 +1,790 @@
+//! The web layer as a browser and an API client see it, on a fresh database with
+//! the regions imported and one user per role.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use samla_db::audit::Who;
+use samla_db::users::{self, NewUser};
+use samla_db::{Db, regions, testing};
+use samla_web::{AppState, WebConfig, router};
+use std::collections::BTreeMap;
+use tower::ServiceExt;
+
+const PASSWORD: &str = "et langt passord";
+
+/// (role, organisation) of the users every test has.
+const USERS: [(&str, &str); 7] = [
+    ("admin", "sekretariatet"),
+    ("secretariat", "sekretariatet"),
+    ("directorate", "bufdir"),
+    ("steering_group", "hdir"),
+    ("embete_staff", "oslo-og-viken"),
+    ("embete_leader", "oslo-og-viken"),
+    ("municipality", "3242"),
+];
+
+struct App {
+    router: Router,
+    db: Db,
+    /// role → session cookie value
+    sessions: BTreeMap<&'static str, String>,
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+async fn app() -> App {
+    let db = testing::sqlite().await;
+    regions::import(&db, &Who::system("test")).await.unwrap();
+    for (role, org) in USERS {
+        let input = NewUser {
+            email: format!("{role}@test.example"),
+            name: format!("Test {role}"),
+            organisation: org.into(),
+            roles: vec![role.into()],
+            password: PASSWORD.into(),
+        };
+        assert!(
+            users::create_user_unchecked(&db, &Who::system("test"), &input)
+                .await
+                .is_ok(),
+            "{role}"
+        );
+    }
+    let router = router(AppState {
+        db: db.clone(),
+        config: WebConfig::default(),
+    });
+    let mut app = App {
+        router,
+        db,
+        sessions: BTreeMap::new(),
+    };
+    for (role, _) in USERS {
+        let cookie = app
+            .login(&format!("{role}@test.example"), PASSWORD)
+            .await
+            .expect("login");
+        app.sessions.insert(role, cookie);
+    }
+    app
+}
+
+fn session_from(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| c.strip_prefix("samla_session="))
+        .map(|c| c.split(';').next().unwrap_or_default().to_owned())
+        .filter(|c| !c.is_empty())
+}
+
+impl App {
+    async fn send(
+        &self,
+        method: Method,
+        uri: &str,
+        cookie: Option<&str>,
+        body: Option<&str>,
+    ) -> Reply {
+        let mut req = Request::builder()
+            .method(method.clone())
+            .uri(uri)
+            .header(header::HOST, "samla.test");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        if method == Method::POST {
+            req = req
+                .header("sec-fetch-site", "same-origin")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        }
+        let req = req
+            .body(Body::from(body.unwrap_or_default().to_owned()))
+            .unwrap();
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = axum::body::to_bytes(res.into_body(), 10 << 20)
+            .await
+            .unwrap();
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    async fn get(&self, uri: &str) -> Reply {
+        self.send(Method::GET, uri, None, None).await
+    }
+
+    async fn get_as(&self, role: &str, uri: &str) -> Reply {
+        let cookie = format!("samla_session={}", self.sessions[role]);
+        self.send(Method::GET, uri, Some(&cookie), None).await
+    }
+
+    async fn login(&self, email: &str, password: &str) -> Option<String> {
+        let body = format!(
+            "email={email}&password={}&next=/account",
+            password.replace(' ', "+")
+        );
+        let reply = self.send(Method::POST, "/login", None, Some(&body)).await;
+        session_from(&reply.headers)
+    }
+
+    fn cookie(&self, role: &str) -> String {
+        format!("samla_session={}", self.sessions[role])
+    }
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let app = app().await;
+    for uri in [
+        "/",
+        "/regions",
+        "/does-not-exist",
+        "/api/v1/regions/municipalities?date=x",
+    ] {
+        let r = app.get(uri).await;
+        let csp = r
+            .headers
+            .get(header::CONTENT_SECURITY_POLICY)
+            .unwrap()
+            .to_str()
+            .unwrap();
+        assert!(
+            csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'"),
+            "{uri}"
+        );
+        assert!(!csp.contains("unsafe-inline"));
+        assert_eq!(
+            r.headers.get(header::X_CONTENT_TYPE_OPTIONS).unwrap(),
+            "nosniff"
+        );
+        assert!(r.headers.contains_key(header::REFERRER_POLICY));
+    }
+    let r = app.get("/").await;
+    assert!(!r.body.contains("<script"), "no inline script");
+}
+
+#[tokio::test]
+async fn cross_site_posts_are_refused() {
+    let app = app().await;
+    let cookie = app.cookie("admin");
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri("/admin/users/1/disable")
+        .header(header::HOST, "samla.test")
+        .header(header::ORIGIN, "https://evil.example")
+        .header(header::COOKIE, &cookie)
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(
+        app.router.clone().oneshot(req).await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri("/logout")
+        .header(header::HOST, "samla.test")
+        .header("sec-fetch-site", "cross-site")
+        .header(header::COOKIE, &cookie)
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(
+        app.router.clone().oneshot(req).await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    // Without either header a request that rides a cookie is refused too.
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri("/logout")
+        .header(header::COOKIE, &cookie)
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(
+        app.router.clone().oneshot(req).await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    // The session still works: nothing was changed.
+    assert_eq!(app.get_as("admin", "/account").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn login_errors_keep_the_email_and_logout_ends_the_session() {
+    let app = app().await;
+    let r = app
+        .send(
+            Method::POST,
+            "/login",
+            None,
+            Some("email=admin%40test.example&password=wrong+password&next=/"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        r.body.contains("value=\"admin@test.example\""),
+        "the e-mail address is kept"
+    );
+    assert!(r.body.contains("aria-invalid=\"true\""));
+    assert!(r.body.contains("E-postadressen eller passordet er feil"));
+
+    let first = app
+        .login("embete_staff@test.example", PASSWORD)
+        .await
+        .unwrap();
+    let second = app
+        .login("embete_staff@test.example", PASSWORD)
+        .await
+        .unwrap();
+    assert_ne!(first, second, "every login gets a new session id");
+    let cookie = format!("samla_session={first}");
+    assert_eq!(
+        app.send(Method::GET, "/account", Some(&cookie), None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let out = app.send(Method::POST, "/logout", Some(&cookie), None).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    // The old cookie no longer works, even if a browser kept it.
+    let r = app.send(Method::GET, "/account", Some(&cookie), None).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(
+        r.headers
+            .get(header::LOCATION)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("/login?next=")
+    );
+}
+
+#[tokio::test]
+async fn regions_api_answers_by_date_and_refuses_bad_input_with_problems() {
+    let app = app().await;
+    let r = app
+        .get("/api/v1/regions/municipalities?date=2019-06-01&embete=oslo-og-viken")
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let list: Vec<serde_json::Value> = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(list.len(), 62);
+    let hurdal = list.iter().find(|m| m["number"] == "0239").unwrap();
+    assert_eq!(hurdal["name"], "Hurdal");
+    assert_eq!(hurdal["embete"], "oslo-og-viken");
+    assert_eq!(hurdal["county"], "02");
+    assert_eq!(hurdal["valid_to"], "2019-12-31");
+    for (date, n) in [
+        ("2019-06-01", 422),
+        ("2021-06-01", 356),
+        ("2024-06-01", 357),
+    ] {
+        let r = app
+            .get(&format!("/api/v1/regions/municipalities?date={date}"))
+            .await;
+        let list: Vec<serde_json::Value> = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(list.len(), n, "{date}");
+    }
+    let r = app.get("/api/v1/regions/municipalities/3242/history").await;
+    let list: Vec<serde_json::Value> = serde_json::from_str(&r.body).unwrap();
+    let numbers: Vec<&str> = list.iter().map(|m| m["number"].as_str().unwrap()).collect();
+    assert_eq!(numbers, ["0239", "3037", "3242"]);
+    let r = app.get("/api/v1/regions/districts?date=2021-01-01").await;
+    let list: Vec<serde_json::Value> = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(list.len(), 15);
+    assert!(
+        list.iter()
+            .any(|d| d["number"] == "030109" && d["name"] == "Bjerke")
+    );
+
+    for (uri, status, code) in [
+        (
+            "/api/v1/regions/municipalities?date=2021-02-30",
+            400,
+            "invalid_date",
+        ),
+        (
+            "/api/v1/regions/municipalities?date=yesterday",
+            400,
+            "invalid_date",
+        ),
+        (
+            "/api/v1/regions/municipalities?date=2018-12-31",
+            400,
+            "date_out_of_range",
+        ),
+        (
+            "/api/v1/regions/municipalities?embete=atlantis",
+            400,
+            "unknown_embete",
+        ),
+        (
+            "/api/v1/regions/municipalities/12a4/history",
+            400,
+            "invalid_municipality_number",
+        ),
+        (
+            "/api/v1/regions/municipalities/9999/history",
+            404,
+            "unknown_municipality",
+        ),
+        (
+            "/api/v1/regions/districts?date=31.12.2020",
+            400,
+            "invalid_date",
+        ),
+        ("/api/v1/nothing-here", 404, "not_found"),
+    ] {
+        let r = app.get(uri).await;
+        assert_eq!(r.status.as_u16(), status, "{uri}");
+        assert_eq!(
+            r.headers.get(header::CONTENT_TYPE).unwrap(),
+            "application/problem+json",
+            "{uri}"
+        );
+        let problem: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(problem["code"], code, "{uri}");
+        assert_eq!(problem["status"], status);
+    }
+}
+
+#[tokio::test]
+async fn region_pages_show_the_names_valid_at_the_date() {
+    let app = app().await;
+    let r = app.get("/regions?date=2019-06-01").await;
+    assert!(r.body.contains("Fylkesmannen i Oslo og Viken"));
+    assert!(!r.body.contains("Statsforvalteren i"));
+    let r = app.get("/regions?date=2021-06-01").await;
+    assert!(r.body.contains("Statsforvalteren i Oslo og Viken"));
+    let r = app.get("/regions?date=2024-06-01").await;
+    assert!(
+        r.body
+            .contains("Statsforvalteren i Østfold, Buskerud, Oslo og Akershus")
+    );
+    let r = app
+        .get("/regions/embeter/oslo-og-viken?date=2019-06-01")
+        .await;
+    assert!(r.body.contains(">Hurdal<") && r.body.contains("/regions/municipalities/0239"));
+    assert!(r.body.contains("Bjerke"));
+    let r = app.get("/regions/municipalities/3037").await;
+    assert_eq!(r.status, StatusCode::OK);
+    for n in ["0239", "3037", "3242"] {
+        assert!(
+            r.body.contains(&format!("/regions/municipalities/{n}\"")),
+            "{n}"
+        );
+    }
+    let r = app.get("/regions?date=2019-02-30").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(
+        r.body.contains("value=\"2019-02-30\""),
+        "what was typed is kept"
+    );
+    assert!(r.body.contains("ÅÅÅÅ-MM-DD"));
+    assert_eq!(
+        app.get("/regions/municipalities/0000").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get("/regions/embeter/atlantis").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn the_language_choice_is_remembered_and_sets_html_lang() {
+    let app = app().await;
+    let r = app.get("/lang/nn?next=/regions").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.headers.get(header::LOCATION).unwrap(), "/regions");
+    let cookie = r
+        .headers
+        .get(header::SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let page = app
+        .send(Method::GET, "/regions?date=2020-01-01", Some(&cookie), None)
+        .await;
+    assert!(page.body.contains("<html lang=\"nn\">"));
+    assert!(page.body.contains("Regionar"));
+    assert!(page.body.contains("1. januar 2020"));
+    let r = app.get("/lang/nn?next=https://evil.example").await;
+    assert_eq!(
+        r.headers.get(header::LOCATION).unwrap(),
+        "/",
+        "no open redirect"
+    );
+    assert!(app.get("/").await.body.contains("<html lang=\"nb\">"));
+}
+
+#[tokio::test]
+async fn api_tokens_act_with_their_users_rights() {
+    let app = app().await;
+    let id = users::find_user_id(&app.db, "municipality@test.example")
+        .await
+        .unwrap()
+        .unwrap();
+    let token = users::create_api_token(&app.db, &Who::system("test"), id, "test")
+        .await
+        .unwrap();
+    let bearer = |uri: &str, token: &str| {
+        Request::builder()
+            .uri(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    let r = app
+        .router
+        .clone()
+        .oneshot(bearer("/api/v1/me", &token))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = app
+        .router
+        .clone()
+        .oneshot(bearer("/api/v1/organisations/3242/members", &token))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = app
+        .router
+        .clone()
+        .oneshot(bearer(
+            "/api/v1/organisations/oslo-og-viken/members",
+            &token,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = app
+        .router
+        .clone()
+        .oneshot(bearer("/api/v1/me", "samla_not-a-token"))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn admins_create_users_with_field_errors_and_an_audit_trail() {
+    let app = app().await;
+    let cookie = app.cookie("admin");
+    let bad =
+        "email=not-an-address&name=Per+Hansen&organisation=agder&role=municipality&password=kort";
+    let r = app
+        .send(Method::POST, "/admin/users", Some(&cookie), Some(bad))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("value=\"Per Hansen\""),
+        "typed values are kept"
+    );
+    assert!(r.body.contains("value=\"not-an-address\""));
+    assert!(
+        r.body.contains("href=\"#email\"")
+            && r.body.contains("href=\"#password\"")
+            && r.body.contains("href=\"#role\"")
+    );
+    assert!(!r.body.contains("kort"), "the password is not echoed");
+    let good = "email=per%40agder.example&name=Per+Hansen&organisation=agder&role=embete_staff&role=embete_leader&password=et+godt+passord";
+    let r = app
+        .send(Method::POST, "/admin/users", Some(&cookie), Some(good))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let list = app.get_as("admin", "/admin/users").await;
+    assert!(list.body.contains("per@agder.example"));
+    let audit = app.get_as("admin", "/admin/audit?action=user.create").await;
+    assert!(audit.body.contains("per@agder.example") && audit.body.contains("admin@test.example"));
+    let audit = app.get_as("admin", "/admin/audit?from=2019-13-01").await;
+    assert_eq!(audit.status, StatusCode::BAD_REQUEST);
+}
+
+/// Expected status per requester: visitor, then the roles in `USERS` order.
+type Row = (&'static str, Method, &'static str, [u16; 8]);
+
+fn matrix(disable_id: i64) -> Vec<(String, Row)> {
+    let d = disable_id;
+    let rows: Vec<Row> = vec![
+        // template,                                  method,       concrete path,                         vis  adm  sec  dir  stg  stf  ldr  mun
+        (
+            "/",
+            Method::GET,
+            "/",
+            [200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        ("/healthz", Method::GET, "/healthz", [200; 8]),
+        (
+            "/assets/samla.css",
+            Method::GET,
+            "/assets/samla.css",
+            [200; 8],
+        ),
+        ("/lang/{code}", Method::GET, "/lang/en?next=/", [303; 8]),
+        (
+            "/login",
+            Method::GET,
+            "/login",
+            [200, 303, 303, 303, 303, 303, 303, 303],
+        ),
+        ("/login", Method::POST, "/login", [401; 8]),
+        ("/regions", Method::GET, "/regions", [200; 8]),
+        (
+            "/regions/embeter/{code}",
+            Method::GET,
+            "/regions/embeter/vestland",
+            [200; 8],
+        ),
+        (
+            "/regions/municipalities/{number}",
+            Method::GET,
+            "/regions/municipalities/4601",
+            [200; 8],
+        ),
+        (
+            "/account",
+            Method::GET,
+            "/account",
+            [303, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            "/organisations/{code}",
+            Method::GET,
+            "/organisations/oslo-og-viken",
+            [303, 200, 403, 403, 403, 200, 200, 403],
+        ),
+        (
+            "/organisations/{code}",
+            Method::GET,
+            "/organisations/sekretariatet",
+            [303, 200, 200, 403, 403, 403, 403, 403],
+        ),
+        (
+            "/organisations/{code}",
+            Method::GET,
+            "/organisations/3242",
+            [303, 200, 403, 403, 403, 403, 403, 200],
+        ),
+        (
+            "/admin/users",
+            Method::GET,
+            "/admin/users",
+            [303, 200, 403, 403, 403, 403, 403, 403],
+        ),
+        (
+            "/admin/users",
+            Method::POST,
+            "/admin/users",
+            [303, 422, 403, 403, 403, 403, 403, 403],
+        ),
+        (
+            "/admin/users/new",
+            Method::GET,
+            "/admin/users/new",
+            [303, 200, 403, 403, 403, 403, 403, 403],
+        ),
+        (
+            "/admin/audit",
+            Method::GET,
+            "/admin/audit",
+            [303, 200, 403, 403, 403, 403, 403, 403],
+        ),
+        (
+            "/api/v1/openapi.json",
+            Method::GET,
+            "/api/v1/openapi.json",
+            [200; 8],
+        ),
+        (
+            "/api/v1/regions/embeter",
+            Method::GET,
+            "/api/v1/regions/embeter",
+            [200; 8],
+        ),
+        (
+            "/api/v1/regions/municipalities",
+            Method::GET,
+            "/api/v1/regions/municipalities",
+            [200; 8],
+        ),
+        (
+            "/api/v1/regions/municipalities/{number}/history",
+            Method::GET,
+            "/api/v1/regions/municipalities/0301/history",
+            [200; 8],
+        ),
+        (
+            "/api/v1/regions/districts",
+            Method::GET,
+            "/api/v1/regions/districts",
+            [200; 8],
+        ),
+        (
+            "/api/v1/me",
+            Method::GET,
+            "/api/v1/me",
+            [401, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            "/api/v1/organisations/{code}/members",
+            Method::GET,
+            "/api/v1/organisations/oslo-og-viken/members",
+            [401, 200, 403, 403, 403, 200, 200, 403],
+        ),
+        (
+            "/api/v1/organisations/{code}/members",
+            Method::GET,
+            "/api/v1/organisations/bufdir/members",
+            [401, 200, 403, 200, 403, 403, 403, 403],
+        ),
+        // State changes last; the target is a throwaway account.
+        (
+            "/admin/users/{id}/disable",
+            Method::POST,
+            "",
+            [303, 303, 403, 403, 403, 403, 403, 403],
+        ),
+        (
+            "/admin/users/{id}/enable",
+            Method::POST,
+            "",
+            [303, 303, 403, 403, 403, 403, 403, 403],
+        ),
+        ("/logout", Method::POST, "/logout", [303; 8]),
+    ];
+    rows.into_iter()
+        .map(|(t, m, p, e)| {
+            let path = if p.is_empty() {
+                t.replace("{id}", &d.to_string())
+            } else {
+                p.to_owned()
+            };
+            (path, (t, m, p, e))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn every_route_as_every_role() {
+    let app = app().await;
+    let spare = NewUser {
+        email: "spare@test.example".into(),
+        name: "Spare".into(),
+        organisation: "agder".into(),
+        roles: vec!["embete_staff".into()],
+        password: PASSWORD.into(),
+    };
+    let spare = users::create_user_unchecked(&app.db, &Who::system("test"), &spare)
+        .await
+        .ok()
+        .unwrap();
+    let rows = matrix(spare.id);
+
+    // Every route in the router has at least one row here.
+    let source = include_str!("../src/routes/mod.rs");
+    for template in source
+        .split(".route(\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+    {
+        assert!(
+            rows.iter().any(|(_, (t, ..))| *t == template),
+            "route {template} is missing from the access matrix"
+        );
+    }
+
+    let requesters: Vec<Option<&str>> = std::iter::once(None)
+        .chain(USERS.iter().map(|(r, _)| Some(*r)))
+        .collect();
+    for (path, (template, method, _, expected)) in &rows {
+        for (i, who) in requesters.iter().enumerate() {
+            let cookie = who.map(|r| app.cookie(r));
+            // A different account per requester, so the login throttle is not what answers.
+            let body = format!("email=matrix{i}%40test.example&password=y");
+            let body = (*method == Method::POST).then_some(body.as_str());
+            let r = app
+                .send(method.clone(), path, cookie.as_deref(), body)
+                .await;
+            assert_eq!(
+                r.status.as_u16(),
+                expected[i],
+                "{method} {path} ({template}) as {}",
+                who.unwrap_or("visitor")
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn disabling_a_user_ends_their_sessions_at_once() {
+    let app = app().await;
+    let id = users::find_user_id(&app.db, "embete_leader@test.example")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        app.get_as("embete_leader", "/account").await.status,
+        StatusCode::OK
+    );
+    let r = app
+        .send(
+            Method::POST,
+            &format!("/admin/users/{id}/disable"),
+            Some(&app.cookie("admin")),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get_as("embete_leader", "/account").await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert!(
+        app.login("embete_leader@test.example", PASSWORD)
+            .await
+            .is_none()
+    );
+    // An admin cannot lock themselves out.
+    let admin = users::find_user_id(&app.db, "admin@test.example")
+        .await
+        .unwrap()
+        .unwrap();
+    let r = app
+        .send(
+            Method::POST,
+            &format!("/admin/users/{admin}/disable"),
+            Some(&app.cookie("admin")),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn healthz_and_the_stylesheet() {
+    let app = app().await;
+    assert_eq!(app.get("/healthz").await.body, "ok");
+    let css = app.get("/assets/samla.css").await;
+    assert!(css.body.contains(".ds-button") && css.body.contains(".site-header"));
+    assert!(
+        css.headers
+            .get(header::CACHE_CONTROL)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
+}
