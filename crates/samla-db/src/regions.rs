@@ -575,6 +575,39 @@ pub async fn counties_on(
     })
 }
 
+/// Every embete name and every county version: small tables that pages use to
+/// show, for each dated row, the names valid at its date.
+pub async fn name_tables(db: &Db) -> Result<(Vec<Embete>, Vec<County>), sqlx::Error> {
+    let mut conn = db.acquire().await?;
+    on!(conn.conn(), |c| {
+        let embeter = sqlx::query(
+            "SELECT code, name, valid_from, valid_to FROM embete_name ORDER BY code, valid_from",
+        )
+        .fetch_all(&mut *c)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok::<_, sqlx::Error>(decode!(
+                r,
+                Embete {
+                    code,
+                    name,
+                    valid_from,
+                    valid_to
+                }
+            ))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+        let counties = sqlx::query("SELECT number, name, embete, valid_from, valid_to FROM county ORDER BY number, valid_from")
+            .fetch_all(&mut *c)
+            .await?
+            .iter()
+            .map(|r| Ok::<_, sqlx::Error>(decode!(r, County { number, name, embete, valid_from, valid_to })))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((embeter, counties))
+    })
+}
+
 /// Whether an embete code exists at all (at any date).
 pub async fn embete_exists(db: &Db, code: &str) -> Result<bool, sqlx::Error> {
     Ok(!embete_names(db, code).await?.is_empty())

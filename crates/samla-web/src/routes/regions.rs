@@ -171,9 +171,45 @@ pub async fn embete(
 #[template(path = "regions/municipality.html")]
 struct MunicipalityPage {
     page: Page,
+    names: RegionNames,
     current: Municipality,
     history: Vec<HistoryEntry>,
     changes: Vec<MunicipalityChange>,
+}
+
+/// Looks up the embete and county names valid at a date.
+pub struct RegionNames {
+    embeter: Vec<Embete>,
+    counties: Vec<County>,
+}
+
+impl RegionNames {
+    pub async fn load(db: &samla_db::Db) -> Result<RegionNames, AppError> {
+        let (embeter, counties) = regions::name_tables(db).await?;
+        Ok(RegionNames { embeter, counties })
+    }
+
+    fn on(valid_from: &str, valid_to: &Option<String>, date: &str) -> bool {
+        valid_from <= date && valid_to.as_deref().is_none_or(|t| t >= date)
+    }
+
+    /// The embete's name on `date` (its code if unknown).
+    pub fn embete(&self, code: &str, date: &str) -> String {
+        self.embeter
+            .iter()
+            .find(|e| e.code == code && Self::on(&e.valid_from, &e.valid_to, date))
+            .map(|e| e.name.clone())
+            .unwrap_or_else(|| code.to_owned())
+    }
+
+    /// The county's name on `date` (its number if unknown).
+    pub fn county(&self, number: &str, date: &str) -> String {
+        self.counties
+            .iter()
+            .find(|c| c.number == number && Self::on(&c.valid_from, &c.valid_to, date))
+            .map(|c| c.name.clone())
+            .unwrap_or_else(|| number.to_owned())
+    }
 }
 
 impl MunicipalityPage {
@@ -243,8 +279,10 @@ pub async fn municipality(
         (&a.date, &a.predecessor, &a.successor).cmp(&(&b.date, &b.predecessor, &b.successor))
     });
     let title = format!("{} ({})", current.name, current.number);
+    let names = RegionNames::load(&state.db).await?;
     render(&MunicipalityPage {
         page: Page::new(&ctx, &title, "regions"),
+        names,
         current,
         history,
         changes,
