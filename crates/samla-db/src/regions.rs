@@ -32,7 +32,9 @@ fn csv_rows(text: &str) -> impl Iterator<Item = Vec<String>> + '_ {
             match (ch, quoted) {
                 ('"', true) if chars.peek() == Some(&'"') => {
                     chars.next();
-                    fields.last_mut().map(|f| f.push('"'));
+                    if let Some(f) = fields.last_mut() {
+                        f.push('"');
+                    }
                 }
                 ('"', _) => quoted = !quoted,
                 (',', false) => fields.push(String::new()),
@@ -47,8 +49,8 @@ fn csv_rows(text: &str) -> impl Iterator<Item = Vec<String>> + '_ {
     })
 }
 
-fn opt(s: &String) -> Option<String> {
-    (!s.is_empty()).then(|| s.clone())
+fn opt(s: &str) -> Option<String> {
+    (!s.is_empty()).then(|| s.to_owned())
 }
 
 /// One table's rows keyed by their natural key, as text columns.

@@ -155,7 +155,7 @@ pub fn format_number(lang: Lang, n: i64) -> String {
     let sep = if lang == Lang::En { "," } else { "\u{a0}" };
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push_str(sep);
         }
         out.push(ch);

@@ -15,20 +15,11 @@ use samla_db::Db;
 use samla_db::sessions::Lifetimes;
 
 /// Settings the web layer needs at run time.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct WebConfig {
     /// Mark cookies `Secure` (and send HSTS): set when served over HTTPS.
     pub secure_cookies: bool,
     pub session: Lifetimes,
-}
-
-impl Default for WebConfig {
-    fn default() -> Self {
-        WebConfig {
-            secure_cookies: false,
-            session: Lifetimes::default(),
-        }
-    }
 }
 
 /// Shared by every request.
