@@ -512,16 +512,23 @@ async fn embete_of_municipality(
     })
 }
 
-/// The embeter with the names valid on `date`, ordered by name.
-pub async fn embeter_on(db: &Db, date: Date) -> Result<Vec<Embete>, sqlx::Error> {
-    let d = iso(date);
+/// Embete name versions, optionally one embete's and optionally only those valid on a date.
+async fn embete_versions(
+    db: &Db,
+    code: Option<&str>,
+    date: Option<Date>,
+) -> Result<Vec<Embete>, sqlx::Error> {
+    let d = date.map(iso);
     let mut conn = db.acquire().await?;
     on!(conn.conn(), |c| {
         sqlx::query(
             "SELECT code, name, valid_from, valid_to FROM embete_name \
-             WHERE valid_from <= $1 AND (valid_to IS NULL OR valid_to >= $1) ORDER BY code",
+             WHERE ($1 IS NULL OR code = $1) \
+               AND ($2 IS NULL OR (valid_from <= $2 AND (valid_to IS NULL OR valid_to >= $2))) \
+             ORDER BY code, valid_from",
         )
-        .bind(&d)
+        .bind(code)
+        .bind(d.as_deref())
         .fetch_all(&mut *c)
         .await?
         .iter()
@@ -540,18 +547,50 @@ pub async fn embeter_on(db: &Db, date: Date) -> Result<Vec<Embete>, sqlx::Error>
     })
 }
 
-/// Every name an embete has had, oldest first.
-pub async fn embete_names(db: &Db, code: &str) -> Result<Vec<Embete>, sqlx::Error> {
+/// County versions, optionally one embete's and optionally only those valid on a date.
+async fn county_versions(
+    db: &Db,
+    embete: Option<&str>,
+    date: Option<Date>,
+) -> Result<Vec<County>, sqlx::Error> {
+    let d = date.map(iso);
     let mut conn = db.acquire().await?;
     on!(conn.conn(), |c| {
-        sqlx::query("SELECT code, name, valid_from, valid_to FROM embete_name WHERE code = $1 ORDER BY valid_from")
-            .bind(code)
-            .fetch_all(&mut *c)
-            .await?
-            .iter()
-            .map(|r| Ok(decode!(r, Embete { code, name, valid_from, valid_to })))
-            .collect()
+        sqlx::query(
+            "SELECT number, name, embete, valid_from, valid_to FROM county \
+             WHERE ($1 IS NULL OR embete = $1) \
+               AND ($2 IS NULL OR (valid_from <= $2 AND (valid_to IS NULL OR valid_to >= $2))) \
+             ORDER BY number, valid_from",
+        )
+        .bind(embete)
+        .bind(d.as_deref())
+        .fetch_all(&mut *c)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(decode!(
+                r,
+                County {
+                    number,
+                    name,
+                    embete,
+                    valid_from,
+                    valid_to
+                }
+            ))
+        })
+        .collect()
     })
+}
+
+/// The embeter with the names valid on `date`, ordered by code.
+pub async fn embeter_on(db: &Db, date: Date) -> Result<Vec<Embete>, sqlx::Error> {
+    embete_versions(db, None, Some(date)).await
+}
+
+/// Every name an embete has had, oldest first.
+pub async fn embete_names(db: &Db, code: &str) -> Result<Vec<Embete>, sqlx::Error> {
+    embete_versions(db, Some(code), None).await
 }
 
 /// The counties valid on `date`, optionally only one embete's.
@@ -560,54 +599,16 @@ pub async fn counties_on(
     date: Date,
     embete: Option<&str>,
 ) -> Result<Vec<County>, sqlx::Error> {
-    let d = iso(date);
-    let mut conn = db.acquire().await?;
-    on!(conn.conn(), |c| {
-        sqlx::query(
-            "SELECT number, name, embete, valid_from, valid_to FROM county \
-             WHERE valid_from <= $1 AND (valid_to IS NULL OR valid_to >= $1) AND ($2 IS NULL OR embete = $2) ORDER BY number",
-        )
-        .bind(&d)
-        .bind(embete)
-        .fetch_all(&mut *c)
-        .await?
-        .iter()
-        .map(|r| Ok(decode!(r, County { number, name, embete, valid_from, valid_to })))
-        .collect()
-    })
+    county_versions(db, embete, Some(date)).await
 }
 
 /// Every embete name and every county version: small tables that pages use to
 /// show, for each dated row, the names valid at its date.
 pub async fn name_tables(db: &Db) -> Result<(Vec<Embete>, Vec<County>), sqlx::Error> {
-    let mut conn = db.acquire().await?;
-    on!(conn.conn(), |c| {
-        let embeter = sqlx::query(
-            "SELECT code, name, valid_from, valid_to FROM embete_name ORDER BY code, valid_from",
-        )
-        .fetch_all(&mut *c)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok::<_, sqlx::Error>(decode!(
-                r,
-                Embete {
-                    code,
-                    name,
-                    valid_from,
-                    valid_to
-                }
-            ))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-        let counties = sqlx::query("SELECT number, name, embete, valid_from, valid_to FROM county ORDER BY number, valid_from")
-            .fetch_all(&mut *c)
-            .await?
-            .iter()
-            .map(|r| Ok::<_, sqlx::Error>(decode!(r, County { number, name, embete, valid_from, valid_to })))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok((embeter, counties))
-    })
+    Ok((
+        embete_versions(db, None, None).await?,
+        county_versions(db, None, None).await?,
+    ))
 }
 
 /// Whether an embete code exists at all (at any date).

@@ -25,6 +25,7 @@ pub enum ErrorCode {
     TooManyAttempts,
     UserDisabled,
     CannotDisableSelf,
+    InvalidInput,
 }
 
 impl ErrorCode {
@@ -50,11 +51,12 @@ impl ErrorCode {
             Self::TooManyAttempts => "too_many_attempts",
             Self::UserDisabled => "user_disabled",
             Self::CannotDisableSelf => "cannot_disable_self",
+            Self::InvalidInput => "invalid_input",
         }
     }
 
     /// Every code, so tests can prove each one has a translation.
-    pub const ALL: [ErrorCode; 19] = [
+    pub const ALL: [ErrorCode; 20] = [
         Self::InvalidDate,
         Self::DateOutOfRange,
         Self::InvalidMunicipalityNumber,
@@ -74,6 +76,7 @@ impl ErrorCode {
         Self::TooManyAttempts,
         Self::UserDisabled,
         Self::CannotDisableSelf,
+        Self::InvalidInput,
     ];
 }
 

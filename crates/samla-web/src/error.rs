@@ -143,6 +143,19 @@ pub async fn render_errors(
                 field: None,
             }
         }
+        // axum's own rejections (a query or form that cannot be read) come as plain text.
+        None if status.is_client_error()
+            && status != StatusCode::METHOD_NOT_ALLOWED
+            && response
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .is_some_and(|v| v.as_bytes().starts_with(b"text/plain")) =>
+        {
+            ErrorInfo {
+                code: Some(ErrorCode::InvalidInput),
+                field: None,
+            }
+        }
         None if status == StatusCode::METHOD_NOT_ALLOWED
             && response.headers().get(header::CONTENT_TYPE).is_none() =>
         {

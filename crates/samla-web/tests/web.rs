@@ -341,6 +341,11 @@ async fn regions_api_answers_by_date_and_refuses_bad_input_with_problems() {
             "invalid_date",
         ),
         ("/api/v1/nothing-here", 404, "not_found"),
+        (
+            "/api/v1/regions/municipalities?date=%ZZ",
+            400,
+            "invalid_input",
+        ),
     ] {
         let r = app.get(uri).await;
         assert_eq!(r.status.as_u16(), status, "{uri}");

@@ -154,3 +154,4 @@ error-invalid-credentials = The e-mail address or password is wrong.
 error-too-many-attempts = Too many failed attempts. Wait 15 minutes before trying again.
 error-user-disabled = The account is disabled. Contact an administrator.
 error-cannot-disable-self = You cannot disable your own account.
+error-invalid-input = Part of the request could not be read. Check the link or the form and try again.

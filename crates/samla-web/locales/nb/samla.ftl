@@ -154,3 +154,4 @@ error-invalid-credentials = E-postadressen eller passordet er feil.
 error-too-many-attempts = For mange mislykkede forsøk. Vent 15 minutter før du prøver igjen.
 error-user-disabled = Kontoen er deaktivert. Kontakt en administrator.
 error-cannot-disable-self = Du kan ikke deaktivere din egen konto.
+error-invalid-input = Noe i forespørselen kunne ikke leses. Sjekk lenken eller skjemaet og prøv igjen.

@@ -154,3 +154,4 @@ error-invalid-credentials = E-postadressa eller passordet er feil.
 error-too-many-attempts = For mange mislukka forsøk. Vent 15 minutt før du prøver igjen.
 error-user-disabled = Kontoen er deaktivert. Kontakt ein administrator.
 error-cannot-disable-self = Du kan ikkje deaktivere din eigen konto.
+error-invalid-input = Noko i førespurnaden kunne ikkje lesast. Sjekk lenkja eller skjemaet og prøv igjen.
