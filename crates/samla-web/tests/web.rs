@@ -344,7 +344,7 @@ async fn regions_api_answers_by_date_and_refuses_bad_input_with_problems() {
         (
             "/api/v1/regions/municipalities?date=%ZZ",
             400,
-            "invalid_input",
+            "invalid_date",
         ),
     ] {
         let r = app.get(uri).await;
