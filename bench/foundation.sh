@@ -36,8 +36,13 @@ start_and_measure() {
   for p in / /regions /regions/municipalities/3242 /api/v1/regions/municipalities; do
     curl -fs -o /dev/null "http://127.0.0.1:$PORT$p"
   done
+  # Two logins, as people start the day (password verification is the memory-hungry part).
+  for _ in 1 2; do
+    curl -fs -o /dev/null -H "Sec-Fetch-Site: same-origin" \
+      --data "email=admin%40samla.example&password=samla-demo-2026" "http://127.0.0.1:$PORT/login" || true
+  done
   sleep 1
-  echo "$label: idle memory $(awk '/VmRSS/ {printf "%.1f MB", $2/1024}' "/proc/$pid/status") RSS after serving a few pages"
+  echo "$label: idle memory $(awk '/VmRSS/ {printf "%.1f MB", $2/1024}' "/proc/$pid/status") RSS after serving pages and two logins"
   kill -TERM "$pid"
   wait "$pid" 2>/dev/null || true
 }

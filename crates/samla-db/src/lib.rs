@@ -125,9 +125,14 @@ impl Db {
                     .journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Normal)
                     .foreign_keys(true)
-                    .busy_timeout(Duration::from_secs(5));
+                    .busy_timeout(Duration::from_secs(5))
+                    // 2 MiB of page cache per connection is plenty for our working set and
+                    // keeps the idle server small (ENGINEERING.md: ≤ 30 MB).
+                    .pragma("cache_size", "-2048");
+                // Few connections: SQLite has one writer, and two cores serve reads well with four.
                 let pool = SqlitePoolOptions::new()
-                    .max_connections(8)
+                    .max_connections(4)
+                    .idle_timeout(Duration::from_secs(60))
                     .acquire_timeout(Duration::from_secs(10))
                     .connect_with(options)
                     .await

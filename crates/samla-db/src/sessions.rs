@@ -7,7 +7,7 @@
 //! window refuse further attempts until it has passed.
 
 use crate::audit::{self, Change, Who};
-use crate::auth::{decoy_hash, new_secret, secret_hash, verify_password};
+use crate::auth::{new_secret, secret_hash, verify_password_async};
 use crate::{Db, StoreResult, now, on, users};
 use samla_domain::ErrorCode;
 use samla_domain::access::Actor;
@@ -49,27 +49,28 @@ pub enum LoginOutcome {
 pub async fn login(db: &Db, email: &str, password: &str) -> StoreResult<LoginOutcome> {
     let account = email.trim().to_lowercase();
     let t = now();
-    let mut tx = db.begin().await?;
-    let failures: i64 = on!(tx.conn(), |c| {
-        sqlx::query_scalar("SELECT COUNT(*) FROM login_failure WHERE account = $1 AND at > $2")
-            .bind(&account)
-            .bind(t - THROTTLE_WINDOW)
-            .fetch_one(&mut *c)
-            .await?
-    });
+    // Reads and the slow password check happen outside the write transaction, so a
+    // login never holds SQLite's write lock while argon2 runs.
+    let (failures, found) = {
+        let mut conn = db.acquire().await?;
+        let failures: i64 = on!(conn.conn(), |c| {
+            sqlx::query_scalar("SELECT COUNT(*) FROM login_failure WHERE account = $1 AND at > $2")
+                .bind(&account)
+                .bind(t - THROTTLE_WINDOW)
+                .fetch_one(&mut *c)
+                .await?
+        });
+        (failures, users::password_hash(conn.conn(), &account).await?)
+    };
     if failures >= MAX_FAILURES {
-        tx.commit().await?;
         return Ok(LoginOutcome::Refused(ErrorCode::TooManyAttempts));
     }
-    let found = users::password_hash(&mut tx, &account).await?;
-    let hash = found
-        .as_ref()
-        .map(|(_, h, _)| h.clone())
-        .unwrap_or_else(|| decoy_hash().to_owned());
-    let password = password.to_owned();
-    let matches = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .unwrap_or(false);
+    let matches = verify_password_async(
+        password.to_owned(),
+        found.as_ref().map(|(_, h, _)| h.clone()),
+    )
+    .await;
+    let mut tx = db.begin().await?;
     let who = Who {
         user_id: found.as_ref().map(|(id, _, _)| *id),
         label: account.clone(),

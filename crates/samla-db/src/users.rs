@@ -1,8 +1,8 @@
 //! Organisations, user accounts, roles and API tokens.
 
 use crate::audit::{self, Change, Who};
-use crate::auth::{hash_password, new_secret, secret_hash};
-use crate::{Conn, Db, StoreResult, Tx, now, on};
+use crate::auth::{hash_password_async, new_secret, secret_hash};
+use crate::{Conn, Db, StoreResult, now, on};
 use samla_domain::access::{
     Actor, ManageUsers, OrgKind, OrgRef, Role, ViewOrganisation, check_roles_for,
 };
@@ -270,7 +270,7 @@ pub async fn create_user_unchecked(
     let (Some(email), Some(name), Some(org), true) = (email, name, org, errors.is_empty()) else {
         return Err(CreateUserError::Invalid(errors));
     };
-    let hash = hash_password(&input.password)?;
+    let hash = hash_password_async(input.password.clone()).await?;
     let mut tx = db.begin().await?;
     let id: i64 = on!(tx.conn(), |c| {
         let id: i64 = sqlx::query_scalar(
@@ -434,10 +434,10 @@ pub async fn any_users(db: &Db) -> Result<bool, sqlx::Error> {
 }
 
 pub(crate) async fn password_hash(
-    tx: &mut Tx,
+    conn: Conn<'_>,
     email: &str,
 ) -> Result<Option<(i64, String, bool)>, sqlx::Error> {
-    on!(tx.conn(), |c| {
+    on!(conn, |c| {
         let row = sqlx::query("SELECT id, password_hash, disabled FROM app_user WHERE email = $1")
             .bind(email)
             .fetch_optional(&mut *c)
