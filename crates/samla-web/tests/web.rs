@@ -514,6 +514,24 @@ async fn admins_create_users_with_field_errors_and_an_audit_trail() {
     assert!(list.body.contains("per@agder.example"));
     let audit = app.get_as("admin", "/admin/audit?action=user.create").await;
     assert!(audit.body.contains("per@agder.example") && audit.body.contains("admin@test.example"));
+    let id = users::find_user_id(&app.db, "per@agder.example")
+        .await
+        .unwrap()
+        .unwrap();
+    app.send(
+        Method::POST,
+        &format!("/admin/users/{id}/disable"),
+        Some(&cookie),
+        None,
+    )
+    .await;
+    let audit = app
+        .get_as("admin", "/admin/audit?action=user.disable")
+        .await;
+    assert!(
+        audit.body.contains("false → true"),
+        "the change is shown as before → after"
+    );
     let audit = app.get_as("admin", "/admin/audit?from=2019-13-01").await;
     assert_eq!(audit.status, StatusCode::BAD_REQUEST);
 }

@@ -121,8 +121,7 @@ audit-filter = Filter
 audit-caption = Changes, newest first
 audit-when = Time
 audit-entity = Object
-audit-before = Before
-audit-after = After
+audit-changes = Changes
 audit-older = Show older changes
 
 error-heading-400 = Something in the request is wrong

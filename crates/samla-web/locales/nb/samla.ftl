@@ -121,8 +121,7 @@ audit-filter = Filtrer
 audit-caption = Endringer, nyeste først
 audit-when = Tidspunkt
 audit-entity = Objekt
-audit-before = Før
-audit-after = Etter
+audit-changes = Endringer
 audit-older = Vis eldre endringer
 
 error-heading-400 = Noe i forespørselen er feil

@@ -121,8 +121,7 @@ audit-filter = Filtrer
 audit-caption = Endringar, nyaste først
 audit-when = Tidspunkt
 audit-entity = Objekt
-audit-before = Før
-audit-after = Etter
+audit-changes = Endringar
 audit-older = Vis eldre endringar
 
 error-heading-400 = Noko i førespurnaden er feil

@@ -322,6 +322,50 @@ struct AuditPage {
     next_href: Option<String>,
 }
 
+impl AuditPage {
+    /// What an entry changed, one line per field: a new value, or "before → after".
+    fn changes(&self, e: &Entry) -> Vec<(String, String)> {
+        audit_changes(e.before_json.as_deref(), e.after_json.as_deref())
+    }
+}
+
+/// Compares two JSON snapshots field by field, for people to read.
+pub fn audit_changes(before: Option<&str>, after: Option<&str>) -> Vec<(String, String)> {
+    let object = |s: Option<&str>| -> serde_json::Map<String, serde_json::Value> {
+        match s.and_then(|s| serde_json::from_str(s).ok()) {
+            Some(serde_json::Value::Object(map)) => map,
+            Some(other) => std::iter::once(("value".to_owned(), other)).collect(),
+            None => serde_json::Map::new(),
+        }
+    };
+    let show = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .map(|i| {
+                i.as_str()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| i.to_string())
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        other => other.to_string(),
+    };
+    let (b, a) = (object(before), object(after));
+    let mut keys: Vec<&String> = b.keys().chain(a.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter_map(|k| match (b.get(k), a.get(k)) {
+            (Some(x), Some(y)) if x == y => None,
+            (Some(x), Some(y)) => Some((k.clone(), format!("{} → {}", show(x), show(y)))),
+            (None, Some(y)) => Some((k.clone(), show(y))),
+            (Some(x), None) => Some((k.clone(), format!("{} → –", show(x)))),
+            (None, None) => None,
+        })
+        .collect()
+}
+
 fn day_start(
     input: &str,
     field: &'static str,
