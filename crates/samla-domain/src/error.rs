@@ -26,6 +26,7 @@ pub enum ErrorCode {
     UserDisabled,
     CannotDisableSelf,
     InvalidInput,
+    StageNotAllowed,
 }
 
 impl ErrorCode {
@@ -52,11 +53,12 @@ impl ErrorCode {
             Self::UserDisabled => "user_disabled",
             Self::CannotDisableSelf => "cannot_disable_self",
             Self::InvalidInput => "invalid_input",
+            Self::StageNotAllowed => "stage_not_allowed",
         }
     }
 
     /// Every code, so tests can prove each one has a translation.
-    pub const ALL: [ErrorCode; 20] = [
+    pub const ALL: [ErrorCode; 21] = [
         Self::InvalidDate,
         Self::DateOutOfRange,
         Self::InvalidMunicipalityNumber,
@@ -77,6 +79,7 @@ impl ErrorCode {
         Self::UserDisabled,
         Self::CannotDisableSelf,
         Self::InvalidInput,
+        Self::StageNotAllowed,
     ];
 }
 

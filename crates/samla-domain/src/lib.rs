@@ -7,7 +7,9 @@
 
 pub mod access;
 pub mod dates;
+pub mod dialogue;
 pub mod error;
+pub mod personal_id;
 pub mod regions;
 pub mod users;
 

@@ -154,3 +154,4 @@ error-too-many-attempts = Too many failed attempts. Wait 15 minutes before tryin
 error-user-disabled = The account is disabled. Contact an administrator.
 error-cannot-disable-self = You cannot disable your own account.
 error-invalid-input = Part of the request could not be read. Check the link or the form and try again.
+error-stage-not-allowed = This step is not possible now. A dialogue goes through its steps in order.

@@ -154,3 +154,4 @@ error-too-many-attempts = For mange mislykkede forsøk. Vent 15 minutter før du
 error-user-disabled = Kontoen er deaktivert. Kontakt en administrator.
 error-cannot-disable-self = Du kan ikke deaktivere din egen konto.
 error-invalid-input = Noe i forespørselen kunne ikke leses. Sjekk lenken eller skjemaet og prøv igjen.
+error-stage-not-allowed = Dette steget er ikke mulig nå. Dialogen må gjennom stegene i rekkefølge.

@@ -154,3 +154,4 @@ error-too-many-attempts = For mange mislukka forsøk. Vent 15 minutt før du pr�
 error-user-disabled = Kontoen er deaktivert. Kontakt ein administrator.
 error-cannot-disable-self = Du kan ikkje deaktivere din eigen konto.
 error-invalid-input = Noko i førespurnaden kunne ikkje lesast. Sjekk lenkja eller skjemaet og prøv igjen.
+error-stage-not-allowed = Dette steget er ikkje mogleg no. Dialogen må gjennom stega i rekkjefølgje.
