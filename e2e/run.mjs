@@ -41,6 +41,11 @@ const PUBLIC_PAGES = [
   "/regions/embeter/innlandet?date=2021-06-01",
   "/regions/municipalities/3037",
   "/regions/municipalities/1806",
+  "/coverage",
+  "/coverage?embete=oslo-og-viken&date=2019-12-31",
+  "/coverage?embete=oslo-og-viken&date=2021-06-01",
+  "/coverage?date=2019-13-01",
+  "/dialogues/1",
   "/does-not-exist",
 ];
 
@@ -92,6 +97,9 @@ async function login(page, who) {
 function pagesFor(who) {
   if (who.role === "visitor") return [...PUBLIC_PAGES, "/login"];
   const pages = ["/", "/regions/municipalities/3037", "/account", `/organisations/${who.org}`];
+  if (who.role === "embete_staff" || who.role === "embete_leader") {
+    pages.push("/dialogue/cycles", "/dialogue/cycles/new", "/dialogue/cycles/1", "/dialogue/dialogues/2", "/dialogue/dialogues/1");
+  }
   if (who.role === "admin") {
     pages.push("/admin/users", "/admin/users/new", "/admin/audit", "/admin/audit?from=2019-13-01");
   } else {
@@ -149,6 +157,28 @@ async function behaviour(browser) {
   check("creation is in the audit log", (await ap.locator("td", { hasText: "nina@samla.example" }).count()) > 0 ||
     (await ap.content()).includes("nina@samla.example"));
   await admin.close();
+
+  // A case officer takes Modum's dialogue one step further, with the keyboard only.
+  const staff = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const sp = await staff.newPage();
+  await login(sp, ROLES[5]);
+  await sp.goto(`${BASE}/dialogue/dialogues/3`);
+  await sp.focus("#stage-leaders_meeting_held");
+  await sp.keyboard.press("Space");
+  await sp.fill("#date", "2019-10-28");
+  await sp.focus("main button[type=submit]");
+  await sp.keyboard.press("Enter");
+  await sp.waitForURL(/saved=1/);
+  check("a step is recorded from the keyboard", (await sp.locator(".timeline li").count()) === 4);
+  await axe(sp, "dialogue after a step (nb, 1280)");
+  // Skipping a step is refused on the page, with the date kept.
+  await sp.goto(`${BASE}/dialogue/dialogues/2`);
+  await sp.fill("#date", "2018-05-05");
+  await sp.click("main button[type=submit]");
+  check("a bad step date keeps what was typed", (await sp.inputValue("#date")) === "2018-05-05");
+  check("a bad step date is explained", (await sp.locator(".ds-error-summary").count()) === 1);
+  await axe(sp, "dialogue with an error (nb, 1280)");
+  await staff.close();
 
   // JavaScript off: pages and the login form work the same.
   const nojs = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });

@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod dialogue;
 mod migrate;
 pub mod regions;
 pub mod schema;

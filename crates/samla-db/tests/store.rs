@@ -359,3 +359,127 @@ async fn failed_logins_are_throttled_per_account() {
         assert_eq!(code, ErrorCode::TooManyAttempts);
     }
 }
+
+fn embete_actor(embete: &str) -> Actor {
+    Actor {
+        user_id: 0,
+        email: "staff@samla.example".into(),
+        name: "Staff".into(),
+        organisation: OrgRef {
+            code: embete.into(),
+            kind: OrgKind::Embete,
+        },
+        roles: vec![Role::EmbeteStaff],
+    }
+}
+
+#[tokio::test]
+async fn dialogues_move_in_order_with_conflicts_and_coverage_follows_renumbering() {
+    use samla_db::dialogue;
+    use samla_domain::dialogue::Stage;
+    for db in seeded().await {
+        let proof = access::embete_work(&embete_actor("oslo-og-viken"), "oslo-og-viken").unwrap();
+        let who = Who::system("test");
+        let cycle =
+            dialogue::create_cycle(&db, &proof, &who, "Runde 2019", "2019-01-01", "2019-12-31")
+                .await
+                .unwrap();
+        let added =
+            dialogue::add_dialogues(&db, &proof, &who, &cycle, &["0239".into(), "030109".into()])
+                .await
+                .unwrap();
+        assert_eq!(added, 2);
+        assert_eq!(
+            dialogue::add_dialogues(&db, &proof, &who, &cycle, &["0239".into()])
+                .await
+                .unwrap(),
+            0,
+            "no duplicates"
+        );
+        assert!(
+            dialogue::add_dialogues(&db, &proof, &who, &cycle, &["4204".into()])
+                .await
+                .is_err(),
+            "outside the area"
+        );
+        let hurdal = dialogue::dialogues_in(&db, cycle.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|d| d.unit_number == "0239")
+            .unwrap();
+        let step = |to, date: &str, version| {
+            let db = db.clone();
+            let proof =
+                access::embete_work(&embete_actor("oslo-og-viken"), "oslo-og-viken").unwrap();
+            let date = d(date);
+            async move {
+                dialogue::take_step(
+                    &db,
+                    &proof,
+                    &Who::system("test"),
+                    hurdal.id,
+                    to,
+                    date,
+                    version,
+                )
+                .await
+            }
+        };
+        assert!(
+            step(Stage::Accepted, "2019-09-01", 1).await.is_err(),
+            "not invited yet"
+        );
+        let after = step(Stage::Invited, "2019-09-02", 1).await.unwrap();
+        assert_eq!((after.stage, after.version), (Stage::Invited, 2));
+        let err = step(Stage::Accepted, "2019-09-20", 1).await.unwrap_err();
+        assert!(
+            matches!(err, samla_db::StoreError::Domain(e) if e.code == ErrorCode::EditConflict)
+        );
+        step(Stage::Accepted, "2019-09-20", 2).await.unwrap();
+        assert_eq!(dialogue::steps(&db, hurdal.id).await.unwrap().len(), 3);
+        // Another embete cannot touch it.
+        let other = access::embete_work(&embete_actor("agder"), "agder").unwrap();
+        assert!(
+            dialogue::take_step(
+                &db,
+                &other,
+                &who,
+                hurdal.id,
+                Stage::LeadersMeetingHeld,
+                d("2019-10-01"),
+                3
+            )
+            .await
+            .is_err()
+        );
+
+        let c2021 = dialogue::coverage(&db, Some("oslo-og-viken"), d("2021-06-01"), None)
+            .await
+            .unwrap();
+        assert_eq!(c2021.total, 66);
+        let h = c2021.units.iter().find(|u| u.number == "3037").unwrap();
+        assert_eq!(
+            h.stage,
+            Some(Stage::Accepted),
+            "Hurdal's 2019 dialogue counts for 3037"
+        );
+        let c2018 = dialogue::coverage(
+            &db,
+            Some("oslo-og-viken"),
+            d("2019-01-01"),
+            Some(cycle.id + 1),
+        )
+        .await
+        .unwrap();
+        assert!(
+            c2018.units.iter().all(|u| u.stage.is_none()),
+            "the cycle filter applies"
+        );
+        let national = dialogue::coverage(&db, None, d("2024-06-01"), None)
+            .await
+            .unwrap();
+        assert_eq!(national.total, 356 + 15);
+        assert_eq!(national.completed, 0);
+    }
+}

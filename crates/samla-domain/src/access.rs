@@ -155,6 +155,36 @@ impl ViewOrganisation {
     }
 }
 
+/// Proof that the actor works in this embete: may plan cycles and run its dialogues.
+#[derive(Debug)]
+pub struct EmbeteWork {
+    embete: String,
+}
+
+impl EmbeteWork {
+    pub fn embete(&self) -> &str {
+        &self.embete
+    }
+}
+
+/// The embete the actor works in, if it is an embete user.
+pub fn own_embete(actor: &Actor) -> Option<&str> {
+    (actor.organisation.kind == OrgKind::Embete
+        && (actor.has(Role::EmbeteStaff) || actor.has(Role::EmbeteLeader)))
+    .then_some(actor.organisation.code.as_str())
+}
+
+/// An embete's dialogue work is for its own staff and leaders only: unpublished work
+/// is never visible outside the embete, not even to administrators.
+pub fn embete_work(actor: &Actor, embete: &str) -> Result<EmbeteWork, DomainError> {
+    match own_embete(actor) {
+        Some(own) if own == embete => Ok(EmbeteWork {
+            embete: embete.to_owned(),
+        }),
+        _ => Err(forbidden()),
+    }
+}
+
 fn forbidden() -> DomainError {
     DomainError::new(ErrorCode::Forbidden)
 }
@@ -236,6 +266,19 @@ mod tests {
         assert!(view_organisation(&staff, "vestland").is_err());
         let admin = actor("sekretariatet", OrgKind::Secretariat, Role::Admin);
         assert!(view_organisation(&admin, "vestland").is_ok());
+    }
+
+    #[test]
+    fn dialogue_work_stays_inside_the_embete() {
+        let staff = actor("agder", OrgKind::Embete, Role::EmbeteStaff);
+        let leader = actor("agder", OrgKind::Embete, Role::EmbeteLeader);
+        assert!(embete_work(&staff, "agder").is_ok());
+        assert!(embete_work(&leader, "agder").is_ok());
+        assert!(embete_work(&staff, "vestland").is_err());
+        let admin = actor("sekretariatet", OrgKind::Secretariat, Role::Admin);
+        assert!(embete_work(&admin, "agder").is_err());
+        let muni = actor("3242", OrgKind::Municipality, Role::Municipality);
+        assert!(own_embete(&muni).is_none());
     }
 
     #[test]

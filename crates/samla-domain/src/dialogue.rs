@@ -68,6 +68,14 @@ impl Stage {
         }
     }
 
+    /// Whether taking this step needs the dialogue's report.
+    pub fn needs_report(self) -> bool {
+        matches!(
+            self,
+            Stage::ReportDrafted | Stage::ReportApproved | Stage::Published
+        )
+    }
+
     /// How far along the way to a published report this stage is (for coverage);
     /// a declined dialogue has not progressed past the invitation.
     pub fn progress(self) -> u8 {
@@ -138,5 +146,74 @@ mod tests {
         for s in Stage::ALL {
             assert_eq!(Stage::parse(s.as_str()), Some(s));
         }
+    }
+}
+
+/// What kind of unit a dialogue is held with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnitKind {
+    Municipality,
+    District,
+}
+
+impl UnitKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnitKind::Municipality => "municipality",
+            UnitKind::District => "district",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<UnitKind> {
+        match s {
+            "municipality" => Some(UnitKind::Municipality),
+            "district" => Some(UnitKind::District),
+            _ => None,
+        }
+    }
+}
+
+/// A cycle's name and period, validated: a name, a period from 2019 that does not
+/// run backwards and lasts at most three years.
+pub fn check_cycle(
+    name: &str,
+    starts_on: &str,
+    ends_on: &str,
+) -> Result<(String, time::Date, time::Date), Vec<DomainError>> {
+    let mut errors = Vec::new();
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        errors.push(DomainError::field(ErrorCode::NameRequired, "name"));
+    }
+    let start = crate::dates::parse_region_date(starts_on, "starts_on")
+        .map_err(|e| errors.push(e))
+        .ok();
+    let end = crate::dates::parse_date(ends_on, "ends_on")
+        .map_err(|e| errors.push(e))
+        .ok();
+    if let (Some(s), Some(e)) = (start, end)
+        && (e < s || (e - s).whole_days() > 3 * 366)
+    {
+        errors.push(DomainError::field(ErrorCode::InvalidPeriod, "ends_on"));
+    }
+    match (start, end, errors.is_empty()) {
+        (Some(s), Some(e), true) => Ok((name.to_owned(), s, e)),
+        _ => Err(errors),
+    }
+}
+
+#[cfg(test)]
+mod cycle_tests {
+    use super::*;
+
+    #[test]
+    fn cycles_need_a_name_and_a_forward_period() {
+        assert!(check_cycle("Dialogrunde 2019", "2019-01-01", "2019-12-31").is_ok());
+        let errors = check_cycle(" ", "2018-01-01", "2017-01-01").unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
+        assert!(fields.contains(&Some("name")) && fields.contains(&Some("starts_on")));
+        let errors = check_cycle("x", "2020-06-01", "2020-01-01").unwrap_err();
+        assert_eq!(errors[0].code, ErrorCode::InvalidPeriod);
     }
 }

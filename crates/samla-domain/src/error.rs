@@ -27,6 +27,10 @@ pub enum ErrorCode {
     CannotDisableSelf,
     InvalidInput,
     StageNotAllowed,
+    InvalidPeriod,
+    EditConflict,
+    UnknownUnit,
+    ReportRequired,
 }
 
 impl ErrorCode {
@@ -54,11 +58,15 @@ impl ErrorCode {
             Self::CannotDisableSelf => "cannot_disable_self",
             Self::InvalidInput => "invalid_input",
             Self::StageNotAllowed => "stage_not_allowed",
+            Self::InvalidPeriod => "invalid_period",
+            Self::EditConflict => "edit_conflict",
+            Self::UnknownUnit => "unknown_unit",
+            Self::ReportRequired => "report_required",
         }
     }
 
     /// Every code, so tests can prove each one has a translation.
-    pub const ALL: [ErrorCode; 21] = [
+    pub const ALL: [ErrorCode; 25] = [
         Self::InvalidDate,
         Self::DateOutOfRange,
         Self::InvalidMunicipalityNumber,
@@ -80,6 +88,10 @@ impl ErrorCode {
         Self::CannotDisableSelf,
         Self::InvalidInput,
         Self::StageNotAllowed,
+        Self::InvalidPeriod,
+        Self::EditConflict,
+        Self::UnknownUnit,
+        Self::ReportRequired,
     ];
 }
 

@@ -39,6 +39,9 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::Forbidden => StatusCode::FORBIDDEN,
         ErrorCode::LoginRequired | ErrorCode::InvalidCredentials => StatusCode::UNAUTHORIZED,
         ErrorCode::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
+        ErrorCode::EditConflict | ErrorCode::StageNotAllowed | ErrorCode::ReportRequired => {
+            StatusCode::CONFLICT
+        }
         _ => StatusCode::BAD_REQUEST,
     }
 }

@@ -2,6 +2,8 @@
 //! everything the user typed (except passwords) still in it.
 
 use crate::i18n::{self, Lang};
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
 use samla_domain::DomainError;
 
 /// One message on a form, linked to the field it concerns.
@@ -46,5 +48,93 @@ impl FormErrors {
 
     pub fn has(&self, field: &str) -> bool {
         self.get(field).is_some()
+    }
+}
+
+/// A form body where a field may repeat (`role=a&role=b`), which serde_urlencoded
+/// cannot put into a struct; parsed by hand into pairs.
+pub struct MultiForm(pub Vec<(String, String)>);
+
+impl MultiForm {
+    pub fn get(&self, key: &str) -> String {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn all(&self, key: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for MultiForm {
+    type Rejection = crate::error::AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|e| crate::error::AppError::Internal(format!("form body: {e}")))?;
+        Ok(MultiForm(form_urlencoded_pairs(&bytes)))
+    }
+}
+
+fn hex(b: u8) -> Option<u8> {
+    (b as char).to_digit(16).map(|d| d as u8)
+}
+
+fn decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                match (
+                    bytes.get(i + 1).copied().and_then(hex),
+                    bytes.get(i + 2).copied().and_then(hex),
+                ) {
+                    (Some(h), Some(l)) => {
+                        out.push(h * 16 + l);
+                        i += 2;
+                    }
+                    _ => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+pub fn form_urlencoded_pairs(body: &[u8]) -> Vec<(String, String)> {
+    String::from_utf8_lossy(body)
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn repeated_fields_and_escapes() {
+        let pairs = super::form_urlencoded_pairs(
+            b"role=admin&role=secretariat&name=Kari+N%C3%B8rdmann&x=%",
+        );
+        assert_eq!(pairs[0], ("role".into(), "admin".into()));
+        assert_eq!(pairs[1].1, "secretariat");
+        assert_eq!(pairs[2].1, "Kari Nørdmann");
+        assert_eq!(pairs[3].1, "%");
     }
 }

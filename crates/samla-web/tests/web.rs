@@ -55,6 +55,7 @@ async fn app() -> App {
             "{role}"
         );
     }
+    seed_dialogues(&db).await;
     let router = router(AppState {
         db: db.clone(),
         config: WebConfig::default(),
@@ -72,6 +73,55 @@ async fn app() -> App {
         app.sessions.insert(role, cookie);
     }
     app
+}
+
+/// Oslo og Viken's 2019 round (cycle 1: Bjerke published = dialogue 1, Hurdal in
+/// progress = dialogue 2) and one Agder round (cycle 2, dialogue 3).
+async fn seed_dialogues(db: &Db) {
+    use samla_db::dialogue::{SeedCycle, SeedDialogue, Unit};
+    use samla_domain::dialogue::{Stage, UnitKind};
+    let unit = |kind, number: &str, name: &str| Unit {
+        kind,
+        number: number.into(),
+        name: name.into(),
+    };
+    let cycles = vec![
+        SeedCycle {
+            embete: "oslo-og-viken".into(),
+            name: "Sjumilstegdialog 2019".into(),
+            starts_on: "2019-01-01".into(),
+            ends_on: "2019-12-31".into(),
+            dialogues: vec![
+                SeedDialogue {
+                    unit: unit(UnitKind::District, "030109", "Bydel Bjerke"),
+                    steps: vec![
+                        (Stage::Planned, "2019-08-20".into()),
+                        (Stage::Published, "2019-12-12".into()),
+                    ],
+                },
+                SeedDialogue {
+                    unit: unit(UnitKind::Municipality, "0239", "Hurdal"),
+                    steps: vec![
+                        (Stage::Planned, "2019-08-20".into()),
+                        (Stage::Invited, "2019-09-02".into()),
+                    ],
+                },
+            ],
+        },
+        SeedCycle {
+            embete: "agder".into(),
+            name: "Dialog 2021".into(),
+            starts_on: "2021-01-01".into(),
+            ends_on: "2021-12-31".into(),
+            dialogues: vec![SeedDialogue {
+                unit: unit(UnitKind::Municipality, "4204", "Kristiansand"),
+                steps: vec![(Stage::Planned, "2021-02-01".into())],
+            }],
+        },
+    ];
+    samla_db::dialogue::seed(db, &Who::system("test"), &cycles)
+        .await
+        .unwrap();
 }
 
 fn session_from(headers: &axum::http::HeaderMap) -> Option<String> {
@@ -584,6 +634,88 @@ fn matrix(disable_id: i64) -> Vec<(String, Row)> {
             [303, 200, 200, 200, 200, 200, 200, 200],
         ),
         (
+            "/dialogue/cycles",
+            Method::GET,
+            "/dialogue/cycles",
+            [303, 403, 403, 403, 403, 200, 200, 403],
+        ),
+        (
+            "/dialogue/cycles",
+            Method::POST,
+            "/dialogue/cycles",
+            [303, 403, 403, 403, 403, 422, 422, 403],
+        ),
+        (
+            "/dialogue/cycles/new",
+            Method::GET,
+            "/dialogue/cycles/new",
+            [303, 403, 403, 403, 403, 200, 200, 403],
+        ),
+        (
+            "/dialogue/cycles/{id}",
+            Method::GET,
+            "/dialogue/cycles/1",
+            [303, 403, 403, 403, 403, 200, 200, 403],
+        ),
+        // Another embete's cycle is not shown to exist.
+        (
+            "/dialogue/cycles/{id}",
+            Method::GET,
+            "/dialogue/cycles/2",
+            [303, 403, 403, 403, 403, 404, 404, 403],
+        ),
+        (
+            "/dialogue/cycles/{id}/dialogues",
+            Method::POST,
+            "/dialogue/cycles/1/dialogues",
+            [303, 403, 403, 403, 403, 422, 422, 403],
+        ),
+        (
+            "/dialogue/cycles/{id}/dialogues",
+            Method::POST,
+            "/dialogue/cycles/2/dialogues",
+            [303, 403, 403, 403, 403, 404, 404, 403],
+        ),
+        (
+            "/dialogue/dialogues/{id}",
+            Method::GET,
+            "/dialogue/dialogues/2",
+            [303, 403, 403, 403, 403, 200, 200, 403],
+        ),
+        (
+            "/dialogue/dialogues/{id}",
+            Method::GET,
+            "/dialogue/dialogues/3",
+            [303, 403, 403, 403, 403, 404, 404, 403],
+        ),
+        (
+            "/dialogue/dialogues/{id}/step",
+            Method::POST,
+            "/dialogue/dialogues/2/step",
+            [303, 403, 403, 403, 403, 409, 409, 403],
+        ),
+        (
+            "/dialogue/dialogues/{id}/step",
+            Method::POST,
+            "/dialogue/dialogues/3/step",
+            [303, 403, 403, 403, 403, 404, 404, 403],
+        ),
+        // Published dialogues are public; nothing else is, to anyone.
+        ("/dialogues/{id}", Method::GET, "/dialogues/1", [200; 8]),
+        ("/dialogues/{id}", Method::GET, "/dialogues/2", [404; 8]),
+        (
+            "/coverage",
+            Method::GET,
+            "/coverage?embete=oslo-og-viken&date=2019-12-31",
+            [200; 8],
+        ),
+        (
+            "/api/v1/dialogue/coverage",
+            Method::GET,
+            "/api/v1/dialogue/coverage?date=2021-06-01",
+            [200; 8],
+        ),
+        (
             "/organisations/{code}",
             Method::GET,
             "/organisations/oslo-og-viken",
@@ -810,4 +942,238 @@ async fn healthz_and_the_stylesheet() {
             .unwrap()
             .contains("immutable")
     );
+}
+
+#[tokio::test]
+async fn an_embete_plans_a_cycle_and_takes_dialogues_step_by_step() {
+    let app = app().await;
+    let staff = app.cookie("embete_staff");
+    // Bad input keeps what was typed and points at the fields.
+    let r = app
+        .send(
+            Method::POST,
+            "/dialogue/cycles",
+            Some(&staff),
+            Some("name=&starts_on=2018-01-01&ends_on=2017-01-01"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("href=\"#name\"") && r.body.contains("value=\"2018-01-01\""));
+    let r = app
+        .send(
+            Method::POST,
+            "/dialogue/cycles",
+            Some(&staff),
+            Some("name=Dialog+2021&starts_on=2021-01-01&ends_on=2021-12-31"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let cycle = r
+        .headers
+        .get(header::LOCATION)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    // Units are those valid at the cycle's start: Hurdal is 3037 in 2021, Bjerke a district.
+    let page = app.send(Method::GET, &cycle, Some(&staff), None).await;
+    assert!(page.body.contains("value=\"3037\"") && page.body.contains("value=\"030109\""));
+    assert!(!page.body.contains("value=\"0239\"") && !page.body.contains("value=\"0301\""));
+    let r = app
+        .send(
+            Method::POST,
+            &format!("{cycle}/dialogues"),
+            Some(&staff),
+            Some("unit=3037&unit=030109"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = app
+        .send(
+            Method::POST,
+            &format!("{cycle}/dialogues"),
+            Some(&staff),
+            Some("unit=4204"),
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "Kristiansand is not in Oslo og Viken"
+    );
+    let page = app.send(Method::GET, &cycle, Some(&staff), None).await;
+    let id: i64 = page
+        .body
+        .split("/dialogue/dialogues/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let step = |stage: &str, date: &str, version: i64| {
+        format!("stage={stage}&date={date}&version={version}")
+    };
+    let url = format!("/dialogue/dialogues/{id}/step");
+    // Skipping ahead is refused with a clear message; nothing changes.
+    let r = app
+        .send(
+            Method::POST,
+            &url,
+            Some(&staff),
+            Some(&step("leaders_meeting_held", "2021-03-01", 1)),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.body.contains("rekkefølge"));
+    let r = app
+        .send(
+            Method::POST,
+            &url,
+            Some(&staff),
+            Some(&step("invited", "2021-02-01", 1)),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    // A second editor working from the old version gets a conflict, not an overwrite.
+    let r = app
+        .send(
+            Method::POST,
+            &url,
+            Some(&staff),
+            Some(&step("invited", "2021-02-02", 1)),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.body.contains("Noen andre har endret"));
+    let r = app
+        .send(
+            Method::POST,
+            &url,
+            Some(&staff),
+            Some(&step("accepted", "2021-01-15", 2)),
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::BAD_REQUEST,
+        "a step cannot be dated before the one before it"
+    );
+    assert!(
+        r.body.contains("value=\"2021-01-15\""),
+        "the typed date is kept"
+    );
+    for (stage, date, version) in [
+        ("accepted", "2021-02-20", 2),
+        ("leaders_meeting_held", "2021-04-01", 3),
+        ("youth_meeting_held", "2021-05-01", 4),
+    ] {
+        let r = app
+            .send(
+                Method::POST,
+                &url,
+                Some(&staff),
+                Some(&step(stage, date, version)),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{stage}");
+    }
+    // The report's steps are taken from the report, not from here.
+    let r = app
+        .send(
+            Method::POST,
+            &url,
+            Some(&staff),
+            Some(&step("report_drafted", "2021-05-10", 5)),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    let page = app
+        .send(
+            Method::GET,
+            &format!("/dialogue/dialogues/{id}"),
+            Some(&staff),
+            None,
+        )
+        .await;
+    assert!(page.body.contains("Møte med barn og unge holdt"));
+    let audit = app
+        .get_as("admin", "/admin/audit?action=dialogue.step")
+        .await;
+    assert!(audit.body.contains("youth_meeting_held"));
+    // Not published: not visible to the public.
+    assert_eq!(
+        app.get(&format!("/dialogues/{id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn coverage_follows_renumbering_and_counts_units_valid_then() {
+    let app = app().await;
+    let r = app
+        .get("/api/v1/dialogue/coverage?embete=oslo-og-viken&date=2019-12-31")
+        .await;
+    let c: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(
+        c["total"],
+        61 + 15,
+        "61 municipalities besides Oslo, and Oslo's 15 districts"
+    );
+    assert_eq!(
+        c["completed"],
+        1,
+        "{}",
+        &r.body[r.body.find("030109").unwrap_or(0)..]
+    );
+    let units = c["units"].as_array().unwrap();
+    let bjerke = units.iter().find(|u| u["number"] == "030109").unwrap();
+    assert_eq!(bjerke["stage"], "published");
+    assert_eq!(bjerke["kind"], "district");
+    assert_eq!(bjerke["report_url"], "/dialogues/1");
+    let hurdal = units.iter().find(|u| u["number"] == "0239").unwrap();
+    assert_eq!(hurdal["stage"], "invited");
+    assert!(hurdal["report_url"].is_null());
+    assert!(units.iter().find(|u| u["number"] == "0623").unwrap()["stage"].is_null());
+
+    let r = app
+        .get("/api/v1/dialogue/coverage?embete=oslo-og-viken&date=2021-06-01")
+        .await;
+    let c: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(c["total"], 51 + 15);
+    let hurdal = c["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["number"] == "3037")
+        .unwrap();
+    assert_eq!(
+        hurdal["stage"], "invited",
+        "the 2019 dialogue with 0239 counts for 3037"
+    );
+
+    let r = app.get("/api/v1/dialogue/coverage?date=2021-06-01").await;
+    let c: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(
+        c["total"],
+        355 + 15,
+        "the whole country: every municipality but Oslo, and its districts"
+    );
+    for (uri, code) in [
+        ("/api/v1/dialogue/coverage?date=2021-13-01", "invalid_date"),
+        (
+            "/api/v1/dialogue/coverage?embete=atlantis",
+            "unknown_embete",
+        ),
+    ] {
+        let r = app.get(uri).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert!(r.body.contains(code), "{uri}");
+    }
+    let page = app
+        .get("/coverage?embete=oslo-og-viken&date=2019-12-31")
+        .await;
+    assert!(page.body.contains("1 av 76 enheter"));
+    assert!(page.body.contains("href=\"/dialogues/1\""));
 }

@@ -89,3 +89,166 @@ pub fn banner(url: &str) -> String {
     }
     s
 }
+
+use samla_db::dialogue::{self, SeedCycle, SeedDialogue, Unit};
+use samla_domain::dates::{iso, parse_date, today};
+use samla_domain::dialogue::{Stage, UnitKind};
+use time::{Date, Duration};
+
+/// A small deterministic generator, so the demo world is the same on every machine.
+struct Lcg(u64);
+
+impl Lcg {
+    fn new(seed: &str) -> Lcg {
+        Lcg(seed.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        }))
+    }
+
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 >> 33
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+fn date(s: &str) -> Date {
+    parse_date(s, "date").unwrap_or_else(|_| today())
+}
+
+/// Steps from planning to `last`, spaced as real rounds are, never after today.
+fn history(rng: &mut Lcg, start: Date, last: Stage) -> Vec<(Stage, String)> {
+    let path: &[Stage] = if last == Stage::Declined {
+        &[Stage::Planned, Stage::Invited, Stage::Declined]
+    } else {
+        &[
+            Stage::Planned,
+            Stage::Invited,
+            Stage::Accepted,
+            Stage::LeadersMeetingHeld,
+            Stage::YouthMeetingHeld,
+            Stage::ReportDrafted,
+            Stage::ReportApproved,
+            Stage::Published,
+        ]
+    };
+    let gaps = [0, 20, 14, 45, 30, 21, 14, 7];
+    let mut day = start + Duration::days(rng.below(60) as i64);
+    let mut steps = Vec::new();
+    for (i, stage) in path.iter().enumerate() {
+        day += Duration::days(gaps[i.min(gaps.len() - 1)] + rng.below(10) as i64);
+        if day > today() {
+            break;
+        }
+        steps.push((*stage, iso(day)));
+        if *stage == last {
+            break;
+        }
+    }
+    steps
+}
+
+/// Oslo og Viken's 2019 round, as the county governor described it: Bydel Bjerke
+/// (report published), Hurdal and Modum (in progress).
+fn oslo_og_viken_2019() -> SeedCycle {
+    let unit = |kind, number: &str, name: &str| Unit {
+        kind,
+        number: number.into(),
+        name: name.into(),
+    };
+    let steps = |list: &[(Stage, &str)]| list.iter().map(|(s, d)| (*s, (*d).to_owned())).collect();
+    SeedCycle {
+        embete: "oslo-og-viken".into(),
+        name: "Sjumilstegdialog 2019".into(),
+        starts_on: "2019-01-01".into(),
+        ends_on: "2019-12-31".into(),
+        dialogues: vec![
+            SeedDialogue {
+                unit: unit(UnitKind::District, "030109", "Bydel Bjerke"),
+                steps: steps(&[
+                    (Stage::Planned, "2019-08-20"),
+                    (Stage::Invited, "2019-09-02"),
+                    (Stage::Accepted, "2019-09-16"),
+                    (Stage::LeadersMeetingHeld, "2019-10-15"),
+                    (Stage::YouthMeetingHeld, "2019-11-05"),
+                    (Stage::ReportDrafted, "2019-11-25"),
+                    (Stage::ReportApproved, "2019-12-05"),
+                    (Stage::Published, "2019-12-12"),
+                ]),
+            },
+            SeedDialogue {
+                unit: unit(UnitKind::Municipality, "0239", "Hurdal"),
+                steps: steps(&[
+                    (Stage::Planned, "2019-08-20"),
+                    (Stage::Invited, "2019-09-02"),
+                    (Stage::Accepted, "2019-09-20"),
+                    (Stage::LeadersMeetingHeld, "2019-11-12"),
+                ]),
+            },
+            SeedDialogue {
+                unit: unit(UnitKind::Municipality, "0623", "Modum"),
+                steps: steps(&[
+                    (Stage::Planned, "2019-08-20"),
+                    (Stage::Invited, "2019-09-02"),
+                    (Stage::Accepted, "2019-09-23"),
+                ]),
+            },
+        ],
+    }
+}
+
+/// Years of generated rounds for all ten embeter, so that coverage looks like real use.
+async fn generated(db: &Db) -> anyhow::Result<Vec<SeedCycle>> {
+    let embeter = samla_db::regions::embeter_on(db, today()).await?;
+    let mut cycles = Vec::new();
+    for year in 2019..=today().year() {
+        let start = date(&format!("{year}-01-01"));
+        for e in &embeter {
+            if year == 2019 && e.code == "oslo-og-viken" {
+                continue; // described by hand above
+            }
+            let mut rng = Lcg::new(&format!("{}-{year}", e.code));
+            let units = dialogue::units_on(db, Some(&e.code), start).await?;
+            let mut dialogues = Vec::new();
+            for unit in units {
+                // Each year an embete holds dialogues with about one unit in six.
+                if rng.below(6) != 0 {
+                    continue;
+                }
+                let last = match rng.below(20) {
+                    0 | 1 => Stage::Declined,
+                    2 => Stage::ReportDrafted,
+                    _ => Stage::Published,
+                };
+                let steps = history(&mut rng, start, last);
+                if !steps.is_empty() {
+                    dialogues.push(SeedDialogue { unit, steps });
+                }
+            }
+            cycles.push(SeedCycle {
+                embete: e.code.clone(),
+                name: format!("Sjumilstegdialog {year}"),
+                starts_on: format!("{year}-01-01"),
+                ends_on: format!("{year}-12-31"),
+                dialogues,
+            });
+        }
+    }
+    Ok(cycles)
+}
+
+/// Fills an empty database's dialogue tables with the demo rounds; returns how many dialogues.
+pub async fn ensure_dialogues(db: &Db) -> anyhow::Result<usize> {
+    if dialogue::any_cycles(db).await? {
+        return Ok(0);
+    }
+    let mut cycles = vec![oslo_og_viken_2019()];
+    cycles.extend(generated(db).await?);
+    Ok(dialogue::seed(db, &Who::system("demo"), &cycles).await?)
+}

@@ -251,6 +251,10 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
             );
         }
         demo::ensure_users(&db).await?;
+        let seeded = demo::ensure_dialogues(&db).await?;
+        if seeded > 0 {
+            tracing::info!(dialogues = seeded, "demo dialogues generated");
+        }
     }
     let state = AppState {
         db: db.clone(),

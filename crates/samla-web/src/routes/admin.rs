@@ -6,109 +6,16 @@ use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::forms::FormErrors;
+use crate::forms::MultiForm;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra_form::MultiForm;
 use samla_db::audit::{self, Entry, Filter, Who};
 use samla_db::users::{self, CreateUserError, NewUser, Organisation, User};
 use samla_domain::access::{self, OrgKind, Role};
 use samla_domain::dates::{parse_date, today};
 use serde::Deserialize;
-
-mod axum_extra_form {
-    //! A form body where a field may repeat (`role=a&role=b`), which serde_urlencoded
-    //! cannot put into a struct; parsed by hand into pairs.
-    use axum::body::Bytes;
-    use axum::extract::{FromRequest, Request};
-
-    pub struct MultiForm(pub Vec<(String, String)>);
-
-    impl MultiForm {
-        pub fn get(&self, key: &str) -> String {
-            self.0
-                .iter()
-                .find(|(k, _)| k == key)
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default()
-        }
-
-        pub fn all(&self, key: &str) -> Vec<String> {
-            self.0
-                .iter()
-                .filter(|(k, _)| k == key)
-                .map(|(_, v)| v.clone())
-                .collect()
-        }
-    }
-
-    impl<S: Send + Sync> FromRequest<S> for MultiForm {
-        type Rejection = crate::error::AppError;
-
-        async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-            let bytes = Bytes::from_request(req, state)
-                .await
-                .map_err(|e| crate::error::AppError::Internal(format!("form body: {e}")))?;
-            Ok(MultiForm(form_urlencoded_pairs(&bytes)))
-        }
-    }
-
-    fn hex(b: u8) -> Option<u8> {
-        (b as char).to_digit(16).map(|d| d as u8)
-    }
-
-    fn decode(s: &str) -> String {
-        let bytes = s.as_bytes();
-        let mut out = Vec::with_capacity(bytes.len());
-        let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'+' => out.push(b' '),
-                b'%' => {
-                    match (
-                        bytes.get(i + 1).copied().and_then(hex),
-                        bytes.get(i + 2).copied().and_then(hex),
-                    ) {
-                        (Some(h), Some(l)) => {
-                            out.push(h * 16 + l);
-                            i += 2;
-                        }
-                        _ => out.push(b'%'),
-                    }
-                }
-                b => out.push(b),
-            }
-            i += 1;
-        }
-        String::from_utf8_lossy(&out).into_owned()
-    }
-
-    pub fn form_urlencoded_pairs(body: &[u8]) -> Vec<(String, String)> {
-        String::from_utf8_lossy(body)
-            .split('&')
-            .filter(|p| !p.is_empty())
-            .map(|pair| {
-                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-                (decode(k), decode(v))
-            })
-            .collect()
-    }
-
-    #[cfg(test)]
-    mod tests {
-        #[test]
-        fn repeated_fields_and_escapes() {
-            let pairs = super::form_urlencoded_pairs(
-                b"role=admin&role=secretariat&name=Kari+N%C3%B8rdmann&x=%",
-            );
-            assert_eq!(pairs[0], ("role".into(), "admin".into()));
-            assert_eq!(pairs[1].1, "secretariat");
-            assert_eq!(pairs[2].1, "Kari Nørdmann");
-            assert_eq!(pairs[3].1, "%");
-        }
-    }
-}
 
 fn who(actor: &samla_domain::access::Actor) -> Who {
     Who::user(actor.user_id, &actor.email)

@@ -86,6 +86,22 @@ pub async fn districts(
     ))
 }
 
+/// Coverage of dialogues on a date, for one embete or (without `embete`) the country.
+pub async fn coverage(
+    State(state): State<AppState>,
+    Query(q): Query<RegionQuery>,
+) -> Result<Json<samla_db::dialogue::Coverage>, AppError> {
+    let date = date_param(&q)?;
+    if let Some(code) = &q.embete
+        && !regions::embete_exists(&state.db, code).await?
+    {
+        return Err(DomainError::field(ErrorCode::UnknownEmbete, "embete").into());
+    }
+    Ok(Json(
+        samla_db::dialogue::coverage(&state.db, q.embete.as_deref(), date, None).await?,
+    ))
+}
+
 /// Who the caller is, as the server sees it.
 pub async fn me(ctx: Ctx) -> Result<Json<access::Actor>, AppError> {
     Ok(Json(ctx.require_actor()?.clone()))

@@ -7,6 +7,7 @@ pub mod admin;
 pub mod api;
 pub mod assets;
 pub mod auth;
+pub mod dialogue;
 pub mod home;
 pub mod pages;
 pub mod regions;
@@ -36,6 +37,20 @@ pub fn router(state: AppState) -> Router {
             "/regions/municipalities/{number}",
             get(regions::municipality),
         )
+        .route(
+            "/dialogue/cycles",
+            get(dialogue::cycles).post(dialogue::create_cycle),
+        )
+        .route("/dialogue/cycles/new", get(dialogue::new_cycle))
+        .route("/dialogue/cycles/{id}", get(dialogue::cycle))
+        .route(
+            "/dialogue/cycles/{id}/dialogues",
+            post(dialogue::add_dialogues),
+        )
+        .route("/dialogue/dialogues/{id}", get(dialogue::show_dialogue))
+        .route("/dialogue/dialogues/{id}/step", post(dialogue::take_step))
+        .route("/dialogues/{id}", get(dialogue::public_dialogue))
+        .route("/coverage", get(dialogue::coverage))
         .route("/account", get(account::index))
         .route("/organisations/{code}", get(account::organisation))
         .route("/admin/users", get(admin::users).post(admin::create_user))
@@ -51,6 +66,7 @@ pub fn router(state: AppState) -> Router {
             get(api::history),
         )
         .route("/api/v1/regions/districts", get(api::districts))
+        .route("/api/v1/dialogue/coverage", get(api::coverage))
         .route("/api/v1/me", get(api::me))
         .route("/api/v1/organisations/{code}/members", get(api::members))
         .fallback(not_found)

@@ -16,6 +16,8 @@ pub struct Page {
     pub user_name: Option<String>,
     pub organisation: Option<String>,
     pub is_admin: bool,
+    /// Whether the user works in an embete (and so has dialogue work).
+    pub in_embete: bool,
     pub path: String,
 }
 
@@ -31,6 +33,10 @@ impl Page {
             user_name: ctx.actor.as_ref().map(|a| a.name.clone()),
             organisation: ctx.actor.as_ref().map(|a| a.organisation.code.clone()),
             is_admin: ctx.is_admin(),
+            in_embete: ctx
+                .actor
+                .as_ref()
+                .is_some_and(|a| samla_domain::access::own_embete(a).is_some()),
             path: ctx.path.clone(),
         }
     }

@@ -1,0 +1,615 @@
+//! Dialogue cycles, the dialogues in them, their steps, and coverage: for a date,
+//! every unit valid then with the furthest stage of its latest dialogue.
+//!
+//! Changing a dialogue takes an `EmbeteWork` proof for the dialogue's own embete and
+//! the version the user saw; a stale version is an `edit_conflict`, never a silent
+//! overwrite. Every step is dated, recorded in `dialogue_step` and audited.
+
+use crate::audit::{self, Change, Who};
+use crate::{Db, StoreResult, now, on, regions};
+use samla_domain::access::EmbeteWork;
+use samla_domain::dates::iso;
+use samla_domain::dialogue::{Stage, UnitKind, check_cycle, step};
+use samla_domain::regions::OSLO;
+use samla_domain::{DomainError, ErrorCode};
+use serde::Serialize;
+use serde_json::json;
+use sqlx::Row;
+use std::collections::{BTreeMap, BTreeSet};
+use time::Date;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Cycle {
+    pub id: i64,
+    pub embete: String,
+    pub name: String,
+    pub starts_on: String,
+    pub ends_on: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Dialogue {
+    pub id: i64,
+    pub cycle_id: i64,
+    pub unit_kind: UnitKind,
+    pub unit_number: String,
+    pub unit_name: String,
+    pub stage: Stage,
+    pub stage_date: String,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StepRecord {
+    pub stage: Stage,
+    pub step_date: String,
+    pub actor: String,
+    pub at: i64,
+}
+
+/// A cycle with how far its dialogues have come.
+#[derive(Debug, Clone, Serialize)]
+pub struct CycleSummary {
+    pub cycle: Cycle,
+    pub dialogues: usize,
+    pub published: usize,
+}
+
+/// A unit a dialogue can be held with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unit {
+    pub kind: UnitKind,
+    pub number: String,
+    pub name: String,
+}
+
+fn cycle_from<R: Row>(r: &R) -> Result<Cycle, sqlx::Error>
+where
+    for<'a> &'a str: sqlx::ColumnIndex<R>,
+    i64: for<'a> sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    String: for<'a> sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+{
+    Ok(Cycle {
+        id: r.try_get("id")?,
+        embete: r.try_get("embete")?,
+        name: r.try_get("name")?,
+        starts_on: r.try_get("starts_on")?,
+        ends_on: r.try_get("ends_on")?,
+    })
+}
+
+fn dialogue_from<R: Row>(r: &R) -> Result<Dialogue, sqlx::Error>
+where
+    for<'a> &'a str: sqlx::ColumnIndex<R>,
+    i64: for<'a> sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    String: for<'a> sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+{
+    let kind: String = r.try_get("unit_kind")?;
+    let stage: String = r.try_get("stage")?;
+    Ok(Dialogue {
+        id: r.try_get("id")?,
+        cycle_id: r.try_get("cycle_id")?,
+        unit_kind: UnitKind::parse(&kind).unwrap_or(UnitKind::Municipality),
+        unit_number: r.try_get("unit_number")?,
+        unit_name: r.try_get("unit_name")?,
+        stage: Stage::parse(&stage).unwrap_or(Stage::Planned),
+        stage_date: r.try_get("stage_date")?,
+        version: r.try_get("version")?,
+    })
+}
+
+const CYCLE_COLUMNS: &str = "id, embete, name, starts_on, ends_on";
+const DIALOGUE_COLUMNS: &str =
+    "id, cycle_id, unit_kind, unit_number, unit_name, stage, stage_date, version";
+
+/// Creates a cycle for the proof's embete.
+pub async fn create_cycle(
+    db: &Db,
+    proof: &EmbeteWork,
+    who: &Who,
+    name: &str,
+    starts_on: &str,
+    ends_on: &str,
+) -> Result<Cycle, Result<Vec<DomainError>, crate::StoreError>> {
+    let (name, start, end) = check_cycle(name, starts_on, ends_on).map_err(Ok)?;
+    let result: StoreResult<Cycle> = async {
+        let mut tx = db.begin().await?;
+        let cycle = on!(tx.conn(), |c| {
+            let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "INSERT INTO cycle (embete, name, starts_on, ends_on, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING {CYCLE_COLUMNS}"
+            )))
+            .bind(proof.embete())
+            .bind(&name)
+            .bind(iso(start))
+            .bind(iso(end))
+            .bind(now())
+            .fetch_one(&mut *c)
+            .await?;
+            cycle_from(&row)?
+        });
+        audit::record(&mut tx, who, Change {
+            action: "cycle.create",
+            entity_type: "cycle",
+            entity_id: &cycle.id.to_string(),
+            before: None,
+            after: Some(serde_json::to_value(&cycle).unwrap_or_default()),
+        })
+        .await?;
+        tx.commit().await?;
+        Ok(cycle)
+    }
+    .await;
+    result.map_err(Err)
+}
+
+/// One cycle by id (any embete's; callers check the proof against `cycle.embete`).
+pub async fn cycle(db: &Db, id: i64) -> Result<Option<Cycle>, sqlx::Error> {
+    let mut conn = db.acquire().await?;
+    on!(conn.conn(), |c| {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {CYCLE_COLUMNS} FROM cycle WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&mut *c)
+        .await?
+        .map(|r| cycle_from(&r))
+        .transpose()
+    })
+}
+
+/// An embete's cycles, newest first, with counts.
+pub async fn cycles(db: &Db, proof: &EmbeteWork) -> Result<Vec<CycleSummary>, sqlx::Error> {
+    let mut conn = db.acquire().await?;
+    on!(conn.conn(), |c| {
+        let rows = sqlx::query(
+            "SELECT c.id, c.embete, c.name, c.starts_on, c.ends_on, \
+                    COUNT(d.id) AS dialogues, \
+                    SUM(CASE WHEN d.stage = 'published' THEN 1 ELSE 0 END) AS published \
+             FROM cycle c LEFT JOIN dialogue d ON d.cycle_id = c.id \
+             WHERE c.embete = $1 GROUP BY c.id, c.embete, c.name, c.starts_on, c.ends_on ORDER BY c.starts_on DESC, c.id DESC",
+        )
+        .bind(proof.embete())
+        .fetch_all(&mut *c)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(CycleSummary {
+                    cycle: cycle_from(r)?,
+                    dialogues: r.try_get::<i64, _>("dialogues")? as usize,
+                    published: r.try_get::<Option<i64>, _>("published")?.unwrap_or(0) as usize,
+                })
+            })
+            .collect()
+    })
+}
+
+/// The dialogues of one cycle, by unit name.
+pub async fn dialogues_in(db: &Db, cycle_id: i64) -> Result<Vec<Dialogue>, sqlx::Error> {
+    let mut conn = db.acquire().await?;
+    on!(conn.conn(), |c| {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {DIALOGUE_COLUMNS} FROM dialogue WHERE cycle_id = $1 ORDER BY unit_name"
+        )))
+        .bind(cycle_id)
+        .fetch_all(&mut *c)
+        .await?
+        .iter()
+        .map(dialogue_from)
+        .collect()
+    })
+}
+
+/// One dialogue with its cycle.
+pub async fn dialogue(db: &Db, id: i64) -> Result<Option<(Dialogue, Cycle)>, sqlx::Error> {
+    let mut conn = db.acquire().await?;
+    let found = on!(conn.conn(), |c| {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {DIALOGUE_COLUMNS} FROM dialogue WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&mut *c)
+        .await?
+        .map(|r| dialogue_from(&r))
+        .transpose()?
+    });
+    drop(conn);
+    match found {
+        Some(d) => Ok(cycle(db, d.cycle_id).await?.map(|c| (d, c))),
+        None => Ok(None),
+    }
+}
+
+/// A dialogue's steps, oldest first.
+pub async fn steps(db: &Db, dialogue_id: i64) -> Result<Vec<StepRecord>, sqlx::Error> {
+    let mut conn = db.acquire().await?;
+    on!(conn.conn(), |c| {
+        sqlx::query("SELECT stage, step_date, actor, at FROM dialogue_step WHERE dialogue_id = $1 ORDER BY at, id")
+            .bind(dialogue_id)
+            .fetch_all(&mut *c)
+            .await?
+            .iter()
+            .map(|r| {
+                let stage: String = r.try_get("stage")?;
+                Ok(StepRecord {
+                    stage: Stage::parse(&stage).unwrap_or(Stage::Planned),
+                    step_date: r.try_get("step_date")?,
+                    actor: r.try_get("actor")?,
+                    at: r.try_get("at")?,
+                })
+            })
+            .collect()
+    })
+}
+
+/// The units of an embete valid on a date (all embeter when `embete` is None):
+/// its municipalities, with Oslo counted by its districts.
+pub async fn units_on(db: &Db, embete: Option<&str>, date: Date) -> Result<Vec<Unit>, sqlx::Error> {
+    let municipalities = regions::municipalities_on(db, date, embete).await?;
+    let mut units: Vec<Unit> = municipalities
+        .iter()
+        .filter(|m| m.number != OSLO)
+        .map(|m| Unit {
+            kind: UnitKind::Municipality,
+            number: m.number.clone(),
+            name: m.name.clone(),
+        })
+        .collect();
+    if municipalities.iter().any(|m| m.number == OSLO) {
+        units.extend(
+            regions::districts_on(db, date)
+                .await?
+                .into_iter()
+                .map(|d| Unit {
+                    kind: UnitKind::District,
+                    number: d.number,
+                    name: format!("Bydel {}", d.name),
+                }),
+        );
+    }
+    Ok(units)
+}
+
+/// Adds dialogues with units of the cycle's area (valid on its first day); units that
+/// already have one in the cycle are left as they are. Returns how many were added.
+pub async fn add_dialogues(
+    db: &Db,
+    proof: &EmbeteWork,
+    who: &Who,
+    cycle: &Cycle,
+    numbers: &[String],
+) -> StoreResult<usize> {
+    if cycle.embete != proof.embete() {
+        return Err(DomainError::new(ErrorCode::Forbidden).into());
+    }
+    let start = samla_domain::dates::parse_date(&cycle.starts_on, "starts_on")?;
+    let area = units_on(db, Some(&cycle.embete), start).await?;
+    let chosen: Vec<&Unit> = area
+        .iter()
+        .filter(|u| numbers.contains(&u.number))
+        .collect();
+    if chosen.is_empty() || chosen.len() != numbers.iter().collect::<BTreeSet<_>>().len() {
+        return Err(DomainError::field(ErrorCode::UnknownUnit, "units").into());
+    }
+    let existing: BTreeSet<String> = dialogues_in(db, cycle.id)
+        .await?
+        .into_iter()
+        .map(|d| d.unit_number)
+        .collect();
+    let mut tx = db.begin().await?;
+    let mut added = 0;
+    for unit in chosen.into_iter().filter(|u| !existing.contains(&u.number)) {
+        let id: i64 = on!(tx.conn(), |c| {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO dialogue (cycle_id, unit_kind, unit_number, unit_name, stage, stage_date, version, created_at) \
+                 VALUES ($1, $2, $3, $4, 'planned', $5, 1, $6) RETURNING id",
+            )
+            .bind(cycle.id)
+            .bind(unit.kind.as_str())
+            .bind(&unit.number)
+            .bind(&unit.name)
+            .bind(iso(samla_domain::dates::today()))
+            .bind(now())
+            .fetch_one(&mut *c)
+            .await?;
+            sqlx::query("INSERT INTO dialogue_step (dialogue_id, stage, step_date, actor, at) VALUES ($1, 'planned', $2, $3, $4)")
+                .bind(id)
+                .bind(iso(samla_domain::dates::today()))
+                .bind(&who.label)
+                .bind(now())
+                .execute(&mut *c)
+                .await?;
+            id
+        });
+        audit::record(&mut tx, who, Change {
+            action: "dialogue.create",
+            entity_type: "dialogue",
+            entity_id: &id.to_string(),
+            before: None,
+            after: Some(json!({ "cycle": cycle.id, "unit": unit.number, "name": unit.name, "stage": "planned" })),
+        })
+        .await?;
+        added += 1;
+    }
+    tx.commit().await?;
+    Ok(added)
+}
+
+/// Moves a dialogue one step, dated `date`, if the step is allowed now and nobody else
+/// changed the dialogue since `seen_version`.
+pub async fn take_step(
+    db: &Db,
+    proof: &EmbeteWork,
+    who: &Who,
+    id: i64,
+    to: Stage,
+    date: Date,
+    seen_version: i64,
+) -> StoreResult<Dialogue> {
+    let (before, cycle) = dialogue(db, id).await?.ok_or(ErrorCode::NotFound)?;
+    if cycle.embete != proof.embete() {
+        return Err(DomainError::new(ErrorCode::Forbidden).into());
+    }
+    if before.version != seen_version {
+        return Err(DomainError::new(ErrorCode::EditConflict).into());
+    }
+    step(before.stage, to)?;
+    if to.needs_report() {
+        // The report steps are taken from the report itself, which checks its content.
+        return Err(DomainError::field(ErrorCode::ReportRequired, "stage").into());
+    }
+    let date_s = iso(date);
+    if date_s < before.stage_date && before.stage != Stage::Planned {
+        return Err(DomainError::field(ErrorCode::InvalidDate, "date").into());
+    }
+    if date > samla_domain::dates::today() {
+        return Err(DomainError::field(ErrorCode::DateOutOfRange, "date").into());
+    }
+    let mut tx = db.begin().await?;
+    let changed = on!(tx.conn(), |c| {
+        let n = sqlx::query(
+            "UPDATE dialogue SET stage = $1, stage_date = $2, version = version + 1 WHERE id = $3 AND version = $4",
+        )
+        .bind(to.as_str())
+        .bind(&date_s)
+        .bind(id)
+        .bind(seen_version)
+        .execute(&mut *c)
+        .await?
+        .rows_affected();
+        if n == 1 {
+            sqlx::query("INSERT INTO dialogue_step (dialogue_id, stage, step_date, actor, at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(id)
+                .bind(to.as_str())
+                .bind(&date_s)
+                .bind(&who.label)
+                .bind(now())
+                .execute(&mut *c)
+                .await?;
+        }
+        n
+    });
+    if changed != 1 {
+        return Err(DomainError::new(ErrorCode::EditConflict).into());
+    }
+    audit::record(
+        &mut tx,
+        who,
+        Change {
+            action: "dialogue.step",
+            entity_type: "dialogue",
+            entity_id: &id.to_string(),
+            before: Some(json!({ "stage": before.stage, "stage_date": before.stage_date })),
+            after: Some(json!({ "stage": to, "stage_date": date_s })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(dialogue(db, id).await?.ok_or(ErrorCode::NotFound)?.0)
+}
+
+/// One unit's line in a coverage view.
+#[derive(Debug, Clone, Serialize)]
+pub struct CoverageUnit {
+    pub number: String,
+    pub name: String,
+    pub kind: UnitKind,
+    pub stage: Option<Stage>,
+    pub stage_date: Option<String>,
+    pub report_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Coverage {
+    pub units: Vec<CoverageUnit>,
+    pub completed: usize,
+    pub total: usize,
+}
+
+/// Every unit valid on `date` (one embete's, or the whole country), with the furthest
+/// stage of its latest dialogue that started by then, optionally only in one cycle.
+/// Dialogues with a unit's predecessors count for it (Hurdal 0239 in 2019 → 3037).
+pub async fn coverage(
+    db: &Db,
+    embete: Option<&str>,
+    date: Date,
+    cycle: Option<i64>,
+) -> Result<Coverage, sqlx::Error> {
+    let units = units_on(db, embete, date).await?;
+    // Each number's predecessors, transitively.
+    let mut parents: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for ch in regions::all_changes(db).await? {
+        parents
+            .entry(ch.successor)
+            .or_default()
+            .push(ch.predecessor);
+    }
+    let d = iso(date);
+    let mut conn = db.acquire().await?;
+    // (unit number) → (cycle start, stage, stage date, dialogue id) of its latest dialogue
+    let rows: Vec<(String, String, String, String, i64)> = on!(conn.conn(), |c| {
+        sqlx::query(
+            "SELECT d.unit_number, c.starts_on, d.stage, d.stage_date, d.id FROM dialogue d JOIN cycle c ON c.id = d.cycle_id \
+             WHERE c.starts_on <= $1 AND ($2 IS NULL OR c.embete = $2) AND ($3 IS NULL OR c.id = $3)",
+        )
+        .bind(&d)
+        .bind(embete)
+        .bind(cycle)
+        .fetch_all(&mut *c)
+        .await?
+        .iter()
+        .map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?)))
+        .collect::<Result<Vec<_>, _>>()?
+    });
+    let mut latest: BTreeMap<&str, (&str, Stage, &str, i64)> = BTreeMap::new();
+    let mut published: BTreeSet<&str> = BTreeSet::new();
+    for (number, start, stage, stage_date, id) in &rows {
+        let stage = Stage::parse(stage).unwrap_or(Stage::Planned);
+        if stage == Stage::Published {
+            published.insert(number);
+        }
+        let candidate = (start.as_str(), stage, stage_date.as_str(), *id);
+        let better = match latest.get(number.as_str()) {
+            None => true,
+            Some((s, st, ..)) => (start.as_str(), stage.progress()) > (*s, st.progress()),
+        };
+        if better {
+            latest.insert(number, candidate);
+        }
+    }
+    let mut out = Vec::with_capacity(units.len());
+    let mut completed = 0;
+    for unit in units {
+        // The unit itself and every predecessor, transitively.
+        let mut lineage = vec![unit.number.clone()];
+        let mut i = 0;
+        while i < lineage.len() {
+            for p in parents.get(&lineage[i]).into_iter().flatten() {
+                if !lineage.contains(p) {
+                    lineage.push(p.clone());
+                }
+            }
+            i += 1;
+        }
+        let best = lineage
+            .iter()
+            .filter_map(|n| latest.get(n.as_str()))
+            .max_by_key(|(start, stage, ..)| (*start, stage.progress()));
+        // Completed: the unit (under any of its numbers) has had a dialogue with a
+        // published report, even if a newer dialogue has started since.
+        if lineage.iter().any(|n| published.contains(n.as_str())) {
+            completed += 1;
+        }
+        out.push(CoverageUnit {
+            number: unit.number,
+            name: unit.name,
+            kind: unit.kind,
+            stage: best.map(|b| b.1),
+            stage_date: best.map(|b| b.2.to_owned()),
+            report_url: best
+                .filter(|b| b.1 == Stage::Published)
+                .map(|b| format!("/dialogues/{}", b.3)),
+        });
+    }
+    let total = out.len();
+    Ok(Coverage {
+        units: out,
+        completed,
+        total,
+    })
+}
+
+/// A generated dialogue for the demo world: its cycle and its steps in order.
+#[derive(Debug, Clone)]
+pub struct SeedDialogue {
+    pub unit: Unit,
+    pub steps: Vec<(Stage, String)>,
+}
+
+/// A generated cycle for the demo world.
+#[derive(Debug, Clone)]
+pub struct SeedCycle {
+    pub embete: String,
+    pub name: String,
+    pub starts_on: String,
+    pub ends_on: String,
+    pub dialogues: Vec<SeedDialogue>,
+}
+
+/// Writes generated history in one transaction, with one audit row. Only for the demo:
+/// it takes no proof and runs no checks, since the generator builds valid histories.
+#[doc(hidden)]
+pub async fn seed(db: &Db, who: &Who, cycles: &[SeedCycle]) -> StoreResult<usize> {
+    let mut tx = db.begin().await?;
+    let mut count = 0;
+    for cy in cycles {
+        let cycle_id: i64 = on!(tx.conn(), |c| {
+            sqlx::query_scalar(
+                "INSERT INTO cycle (embete, name, starts_on, ends_on, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            )
+            .bind(&cy.embete)
+            .bind(&cy.name)
+            .bind(&cy.starts_on)
+            .bind(&cy.ends_on)
+            .bind(now())
+            .fetch_one(&mut *c)
+            .await?
+        });
+        for d in &cy.dialogues {
+            let Some((last_stage, last_date)) = d.steps.last() else {
+                continue;
+            };
+            on!(tx.conn(), |c| {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO dialogue (cycle_id, unit_kind, unit_number, unit_name, stage, stage_date, version, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                )
+                .bind(cycle_id)
+                .bind(d.unit.kind.as_str())
+                .bind(&d.unit.number)
+                .bind(&d.unit.name)
+                .bind(last_stage.as_str())
+                .bind(last_date)
+                .bind(d.steps.len() as i64)
+                .bind(now())
+                .fetch_one(&mut *c)
+                .await?;
+                for (stage, date) in &d.steps {
+                    sqlx::query("INSERT INTO dialogue_step (dialogue_id, stage, step_date, actor, at) VALUES ($1, $2, $3, $4, $5)")
+                        .bind(id)
+                        .bind(stage.as_str())
+                        .bind(date)
+                        .bind(&who.label)
+                        .bind(now())
+                        .execute(&mut *c)
+                        .await?;
+                }
+            });
+            count += 1;
+        }
+    }
+    audit::record(
+        &mut tx,
+        who,
+        Change {
+            action: "demo.seed_dialogues",
+            entity_type: "dialogue",
+            entity_id: "demo",
+            before: None,
+            after: Some(json!({ "cycles": cycles.len(), "dialogues": count })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(count)
+}
+
+/// Whether any cycle exists (the demo seeds an empty database only).
+pub async fn any_cycles(db: &Db) -> Result<bool, sqlx::Error> {
+    let mut conn = db.acquire().await?;
+    on!(conn.conn(), |c| {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cycle")
+            .fetch_one(&mut *c)
+            .await?;
+        Ok(n > 0)
+    })
+}

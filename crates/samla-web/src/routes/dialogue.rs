@@ -1,0 +1,464 @@
+//! Dialogue meetings: an embete's cycles and dialogues (inside the embete only), the
+//! public page of a published dialogue, and coverage for an embete or the country.
+
+use super::pages::{Page, render};
+use crate::AppState;
+use crate::ctx::Ctx;
+use crate::error::AppError;
+use crate::forms::FormErrors;
+use crate::forms::MultiForm;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use samla_db::audit::Who;
+use samla_db::dialogue::{self, Coverage, Cycle, CycleSummary, Dialogue, StepRecord, Unit};
+use samla_db::regions;
+use samla_domain::access::{self, EmbeteWork};
+use samla_domain::dates::{iso, parse_date, parse_region_date, today};
+use samla_domain::dialogue::Stage;
+use samla_domain::regions::Embete;
+use samla_domain::{DomainError, ErrorCode};
+use serde::Deserialize;
+
+fn who(ctx: &Ctx) -> Result<Who, AppError> {
+    let a = ctx.require_actor()?;
+    Ok(Who::user(a.user_id, &a.email))
+}
+
+/// The proof for the actor's own embete, or a refusal.
+fn own_work(ctx: &Ctx) -> Result<EmbeteWork, AppError> {
+    let actor = ctx.require_actor()?;
+    let embete = access::own_embete(actor)
+        .ok_or(AppError::Code(ErrorCode::Forbidden))?
+        .to_owned();
+    Ok(access::embete_work(actor, &embete)?)
+}
+
+impl Page {
+    /// A stage's name in the page's language ("no dialogue" for none).
+    pub fn stage(&self, stage: &Option<Stage>) -> String {
+        match stage {
+            Some(s) => self.t(&format!("stage-{}", s.as_str())),
+            None => self.t("stage-none"),
+        }
+    }
+
+    pub fn stage_of(&self, stage: &Stage) -> String {
+        self.stage(&Some(*stage))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "dialogue/cycles.html")]
+struct CyclesPage {
+    page: Page,
+    cycles: Vec<CycleSummary>,
+}
+
+pub async fn cycles(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let proof = own_work(&ctx)?;
+    let cycles = dialogue::cycles(&state.db, &proof).await?;
+    let title = ctx.t("cycles-title");
+    Ok(render(&CyclesPage {
+        page: Page::new(&ctx, &title, "dialogue"),
+        cycles,
+    })?
+    .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "dialogue/cycle_new.html")]
+struct NewCyclePage {
+    page: Page,
+    name: String,
+    starts_on: String,
+    ends_on: String,
+    errors: FormErrors,
+}
+
+pub async fn new_cycle(ctx: Ctx) -> Result<Response, AppError> {
+    own_work(&ctx)?;
+    let year = today().year();
+    let title = ctx.t("cycles-new");
+    Ok(render(&NewCyclePage {
+        page: Page::new(&ctx, &title, "dialogue"),
+        name: format!("Dialogrunde {year}"),
+        starts_on: format!("{year}-01-01"),
+        ends_on: format!("{year}-12-31"),
+        errors: FormErrors::default(),
+    })?
+    .into_response())
+}
+
+pub async fn create_cycle(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    form: MultiForm,
+) -> Result<Response, AppError> {
+    let proof = own_work(&ctx)?;
+    let (name, starts_on, ends_on) = (form.get("name"), form.get("starts_on"), form.get("ends_on"));
+    match dialogue::create_cycle(&state.db, &proof, &who(&ctx)?, &name, &starts_on, &ends_on).await
+    {
+        Ok(cycle) => Ok(Redirect::to(&format!("/dialogue/cycles/{}", cycle.id)).into_response()),
+        Err(Ok(errors)) => {
+            let title = ctx.t("cycles-new");
+            let html = render(&NewCyclePage {
+                page: Page::new(&ctx, &title, "dialogue"),
+                name,
+                starts_on,
+                ends_on,
+                errors: FormErrors::from_domain(ctx.lang, &errors),
+            })?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+        }
+        Err(Err(e)) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "dialogue/cycle.html")]
+struct CyclePage {
+    page: Page,
+    cycle: Cycle,
+    embete_name: String,
+    dialogues: Vec<Dialogue>,
+    available: Vec<Unit>,
+    notice: Option<String>,
+    errors: FormErrors,
+}
+
+/// A cycle of the actor's own embete, or not found (other embeter's cycles are not shown to exist).
+async fn own_cycle(state: &AppState, ctx: &Ctx, id: i64) -> Result<(EmbeteWork, Cycle), AppError> {
+    let proof = own_work(ctx)?;
+    let cycle = dialogue::cycle(&state.db, id)
+        .await?
+        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    if cycle.embete != proof.embete() {
+        return Err(AppError::Code(ErrorCode::NotFound));
+    }
+    Ok((proof, cycle))
+}
+
+async fn embete_name_on(state: &AppState, code: &str, date: &str) -> Result<String, AppError> {
+    let date = parse_date(date, "date")?;
+    let names: Vec<Embete> = regions::embeter_on(&state.db, date).await?;
+    Ok(names
+        .into_iter()
+        .find(|e| e.code == code)
+        .map(|e| e.name)
+        .unwrap_or_else(|| code.to_owned()))
+}
+
+async fn cycle_page(
+    state: &AppState,
+    ctx: &Ctx,
+    cycle: Cycle,
+    notice: Option<String>,
+    errors: FormErrors,
+) -> Result<CyclePage, AppError> {
+    let dialogues = dialogue::dialogues_in(&state.db, cycle.id).await?;
+    let start = parse_date(&cycle.starts_on, "starts_on")?;
+    let available = dialogue::units_on(&state.db, Some(&cycle.embete), start)
+        .await?
+        .into_iter()
+        .filter(|u| !dialogues.iter().any(|d| d.unit_number == u.number))
+        .collect();
+    Ok(CyclePage {
+        page: Page::new(ctx, &cycle.name, "dialogue"),
+        embete_name: embete_name_on(state, &cycle.embete, &cycle.starts_on).await?,
+        cycle,
+        dialogues,
+        available,
+        notice,
+        errors,
+    })
+}
+
+#[derive(Deserialize, Default)]
+pub struct AddedQuery {
+    added: Option<usize>,
+}
+
+pub async fn cycle(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(q): Query<AddedQuery>,
+) -> Result<Response, AppError> {
+    let (_, cycle) = own_cycle(&state, &ctx, id).await?;
+    let notice = q
+        .added
+        .map(|n| crate::i18n::text(ctx.lang, "cycle-added", &[("count", &n.to_string())]));
+    Ok(
+        render(&cycle_page(&state, &ctx, cycle, notice, FormErrors::default()).await?)?
+            .into_response(),
+    )
+}
+
+pub async fn add_dialogues(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    form: MultiForm,
+) -> Result<Response, AppError> {
+    let (proof, cycle) = own_cycle(&state, &ctx, id).await?;
+    match dialogue::add_dialogues(&state.db, &proof, &who(&ctx)?, &cycle, &form.all("unit")).await {
+        Ok(n) => Ok(Redirect::to(&format!("/dialogue/cycles/{id}?added={n}")).into_response()),
+        Err(samla_db::StoreError::Domain(e)) if e.field.is_some() => {
+            let errors = FormErrors::from_domain(ctx.lang, &[e]);
+            let html = render(&cycle_page(&state, &ctx, cycle, None, errors).await?)?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "dialogue/dialogue.html")]
+struct DialoguePage {
+    page: Page,
+    dialogue: Dialogue,
+    cycle: Cycle,
+    steps: Vec<StepRecord>,
+    next: Vec<Stage>,
+    date_input: String,
+    errors: FormErrors,
+    saved: bool,
+}
+
+async fn dialogue_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    date_input: Option<String>,
+    errors: FormErrors,
+    saved: bool,
+) -> Result<DialoguePage, AppError> {
+    let proof = own_work(ctx)?;
+    let (dialogue, cycle) = dialogue::dialogue(&state.db, id)
+        .await?
+        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    if cycle.embete != proof.embete() {
+        return Err(AppError::Code(ErrorCode::NotFound));
+    }
+    let steps = dialogue::steps(&state.db, id).await?;
+    let next = dialogue
+        .stage
+        .next()
+        .iter()
+        .copied()
+        .filter(|s| !s.needs_report())
+        .collect();
+    let title = format!("{} – {}", dialogue.unit_name, cycle.name);
+    Ok(DialoguePage {
+        page: Page::new(ctx, &title, "dialogue"),
+        dialogue,
+        cycle,
+        steps,
+        next,
+        date_input: date_input.unwrap_or_else(|| iso(today())),
+        errors,
+        saved,
+    })
+}
+
+#[derive(Deserialize, Default)]
+pub struct SavedQuery {
+    saved: Option<String>,
+}
+
+pub async fn show_dialogue(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(q): Query<SavedQuery>,
+) -> Result<Response, AppError> {
+    Ok(render(
+        &dialogue_page(
+            &state,
+            &ctx,
+            id,
+            None,
+            FormErrors::default(),
+            q.saved.is_some(),
+        )
+        .await?,
+    )?
+    .into_response())
+}
+
+pub async fn take_step(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    form: MultiForm,
+) -> Result<Response, AppError> {
+    let proof = own_work(&ctx)?;
+    match step_from_form(&state, &ctx, &proof, id, &form).await {
+        Ok(()) => Ok(Redirect::to(&format!("/dialogue/dialogues/{id}?saved=1")).into_response()),
+        // Another embete's dialogue is not shown to exist.
+        Err(samla_db::StoreError::Domain(e))
+            if matches!(e.code, ErrorCode::Forbidden | ErrorCode::NotFound) =>
+        {
+            Err(AppError::Code(ErrorCode::NotFound))
+        }
+        Err(samla_db::StoreError::Domain(e)) => {
+            let status = crate::error::status_of(e.code);
+            let e = DomainError {
+                field: Some(e.field.unwrap_or("stage")),
+                ..e
+            };
+            let errors = FormErrors::from_domain(ctx.lang, &[e]);
+            let html = render(
+                &dialogue_page(&state, &ctx, id, Some(form.get("date")), errors, false).await?,
+            )?;
+            Ok((status, html).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn step_from_form(
+    state: &AppState,
+    ctx: &Ctx,
+    proof: &EmbeteWork,
+    id: i64,
+    form: &MultiForm,
+) -> Result<(), samla_db::StoreError> {
+    let stage = Stage::parse(&form.get("stage"))
+        .ok_or(DomainError::field(ErrorCode::StageNotAllowed, "stage"))?;
+    let date = parse_region_date(&form.get("date"), "date")?;
+    let version: i64 = form
+        .get("version")
+        .parse()
+        .map_err(|_| DomainError::new(ErrorCode::InvalidInput))?;
+    let actor = ctx
+        .actor
+        .as_ref()
+        .ok_or(DomainError::new(ErrorCode::LoginRequired))?;
+    dialogue::take_step(
+        &state.db,
+        proof,
+        &Who::user(actor.user_id, &actor.email),
+        id,
+        stage,
+        date,
+        version,
+    )
+    .await?;
+    Ok(())
+}
+
+#[derive(Template)]
+#[template(path = "dialogue/public.html")]
+struct PublicDialoguePage {
+    page: Page,
+    dialogue: Dialogue,
+    cycle: Cycle,
+    embete_name: String,
+    steps: Vec<StepRecord>,
+}
+
+/// A published dialogue, for everyone. Anything not published is not found.
+pub async fn public_dialogue(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let (dialogue, cycle) = dialogue::dialogue(&state.db, id)
+        .await?
+        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    if dialogue.stage != Stage::Published {
+        return Err(AppError::Code(ErrorCode::NotFound));
+    }
+    let steps = dialogue::steps(&state.db, id).await?;
+    let embete_name = embete_name_on(&state, &cycle.embete, &cycle.starts_on).await?;
+    let title = format!("{} – {}", dialogue.unit_name, cycle.name);
+    Ok(render(&PublicDialoguePage {
+        page: Page::new(&ctx, &title, "coverage"),
+        dialogue,
+        cycle,
+        embete_name,
+        steps,
+    })?
+    .into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub struct CoverageQuery {
+    embete: Option<String>,
+    date: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "dialogue/coverage.html")]
+struct CoveragePage {
+    page: Page,
+    embeter: Vec<Embete>,
+    embete: String,
+    date_input: String,
+    date: String,
+    errors: FormErrors,
+    coverage: Option<Coverage>,
+}
+
+impl CoveragePage {
+    fn percent(&self, c: &Coverage) -> usize {
+        (c.completed * 100).checked_div(c.total).unwrap_or(0)
+    }
+
+    fn summary(&self, c: &Coverage) -> String {
+        crate::i18n::text(
+            self.page.lang,
+            "coverage-summary",
+            &[
+                ("completed", &c.completed.to_string()),
+                ("total", &c.total.to_string()),
+                ("percent", &self.percent(c).to_string()),
+            ],
+        )
+    }
+}
+
+/// Coverage for an embete or the whole country on a date: public (stages only, no content).
+pub async fn coverage(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<CoverageQuery>,
+) -> Result<Response, AppError> {
+    let title = ctx.t("coverage-title");
+    let embete = q.embete.clone().filter(|e| !e.is_empty());
+    let mut errors = Vec::new();
+    let date = match q.date.as_deref().filter(|d| !d.trim().is_empty()) {
+        None => Some(today()),
+        Some(d) => parse_region_date(d, "date")
+            .map_err(|e| errors.push(e))
+            .ok(),
+    };
+    if let Some(code) = &embete
+        && !regions::embete_exists(&state.db, code).await?
+    {
+        errors.push(DomainError::field(ErrorCode::UnknownEmbete, "embete"));
+    }
+    let shown = date.unwrap_or_else(today);
+    let coverage = match (date, errors.is_empty()) {
+        (Some(d), true) => Some(dialogue::coverage(&state.db, embete.as_deref(), d, None).await?),
+        _ => None,
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    let html = render(&CoveragePage {
+        page: Page::new(&ctx, &title, "coverage"),
+        embeter: regions::embeter_on(&state.db, shown).await?,
+        embete: embete.unwrap_or_default(),
+        date_input: q.date.clone().unwrap_or_else(|| iso(shown)),
+        date: iso(shown),
+        errors: FormErrors::from_domain(ctx.lang, &errors),
+        coverage,
+    })?;
+    Ok((status, html).into_response())
+}
