@@ -335,7 +335,8 @@ pub async fn add_dialogues(
 }
 
 /// Moves a dialogue one step, dated `date`, if the step is allowed now and nobody else
-/// changed the dialogue since `seen_version`.
+/// changed the dialogue since `seen_version`. The report's own steps are refused here:
+/// they go through [`crate::report::report_step`], which checks the report.
 pub async fn take_step(
     db: &Db,
     proof: &EmbeteWork,
@@ -345,6 +346,27 @@ pub async fn take_step(
     date: Date,
     seen_version: i64,
 ) -> StoreResult<Dialogue> {
+    if to.needs_report() {
+        let (before, _) = dialogue(db, id).await?.ok_or(ErrorCode::NotFound)?;
+        step(before.stage, to)?;
+        return Err(DomainError::field(ErrorCode::ReportRequired, "stage").into());
+    }
+    apply_step(db, proof, who, id, to, date, seen_version, None).await
+}
+
+/// Takes a step after its preconditions are checked; `extra` is written to the audit
+/// log with it (the report step's confirmations).
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn apply_step(
+    db: &Db,
+    proof: &EmbeteWork,
+    who: &Who,
+    id: i64,
+    to: Stage,
+    date: Date,
+    seen_version: i64,
+    extra: Option<serde_json::Value>,
+) -> StoreResult<Dialogue> {
     let (before, cycle) = dialogue(db, id).await?.ok_or(ErrorCode::NotFound)?;
     if cycle.embete != proof.embete() {
         return Err(DomainError::new(ErrorCode::Forbidden).into());
@@ -353,10 +375,6 @@ pub async fn take_step(
         return Err(DomainError::new(ErrorCode::EditConflict).into());
     }
     step(before.stage, to)?;
-    if to.needs_report() {
-        // The report steps are taken from the report itself, which checks its content.
-        return Err(DomainError::field(ErrorCode::ReportRequired, "stage").into());
-    }
     let date_s = iso(date);
     if date_s < before.stage_date && before.stage != Stage::Planned {
         return Err(DomainError::field(ErrorCode::InvalidDate, "date").into());
@@ -391,6 +409,10 @@ pub async fn take_step(
     if changed != 1 {
         return Err(DomainError::new(ErrorCode::EditConflict).into());
     }
+    let mut after = json!({ "stage": to, "stage_date": date_s });
+    if let (Some(extra), Some(obj)) = (extra, after.as_object_mut()) {
+        obj.insert("confirmed".into(), extra);
+    }
     audit::record(
         &mut tx,
         who,
@@ -399,7 +421,7 @@ pub async fn take_step(
             entity_type: "dialogue",
             entity_id: &id.to_string(),
             before: Some(json!({ "stage": before.stage, "stage_date": before.stage_date })),
-            after: Some(json!({ "stage": to, "stage_date": date_s })),
+            after: Some(after),
         },
     )
     .await?;

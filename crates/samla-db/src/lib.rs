@@ -10,6 +10,7 @@ pub mod auth;
 pub mod dialogue;
 mod migrate;
 pub mod regions;
+pub mod report;
 pub mod schema;
 pub mod sessions;
 pub mod testing;

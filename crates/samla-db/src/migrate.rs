@@ -24,6 +24,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_dialogues.sql"),
         postgres: include_str!("../migrations/postgres/0002_dialogues.sql"),
     },
+    Migration {
+        version: 3,
+        name: "reports",
+        sqlite: include_str!("../migrations/sqlite/0003_reports.sql"),
+        postgres: include_str!("../migrations/postgres/0003_reports.sql"),
+    },
 ];
 
 /// Applies every migration not yet applied; returns how many ran.

@@ -185,6 +185,21 @@ pub fn embete_work(actor: &Actor, embete: &str) -> Result<EmbeteWork, DomainErro
     }
 }
 
+/// Proof that the actor leads this embete and may approve its reports.
+#[derive(Debug)]
+pub struct ApproveReports {
+    _sealed: (),
+}
+
+/// Only an embete's leaders approve (anchor) its reports.
+pub fn approve_reports(actor: &Actor, embete: &str) -> Result<ApproveReports, DomainError> {
+    if own_embete(actor) == Some(embete) && actor.has(Role::EmbeteLeader) {
+        Ok(ApproveReports { _sealed: () })
+    } else {
+        Err(DomainError::field(ErrorCode::LeaderRequired, "stage"))
+    }
+}
+
 fn forbidden() -> DomainError {
     DomainError::new(ErrorCode::Forbidden)
 }
@@ -279,6 +294,12 @@ mod tests {
         assert!(embete_work(&admin, "agder").is_err());
         let muni = actor("3242", OrgKind::Municipality, Role::Municipality);
         assert!(own_embete(&muni).is_none());
+        assert!(approve_reports(&leader, "agder").is_ok());
+        assert!(
+            approve_reports(&staff, "agder").is_err(),
+            "staff draft, leaders approve"
+        );
+        assert!(approve_reports(&leader, "vestland").is_err());
     }
 
     #[test]

@@ -31,6 +31,14 @@ pub enum ErrorCode {
     EditConflict,
     UnknownUnit,
     ReportRequired,
+    PersonalIdFound,
+    PersonalIdUnconfirmed,
+    ChildSummaryRequired,
+    InvalidCrcArticle,
+    InvalidStep,
+    InvalidNumber,
+    InvalidChoice,
+    LeaderRequired,
 }
 
 impl ErrorCode {
@@ -62,11 +70,19 @@ impl ErrorCode {
             Self::EditConflict => "edit_conflict",
             Self::UnknownUnit => "unknown_unit",
             Self::ReportRequired => "report_required",
+            Self::PersonalIdFound => "personal_id_found",
+            Self::PersonalIdUnconfirmed => "personal_id_unconfirmed",
+            Self::ChildSummaryRequired => "child_summary_required",
+            Self::InvalidCrcArticle => "invalid_crc_article",
+            Self::InvalidStep => "invalid_step",
+            Self::InvalidNumber => "invalid_number",
+            Self::InvalidChoice => "invalid_choice",
+            Self::LeaderRequired => "leader_required",
         }
     }
 
     /// Every code, so tests can prove each one has a translation.
-    pub const ALL: [ErrorCode; 25] = [
+    pub const ALL: [ErrorCode; 33] = [
         Self::InvalidDate,
         Self::DateOutOfRange,
         Self::InvalidMunicipalityNumber,
@@ -92,6 +108,14 @@ impl ErrorCode {
         Self::EditConflict,
         Self::UnknownUnit,
         Self::ReportRequired,
+        Self::PersonalIdFound,
+        Self::PersonalIdUnconfirmed,
+        Self::ChildSummaryRequired,
+        Self::InvalidCrcArticle,
+        Self::InvalidStep,
+        Self::InvalidNumber,
+        Self::InvalidChoice,
+        Self::LeaderRequired,
     ];
 }
 

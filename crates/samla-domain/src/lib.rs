@@ -11,6 +11,7 @@ pub mod dialogue;
 pub mod error;
 pub mod personal_id;
 pub mod regions;
+pub mod report;
 pub mod users;
 
 pub use error::{DomainError, ErrorCode};

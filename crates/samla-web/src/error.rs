@@ -36,7 +36,7 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::NotFound | ErrorCode::UnknownMunicipality | ErrorCode::UnknownOrganisation => {
             StatusCode::NOT_FOUND
         }
-        ErrorCode::Forbidden => StatusCode::FORBIDDEN,
+        ErrorCode::Forbidden | ErrorCode::LeaderRequired => StatusCode::FORBIDDEN,
         ErrorCode::LoginRequired | ErrorCode::InvalidCredentials => StatusCode::UNAUTHORIZED,
         ErrorCode::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::EditConflict | ErrorCode::StageNotAllowed | ErrorCode::ReportRequired => {

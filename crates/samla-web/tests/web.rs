@@ -701,6 +701,54 @@ fn matrix(disable_id: i64) -> Vec<(String, Row)> {
             [303, 403, 403, 403, 403, 404, 404, 403],
         ),
         // Published dialogues are public; nothing else is, to anyone.
+        (
+            "/dialogue/dialogues/{id}/meetings/{kind}",
+            Method::GET,
+            "/dialogue/dialogues/2/meetings/leaders",
+            [303, 403, 403, 403, 403, 200, 200, 403],
+        ),
+        (
+            "/dialogue/dialogues/{id}/meetings/{kind}",
+            Method::GET,
+            "/dialogue/dialogues/3/meetings/youth",
+            [303, 403, 403, 403, 403, 404, 404, 403],
+        ),
+        (
+            "/dialogue/dialogues/{id}/meetings/{kind}",
+            Method::POST,
+            "/dialogue/dialogues/2/meetings/youth",
+            [303, 403, 403, 403, 403, 422, 422, 403],
+        ),
+        (
+            "/dialogue/dialogues/{id}/report",
+            Method::GET,
+            "/dialogue/dialogues/2/report",
+            [303, 403, 403, 403, 403, 200, 200, 403],
+        ),
+        (
+            "/dialogue/dialogues/{id}/report",
+            Method::GET,
+            "/dialogue/dialogues/3/report",
+            [303, 403, 403, 403, 403, 404, 404, 403],
+        ),
+        (
+            "/dialogue/dialogues/{id}/report",
+            Method::POST,
+            "/dialogue/dialogues/2/report",
+            [303, 403, 403, 403, 403, 422, 422, 403],
+        ),
+        (
+            "/dialogue/dialogues/{id}/report/step",
+            Method::POST,
+            "/dialogue/dialogues/2/report/step",
+            [303, 403, 403, 403, 403, 409, 409, 403],
+        ),
+        (
+            "/dialogue/dialogues/{id}/report/step",
+            Method::POST,
+            "/dialogue/dialogues/3/report/step",
+            [303, 403, 403, 403, 403, 404, 404, 403],
+        ),
         ("/dialogues/{id}", Method::GET, "/dialogues/1", [200; 8]),
         ("/dialogues/{id}", Method::GET, "/dialogues/2", [404; 8]),
         (
@@ -1176,4 +1224,235 @@ async fn coverage_follows_renumbering_and_counts_units_valid_then() {
         .await;
     assert!(page.body.contains("1 av 76 enheter"));
     assert!(page.body.contains("href=\"/dialogues/1\""));
+}
+
+/// A synthetic test number (month + 80) that the detector blocks, never a real one.
+fn synthetic_fnr() -> String {
+    (0..100)
+        .map(|k| format!("018181123{k:02}"))
+        .find(|n| {
+            samla_domain::personal_id::worst(n) == Some(samla_domain::personal_id::Severity::Block)
+        })
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_report_is_written_approved_by_a_leader_and_published_without_personal_data() {
+    let app = app().await;
+    let staff = app.cookie("embete_staff");
+    let leader = app.cookie("embete_leader");
+    // Hurdal (dialogue 2) is invited; bring it to the youth meeting.
+    let url = "/dialogue/dialogues/2/step";
+    for (stage, date, v) in [
+        ("accepted", "2019-09-20", 2),
+        ("leaders_meeting_held", "2019-11-12", 3),
+        ("youth_meeting_held", "2019-11-26", 4),
+    ] {
+        let r = app
+            .send(
+                Method::POST,
+                url,
+                Some(&staff),
+                Some(&format!("stage={stage}&date={date}&version={v}")),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{stage}");
+    }
+    // The youth meeting records a group, a count and age bands; bad input is kept and explained.
+    let r = app
+        .send(Method::POST, "/dialogue/dialogues/2/meetings/youth", Some(&staff), Some("held_on=2019-11-26&place=Hurdal+skole&youth_group=youth_council&participants=many&age_bands=13-15"))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("value=\"many\"") && r.body.contains("href=\"#participants\""));
+    let r = app
+        .send(Method::POST, "/dialogue/dialogues/2/meetings/youth", Some(&staff), Some("held_on=2019-11-26&place=Hurdal+skole&youth_group=youth_council&participants=9&age_bands=13-15&age_bands=16-18&services=planning"))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+
+    let fnr = synthetic_fnr();
+    let report = |version: i64, summary: &str, youth: &str| {
+        format!(
+            "version={version}&language=nn&facts=Om+lag+2700+innbyggjarar&leaders_said=Leiarane+vil+samarbeide&youth_said={youth}\
+             &finding_body_0=Barn+blir+ikkje+alltid+h%C3%B8yrde&finding_crc_0=12%2C+3&finding_steps_0=4&finding_body_1=&finding_crc_1=&finding_steps_1=\
+             &advice=Lag+rutinar&child_summary={summary}\
+             &follow_up_body_0=Rutine+for+%C3%A5+h%C3%B8yre+barn&follow_up_owner_0=Kommunalsjef&follow_up_deadline_0=2020-06-01&follow_up_status_0=open"
+        )
+    };
+    let r = app
+        .send(
+            Method::POST,
+            "/dialogue/dialogues/2/report",
+            Some(&staff),
+            Some(&report(0, "", &format!("Nr+{fnr}"))),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // A second editor who started from the empty report gets a conflict that keeps their text.
+    let r = app
+        .send(
+            Method::POST,
+            "/dialogue/dialogues/2/report",
+            Some(&leader),
+            Some(&report(0, "Mitt+samandrag", "Anna+tekst")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.body.contains("Mitt samandrag"), "their text is kept");
+    assert!(
+        r.body.contains("Lagret av noen andre"),
+        "and what changed is shown"
+    );
+
+    let step = |stage: &str, v: i64, confirm: bool| {
+        format!(
+            "stage={stage}&date=2019-12-01&dialogue_version={v}{}",
+            if confirm {
+                "&confirm_personal_ids=yes"
+            } else {
+                ""
+            }
+        )
+    };
+    let s = "/dialogue/dialogues/2/report/step";
+    assert_eq!(
+        app.send(
+            Method::POST,
+            s,
+            Some(&staff),
+            Some(&step("report_drafted", 5, false))
+        )
+        .await
+        .status,
+        StatusCode::SEE_OTHER
+    );
+    let r = app
+        .send(
+            Method::POST,
+            s,
+            Some(&staff),
+            Some(&step("report_approved", 6, false)),
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "case officers do not approve"
+    );
+    let r = app
+        .send(
+            Method::POST,
+            s,
+            Some(&leader),
+            Some(&step("report_approved", 6, false)),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(
+        r.body.contains("href=\"#child_summary\""),
+        "the child-friendly summary is required"
+    );
+    let r = app
+        .send(
+            Method::POST,
+            "/dialogue/dialogues/2/report",
+            Some(&staff),
+            Some(&report(
+                1,
+                "Vi+snakka+med+ungdomsr%C3%A5det",
+                &format!("Nr+{fnr}"),
+            )),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = app
+        .send(
+            Method::POST,
+            s,
+            Some(&leader),
+            Some(&step("report_approved", 6, true)),
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::BAD_REQUEST,
+        "a valid identity number blocks, even when confirmed"
+    );
+    assert!(r.body.contains("href=\"#youth_said\"") && r.body.contains("fødselsnummer"));
+    let r = app
+        .send(
+            Method::POST,
+            "/dialogue/dialogues/2/report",
+            Some(&staff),
+            Some(&report(
+                2,
+                "Vi+snakka+med+ungdomsr%C3%A5det",
+                "Ring+99999999999",
+            )),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = app
+        .send(
+            Method::POST,
+            s,
+            Some(&leader),
+            Some(&step("report_approved", 6, false)),
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::BAD_REQUEST,
+        "other 11-digit runs need a confirmation"
+    );
+    assert_eq!(
+        app.send(
+            Method::POST,
+            s,
+            Some(&leader),
+            Some(&step("report_approved", 6, true))
+        )
+        .await
+        .status,
+        StatusCode::SEE_OTHER
+    );
+    let audit = app
+        .get_as("admin", "/admin/audit?action=dialogue.step")
+        .await;
+    assert!(
+        audit.body.contains("eleven_digit_runs_in"),
+        "the confirmation is audited"
+    );
+    // Approved reports are locked.
+    let r = app
+        .send(
+            Method::POST,
+            "/dialogue/dialogues/2/report",
+            Some(&staff),
+            Some(&report(3, "x", "y")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = app
+        .send(
+            Method::POST,
+            s,
+            Some(&staff),
+            Some(&step("published", 7, true)),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.headers.get(header::LOCATION).unwrap(), "/dialogues/2");
+    let public = app.get("/dialogues/2").await;
+    assert_eq!(public.status, StatusCode::OK);
+    assert!(
+        public.body.contains("lang=\"nn\""),
+        "the report is marked with its language"
+    );
+    let summary = public.body.find("Vi snakka med ungdomsrådet").unwrap();
+    assert!(
+        summary < public.body.find("Om lag 2700").unwrap(),
+        "the child-friendly summary comes first"
+    );
+    assert!(public.body.contains("BK art. 3, 12") && public.body.contains("9 barn og unge deltok"));
+    assert!(!public.body.contains(&fnr));
 }

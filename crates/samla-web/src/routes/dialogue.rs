@@ -358,6 +358,8 @@ struct PublicDialoguePage {
     cycle: Cycle,
     embete_name: String,
     steps: Vec<StepRecord>,
+    report: Option<samla_db::report::Report>,
+    youth: Option<samla_db::report::Meeting>,
 }
 
 /// A published dialogue, for everyone. Anything not published is not found.
@@ -374,6 +376,9 @@ pub async fn public_dialogue(
     }
     let steps = dialogue::steps(&state.db, id).await?;
     let embete_name = embete_name_on(&state, &cycle.embete, &cycle.starts_on).await?;
+    let report = samla_db::report::report(&state.db, id).await?;
+    let youth =
+        samla_db::report::meeting(&state.db, id, samla_domain::report::MeetingKind::Youth).await?;
     let title = format!("{} – {}", dialogue.unit_name, cycle.name);
     Ok(render(&PublicDialoguePage {
         page: Page::new(&ctx, &title, "coverage"),
@@ -381,6 +386,8 @@ pub async fn public_dialogue(
         cycle,
         embete_name,
         steps,
+        report,
+        youth,
     })?
     .into_response())
 }

@@ -11,6 +11,7 @@ pub mod dialogue;
 pub mod home;
 pub mod pages;
 pub mod regions;
+pub mod report;
 
 use crate::AppState;
 use crate::error::{AppError, render_errors};
@@ -49,6 +50,18 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/dialogue/dialogues/{id}", get(dialogue::show_dialogue))
         .route("/dialogue/dialogues/{id}/step", post(dialogue::take_step))
+        .route(
+            "/dialogue/dialogues/{id}/meetings/{kind}",
+            get(report::meeting_form).post(report::save_meeting),
+        )
+        .route(
+            "/dialogue/dialogues/{id}/report",
+            get(report::report_form).post(report::save_report),
+        )
+        .route(
+            "/dialogue/dialogues/{id}/report/step",
+            post(report::report_step),
+        )
         .route("/dialogues/{id}", get(dialogue::public_dialogue))
         .route("/coverage", get(dialogue::coverage))
         .route("/account", get(account::index))

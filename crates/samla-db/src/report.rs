@@ -1,0 +1,541 @@
+//! A dialogue's meetings and report, and the report's own steps (drafted, approved,
+//! published), which check its content first.
+//!
+//! Saving a report takes the version the editor started from; if someone else saved
+//! in between, nothing is written and the caller gets the saved report back, so the
+//! page can keep the editor's text and show what changed.
+
+use crate::audit::{self, Change, Who};
+use crate::dialogue::{self, Dialogue, apply_step};
+use crate::{Db, StoreError, StoreResult, now, on};
+use samla_domain::access::{ApproveReports, EmbeteWork};
+use samla_domain::dialogue::Stage;
+use samla_domain::report::{
+    AGE_BANDS, FOLLOW_UP_STATUSES, MAX_ROWS, MeetingKind, REPORT_LANGUAGES, SERVICES, YOUTH_GROUPS,
+    check_approvable, choices, crc_articles, field_name, participants, personal_id_gate, steps,
+};
+use samla_domain::{DomainError, ErrorCode};
+use serde::Serialize;
+use serde_json::json;
+use sqlx::Row;
+use time::Date;
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Meeting {
+    pub held_on: String,
+    pub place: String,
+    pub services: Vec<String>,
+    pub roles: String,
+    pub notes: String,
+    pub youth_group: Option<String>,
+    pub participants: Option<i64>,
+    pub age_bands: Vec<String>,
+}
+
+/// A meeting form as typed (strings), validated by [`save_meeting`].
+#[derive(Debug, Clone, Default)]
+pub struct MeetingInput {
+    pub held_on: String,
+    pub place: String,
+    pub services: Vec<String>,
+    pub roles: String,
+    pub notes: String,
+    pub youth_group: String,
+    pub participants: String,
+    pub age_bands: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Finding {
+    pub body: String,
+    pub crc_articles: String,
+    pub steps: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct FollowUp {
+    pub body: String,
+    pub owner: String,
+    pub deadline: String,
+    pub status: String,
+}
+
+/// A report as stored (and as a form holds it: lists are comma text).
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Report {
+    pub language: String,
+    pub facts: String,
+    pub leaders_said: String,
+    pub youth_said: String,
+    pub advice: String,
+    pub child_summary: String,
+    pub findings: Vec<Finding>,
+    pub follow_ups: Vec<FollowUp>,
+    pub version: i64,
+}
+
+impl Report {
+    /// Every free-text field with the form name it is edited in, for the identity-number gate.
+    pub fn text_fields(&self) -> Vec<(String, &str)> {
+        let mut fields = vec![
+            ("facts".to_owned(), self.facts.as_str()),
+            ("leaders_said".to_owned(), self.leaders_said.as_str()),
+            ("youth_said".to_owned(), self.youth_said.as_str()),
+            ("advice".to_owned(), self.advice.as_str()),
+            ("child_summary".to_owned(), self.child_summary.as_str()),
+        ];
+        for (i, f) in self.findings.iter().enumerate() {
+            fields.push((format!("finding_body_{i}"), f.body.as_str()));
+        }
+        for (i, f) in self.follow_ups.iter().enumerate() {
+            fields.push((format!("follow_up_body_{i}"), f.body.as_str()));
+            fields.push((format!("follow_up_owner_{i}"), f.owner.as_str()));
+        }
+        fields
+    }
+}
+
+/// Why a report could not be saved.
+#[derive(Debug)]
+pub enum SaveError {
+    Invalid(Vec<DomainError>),
+    /// Someone else saved first; this is what they saved.
+    Conflict(Box<Report>),
+    Store(StoreError),
+}
+
+impl<E: Into<StoreError>> From<E> for SaveError {
+    fn from(e: E) -> Self {
+        SaveError::Store(e.into())
+    }
+}
+
+fn list(s: &str) -> Vec<String> {
+    s.split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+async fn own_dialogue(db: &Db, proof: &EmbeteWork, id: i64) -> StoreResult<Dialogue> {
+    let (d, cycle) = dialogue::dialogue(db, id)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    if cycle.embete != proof.embete() {
+        return Err(DomainError::new(ErrorCode::NotFound).into());
+    }
+    Ok(d)
+}
+
+/// One of a dialogue's meetings, if recorded.
+pub async fn meeting(
+    db: &Db,
+    dialogue_id: i64,
+    kind: MeetingKind,
+) -> Result<Option<Meeting>, sqlx::Error> {
+    let mut conn = db.acquire().await?;
+    on!(conn.conn(), |c| {
+        sqlx::query(
+            "SELECT held_on, place, services, roles, notes, youth_group, participants, age_bands FROM meeting \
+             WHERE dialogue_id = $1 AND kind = $2",
+        )
+        .bind(dialogue_id)
+        .bind(kind.as_str())
+        .fetch_optional(&mut *c)
+        .await?
+        .map(|r| {
+            Ok(Meeting {
+                held_on: r.try_get("held_on")?,
+                place: r.try_get("place")?,
+                services: list(&r.try_get::<String, _>("services")?),
+                roles: r.try_get("roles")?,
+                notes: r.try_get("notes")?,
+                youth_group: r.try_get("youth_group")?,
+                participants: r.try_get("participants")?,
+                age_bands: list(&r.try_get::<Option<String>, _>("age_bands")?.unwrap_or_default()),
+            })
+        })
+        .transpose()
+    })
+}
+
+/// Records (or corrects) a meeting. Every field error is returned at once.
+pub async fn save_meeting(
+    db: &Db,
+    proof: &EmbeteWork,
+    who: &Who,
+    dialogue_id: i64,
+    kind: MeetingKind,
+    input: &MeetingInput,
+) -> Result<Meeting, SaveError> {
+    own_dialogue(db, proof, dialogue_id).await?;
+    let mut errors = Vec::new();
+    let held_on = samla_domain::dates::parse_region_date(&input.held_on, "held_on")
+        .map_err(|e| errors.push(e))
+        .ok();
+    let place = input.place.trim().to_owned();
+    if place.is_empty() || place.chars().count() > 200 {
+        errors.push(DomainError::field(ErrorCode::NameRequired, "place"));
+    }
+    let services = choices(&input.services, &SERVICES, "services")
+        .map_err(|e| errors.push(e))
+        .ok();
+    let (youth_group, count, bands) = match kind {
+        MeetingKind::Leaders => (None, None, Vec::new()),
+        MeetingKind::Youth => (
+            choices(
+                std::slice::from_ref(&input.youth_group),
+                &YOUTH_GROUPS,
+                "youth_group",
+            )
+            .map_err(|e| errors.push(e))
+            .ok()
+            .and_then(|v| v.into_iter().next())
+            .or_else(|| {
+                errors.push(DomainError::field(ErrorCode::InvalidChoice, "youth_group"));
+                None
+            }),
+            participants(&input.participants)
+                .map_err(|e| errors.push(e))
+                .ok(),
+            choices(&input.age_bands, &AGE_BANDS, "age_bands")
+                .map_err(|e| errors.push(e))
+                .ok()
+                .unwrap_or_default(),
+        ),
+    };
+    let (Some(held_on), Some(services), true) = (held_on, services, errors.is_empty()) else {
+        return Err(SaveError::Invalid(errors));
+    };
+    let meeting = Meeting {
+        held_on: samla_domain::dates::iso(held_on),
+        place,
+        services,
+        roles: input.roles.trim().to_owned(),
+        notes: input.notes.trim().to_owned(),
+        youth_group,
+        participants: count,
+        age_bands: bands,
+    };
+    let before = self::meeting(db, dialogue_id, kind).await?;
+    let mut tx = db.begin().await?;
+    on!(tx.conn(), |c| {
+        sqlx::query("DELETE FROM meeting WHERE dialogue_id = $1 AND kind = $2")
+            .bind(dialogue_id)
+            .bind(kind.as_str())
+            .execute(&mut *c)
+            .await?;
+        sqlx::query(
+            "INSERT INTO meeting (dialogue_id, kind, held_on, place, services, roles, notes, youth_group, participants, age_bands) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(dialogue_id)
+        .bind(kind.as_str())
+        .bind(&meeting.held_on)
+        .bind(&meeting.place)
+        .bind(meeting.services.join(","))
+        .bind(&meeting.roles)
+        .bind(&meeting.notes)
+        .bind(meeting.youth_group.as_deref())
+        .bind(meeting.participants)
+        .bind((kind == MeetingKind::Youth).then(|| meeting.age_bands.join(",")))
+        .execute(&mut *c)
+        .await?;
+    });
+    audit::record(
+        &mut tx,
+        who,
+        Change {
+            action: "meeting.save",
+            entity_type: "dialogue",
+            entity_id: &dialogue_id.to_string(),
+            before: before.map(|m| json!({ kind.as_str(): m })),
+            after: Some(json!({ kind.as_str(): meeting })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(meeting)
+}
+
+/// A dialogue's report, if one has been saved.
+pub async fn report(db: &Db, dialogue_id: i64) -> Result<Option<Report>, sqlx::Error> {
+    let mut conn = db.acquire().await?;
+    on!(conn.conn(), |c| {
+        let Some(r) = sqlx::query(
+            "SELECT language, facts, leaders_said, youth_said, advice, child_summary, version FROM report WHERE dialogue_id = $1",
+        )
+        .bind(dialogue_id)
+        .fetch_optional(&mut *c)
+        .await?
+        else {
+            return Ok(None);
+        };
+        let findings = sqlx::query("SELECT body, crc_articles, steps FROM finding WHERE dialogue_id = $1 ORDER BY position")
+            .bind(dialogue_id)
+            .fetch_all(&mut *c)
+            .await?
+            .iter()
+            .map(|f| Ok(Finding { body: f.try_get("body")?, crc_articles: f.try_get("crc_articles")?, steps: f.try_get("steps")? }))
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        let follow_ups = sqlx::query(
+            "SELECT body, owner, deadline, status FROM follow_up WHERE dialogue_id = $1 ORDER BY position",
+        )
+        .bind(dialogue_id)
+        .fetch_all(&mut *c)
+        .await?
+        .iter()
+        .map(|f| {
+            Ok(FollowUp {
+                body: f.try_get("body")?,
+                owner: f.try_get("owner")?,
+                deadline: f.try_get("deadline")?,
+                status: f.try_get("status")?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        Ok(Some(Report {
+            language: r.try_get("language")?,
+            facts: r.try_get("facts")?,
+            leaders_said: r.try_get("leaders_said")?,
+            youth_said: r.try_get("youth_said")?,
+            advice: r.try_get("advice")?,
+            child_summary: r.try_get("child_summary")?,
+            findings,
+            follow_ups,
+            version: r.try_get("version")?,
+        }))
+    })
+}
+
+/// Checks a report's structured parts; blank finding and follow-up rows are dropped.
+fn validate(mut input: Report) -> Result<Report, Vec<DomainError>> {
+    let mut errors = Vec::new();
+    if input.findings.len() > MAX_ROWS || input.follow_ups.len() > MAX_ROWS {
+        return Err(vec![DomainError::new(ErrorCode::InvalidInput)]);
+    }
+    if !REPORT_LANGUAGES.contains(&input.language.as_str()) {
+        errors.push(DomainError::field(ErrorCode::InvalidChoice, "language"));
+    }
+    input.findings.retain(|f| {
+        !(f.body.trim().is_empty() && f.crc_articles.trim().is_empty() && f.steps.trim().is_empty())
+    });
+    for (i, f) in input.findings.iter_mut().enumerate() {
+        let field = |name: &str| field_name(&format!("finding_{name}_{i}"));
+        match crc_articles(&f.crc_articles, field("crc")) {
+            Ok(list) => {
+                f.crc_articles = list
+                    .iter()
+                    .map(u32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+            Err(e) => errors.push(e),
+        }
+        match steps(&f.steps, field("steps")) {
+            Ok(list) => {
+                f.steps = list
+                    .iter()
+                    .map(u32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+            Err(e) => errors.push(e),
+        }
+        if f.body.trim().is_empty() {
+            errors.push(DomainError::field(ErrorCode::NameRequired, field("body")));
+        }
+    }
+    input.follow_ups.retain(|f| {
+        !(f.body.trim().is_empty() && f.owner.trim().is_empty() && f.deadline.trim().is_empty())
+    });
+    for (i, f) in input.follow_ups.iter_mut().enumerate() {
+        let field = |name: &str| field_name(&format!("follow_up_{name}_{i}"));
+        if f.body.trim().is_empty() {
+            errors.push(DomainError::field(ErrorCode::NameRequired, field("body")));
+        }
+        if f.owner.trim().is_empty() {
+            errors.push(DomainError::field(ErrorCode::NameRequired, field("owner")));
+        }
+        if let Err(e) = samla_domain::dates::parse_date(&f.deadline, field("deadline")) {
+            errors.push(e);
+        }
+        if !FOLLOW_UP_STATUSES.contains(&f.status.as_str()) {
+            errors.push(DomainError::field(
+                ErrorCode::InvalidChoice,
+                field("status"),
+            ));
+        }
+    }
+    if errors.is_empty() {
+        Ok(input)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Saves a report, if the dialogue is at a stage where it is written and nobody saved
+/// since `input.version` (0 for a first save).
+pub async fn save_report(
+    db: &Db,
+    proof: &EmbeteWork,
+    who: &Who,
+    dialogue_id: i64,
+    input: Report,
+) -> Result<Report, SaveError> {
+    let d = own_dialogue(db, proof, dialogue_id).await?;
+    if !matches!(
+        d.stage,
+        Stage::LeadersMeetingHeld | Stage::YouthMeetingHeld | Stage::ReportDrafted
+    ) {
+        return Err(SaveError::Invalid(vec![DomainError::field(
+            ErrorCode::StageNotAllowed,
+            "form",
+        )]));
+    }
+    let seen = input.version;
+    let report = validate(input).map_err(SaveError::Invalid)?;
+    let current = self::report(db, dialogue_id).await?;
+    if current.as_ref().map(|r| r.version).unwrap_or(0) != seen {
+        return Err(match current {
+            Some(current) => SaveError::Conflict(Box::new(current)),
+            None => SaveError::Invalid(vec![DomainError::new(ErrorCode::EditConflict)]),
+        });
+    }
+    let version = seen + 1;
+    let mut tx = db.begin().await?;
+    let written = on!(tx.conn(), |c| {
+        let n = if seen == 0 {
+            sqlx::query(
+                "INSERT INTO report (dialogue_id, language, facts, leaders_said, youth_said, advice, child_summary, version, updated_at, updated_by) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9) ON CONFLICT (dialogue_id) DO NOTHING",
+            )
+            .bind(dialogue_id)
+            .bind(&report.language)
+            .bind(&report.facts)
+            .bind(&report.leaders_said)
+            .bind(&report.youth_said)
+            .bind(&report.advice)
+            .bind(&report.child_summary)
+            .bind(now())
+            .bind(&who.label)
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
+        } else {
+            sqlx::query(
+                "UPDATE report SET language = $1, facts = $2, leaders_said = $3, youth_said = $4, advice = $5, child_summary = $6, \
+                 version = version + 1, updated_at = $7, updated_by = $8 WHERE dialogue_id = $9 AND version = $10",
+            )
+            .bind(&report.language)
+            .bind(&report.facts)
+            .bind(&report.leaders_said)
+            .bind(&report.youth_said)
+            .bind(&report.advice)
+            .bind(&report.child_summary)
+            .bind(now())
+            .bind(&who.label)
+            .bind(dialogue_id)
+            .bind(seen)
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
+        };
+        if n == 1 {
+            sqlx::query("DELETE FROM finding WHERE dialogue_id = $1")
+                .bind(dialogue_id)
+                .execute(&mut *c)
+                .await?;
+            sqlx::query("DELETE FROM follow_up WHERE dialogue_id = $1")
+                .bind(dialogue_id)
+                .execute(&mut *c)
+                .await?;
+            for (i, f) in report.findings.iter().enumerate() {
+                sqlx::query("INSERT INTO finding (dialogue_id, position, body, crc_articles, steps) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(dialogue_id)
+                    .bind(i as i64)
+                    .bind(f.body.trim())
+                    .bind(&f.crc_articles)
+                    .bind(&f.steps)
+                    .execute(&mut *c)
+                    .await?;
+            }
+            for (i, f) in report.follow_ups.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO follow_up (dialogue_id, position, body, owner, deadline, status) VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(dialogue_id)
+                .bind(i as i64)
+                .bind(f.body.trim())
+                .bind(f.owner.trim())
+                .bind(f.deadline.trim())
+                .bind(&f.status)
+                .execute(&mut *c)
+                .await?;
+            }
+        }
+        n
+    });
+    if written != 1 {
+        // Lost a race with another save between our read and our write.
+        drop(tx);
+        let current = self::report(db, dialogue_id).await?.unwrap_or_default();
+        return Err(SaveError::Conflict(Box::new(current)));
+    }
+    let saved = Report { version, ..report };
+    audit::record(
+        &mut tx,
+        who,
+        Change {
+            action: "report.save",
+            entity_type: "dialogue",
+            entity_id: &dialogue_id.to_string(),
+            before: current.map(|r| serde_json::to_value(r).unwrap_or_default()),
+            after: Some(serde_json::to_value(&saved).unwrap_or_default()),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(saved)
+}
+
+/// Takes one of the report's steps. Approval needs a leader's proof and the child-friendly
+/// summary; approval and publication pass the identity-number gate (other 11-digit runs
+/// need `confirmed`, which is audited).
+#[allow(clippy::too_many_arguments)]
+pub async fn report_step(
+    db: &Db,
+    proof: &EmbeteWork,
+    leader: Option<&ApproveReports>,
+    who: &Who,
+    dialogue_id: i64,
+    to: Stage,
+    date: Date,
+    seen_version: i64,
+    confirmed: bool,
+) -> StoreResult<Dialogue> {
+    let d = own_dialogue(db, proof, dialogue_id).await?;
+    samla_domain::dialogue::step(d.stage, to)?;
+    if !to.needs_report() {
+        return Err(DomainError::field(ErrorCode::StageNotAllowed, "stage").into());
+    }
+    let report = report(db, dialogue_id)
+        .await?
+        .ok_or(DomainError::field(ErrorCode::ReportRequired, "stage"))?;
+    // Sending an approved report back, and approving, are the leaders' decisions.
+    let sends_back = d.stage == Stage::ReportApproved && to == Stage::ReportDrafted;
+    if (to == Stage::ReportApproved || sends_back) && leader.is_none() {
+        return Err(DomainError::field(ErrorCode::LeaderRequired, "stage").into());
+    }
+    let mut extra = None;
+    if matches!(to, Stage::ReportApproved | Stage::Published) {
+        check_approvable(&report.child_summary)?;
+        let warned = personal_id_gate(&report.text_fields(), confirmed)
+            .map_err(|(code, field)| DomainError::field(code, field_name(&field)))?;
+        if !warned.is_empty() {
+            extra = Some(json!({ "eleven_digit_runs_in": warned }));
+        }
+    }
+    apply_step(db, proof, who, dialogue_id, to, date, seen_version, extra).await
+}

@@ -1,0 +1,499 @@
+//! A dialogue's two meetings and its report: forms inside the embete that keep what
+//! was typed, a report editor that never loses an edit to another editor, and the
+//! report's own steps (drafted, approved by a leader, published).
+
+use super::pages::{Page, render};
+use crate::AppState;
+use crate::ctx::Ctx;
+use crate::error::AppError;
+use crate::forms::{FormErrors, MultiForm};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use samla_db::audit::Who;
+use samla_db::dialogue::{self, Cycle, Dialogue};
+use samla_db::report::{self, Finding, FollowUp, Meeting, MeetingInput, Report, SaveError};
+use samla_domain::access::{self, EmbeteWork};
+use samla_domain::dates::{iso, parse_region_date, today};
+use samla_domain::dialogue::Stage;
+use samla_domain::report::{AGE_BANDS, FOLLOW_UP_STATUSES, MeetingKind, SERVICES, YOUTH_GROUPS};
+use samla_domain::{DomainError, ErrorCode};
+use serde::Deserialize;
+
+fn actor_who(ctx: &Ctx) -> Result<Who, AppError> {
+    let a = ctx.require_actor()?;
+    Ok(Who::user(a.user_id, &a.email))
+}
+
+/// The dialogue, if it belongs to the actor's own embete (others are not found).
+async fn own(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+) -> Result<(EmbeteWork, Dialogue, Cycle), AppError> {
+    let actor = ctx.require_actor()?;
+    let embete = access::own_embete(actor)
+        .ok_or(AppError::Code(ErrorCode::Forbidden))?
+        .to_owned();
+    let proof = access::embete_work(actor, &embete)?;
+    let (d, c) = dialogue::dialogue(&state.db, id)
+        .await?
+        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    if c.embete != proof.embete() {
+        return Err(AppError::Code(ErrorCode::NotFound));
+    }
+    Ok((proof, d, c))
+}
+
+#[derive(Template)]
+#[template(path = "dialogue/meeting.html")]
+struct MeetingPage {
+    page: Page,
+    dialogue: Dialogue,
+    cycle: Cycle,
+    kind: MeetingKind,
+    form: Meeting,
+    participants: String,
+    errors: FormErrors,
+    saved: bool,
+}
+
+impl MeetingPage {
+    fn services(&self) -> &'static [&'static str] {
+        &SERVICES
+    }
+    fn groups(&self) -> &'static [&'static str] {
+        &YOUTH_GROUPS
+    }
+    fn bands(&self) -> &'static [&'static str] {
+        &AGE_BANDS
+    }
+    fn has_service(&self, s: &str) -> bool {
+        self.form.services.iter().any(|x| x == s)
+    }
+    fn has_band(&self, s: &str) -> bool {
+        self.form.age_bands.iter().any(|x| x == s)
+    }
+    fn is_group(&self, s: &str) -> bool {
+        self.form.youth_group.as_deref() == Some(s)
+    }
+    fn is_youth(&self) -> bool {
+        self.kind == MeetingKind::Youth
+    }
+}
+
+fn kind_of(kind: &str) -> Result<MeetingKind, AppError> {
+    MeetingKind::parse(kind).ok_or(AppError::Code(ErrorCode::NotFound))
+}
+
+#[derive(Deserialize, Default)]
+pub struct SavedQuery {
+    saved: Option<String>,
+}
+
+pub async fn meeting_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, kind)): Path<(i64, String)>,
+    Query(q): Query<SavedQuery>,
+) -> Result<Response, AppError> {
+    let kind = kind_of(&kind)?;
+    let (_, dialogue, cycle) = own(&state, &ctx, id).await?;
+    let form = report::meeting(&state.db, id, kind)
+        .await?
+        .unwrap_or_else(|| Meeting {
+            held_on: iso(today()),
+            ..Meeting::default()
+        });
+    let participants = form.participants.map(|n| n.to_string()).unwrap_or_default();
+    let title = format!(
+        "{} – {}",
+        ctx.t(&format!("meeting-{}", kind.as_str())),
+        dialogue.unit_name
+    );
+    Ok(render(&MeetingPage {
+        page: Page::new(&ctx, &title, "dialogue"),
+        dialogue,
+        cycle,
+        kind,
+        form,
+        participants,
+        errors: FormErrors::default(),
+        saved: q.saved.is_some(),
+    })?
+    .into_response())
+}
+
+pub async fn save_meeting(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, kind)): Path<(i64, String)>,
+    form: MultiForm,
+) -> Result<Response, AppError> {
+    let kind = kind_of(&kind)?;
+    let (proof, dialogue, cycle) = own(&state, &ctx, id).await?;
+    let input = MeetingInput {
+        held_on: form.get("held_on"),
+        place: form.get("place"),
+        services: form.all("services"),
+        roles: form.get("roles"),
+        notes: form.get("notes"),
+        youth_group: form.get("youth_group"),
+        participants: form.get("participants"),
+        age_bands: form.all("age_bands"),
+    };
+    match report::save_meeting(&state.db, &proof, &actor_who(&ctx)?, id, kind, &input).await {
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/dialogue/dialogues/{id}/meetings/{}?saved=1",
+            kind.as_str()
+        ))
+        .into_response()),
+        Err(SaveError::Invalid(errors)) => {
+            let typed = Meeting {
+                held_on: input.held_on.clone(),
+                place: input.place.clone(),
+                services: input.services.clone(),
+                roles: input.roles.clone(),
+                notes: input.notes.clone(),
+                youth_group: Some(input.youth_group.clone()),
+                participants: None,
+                age_bands: input.age_bands.clone(),
+            };
+            let title = format!(
+                "{} – {}",
+                ctx.t(&format!("meeting-{}", kind.as_str())),
+                dialogue.unit_name
+            );
+            let html = render(&MeetingPage {
+                page: Page::new(&ctx, &title, "dialogue"),
+                dialogue,
+                cycle,
+                kind,
+                form: typed,
+                participants: input.participants.clone(),
+                errors: FormErrors::from_domain(ctx.lang, &errors),
+                saved: false,
+            })?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+        }
+        Err(SaveError::Conflict(_)) => Err(AppError::Code(ErrorCode::EditConflict)),
+        Err(SaveError::Store(e)) => Err(e.into()),
+    }
+}
+
+/// One field where the saved report differs from what the editor sent.
+pub struct Difference {
+    pub field: String,
+    pub saved: String,
+}
+
+#[derive(Template)]
+#[template(path = "dialogue/report.html")]
+struct ReportPage {
+    page: Page,
+    dialogue: Dialogue,
+    cycle: Cycle,
+    form: Report,
+    findings: Vec<Finding>,
+    follow_ups: Vec<FollowUp>,
+    errors: FormErrors,
+    conflict: Vec<Difference>,
+    saved: bool,
+    next: Vec<Stage>,
+    is_leader: bool,
+    date_input: String,
+    editable: bool,
+}
+
+impl ReportPage {
+    fn statuses(&self) -> &'static [&'static str] {
+        &FOLLOW_UP_STATUSES
+    }
+    fn saved_text(&self, field: &str) -> Option<&str> {
+        self.conflict
+            .iter()
+            .find(|d| d.field == field)
+            .map(|d| d.saved.as_str())
+    }
+}
+
+/// The rows a form shows: what there is, and two blank ones to add more without JavaScript.
+fn with_blank<T: Default + Clone>(rows: &[T]) -> Vec<T> {
+    let mut out = rows.to_vec();
+    out.extend([T::default(), T::default()]);
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn report_page(
+    state: &AppState,
+    ctx: &Ctx,
+    dialogue: Dialogue,
+    cycle: Cycle,
+    form: Report,
+    errors: FormErrors,
+    conflict: Vec<Difference>,
+    saved: bool,
+    date_input: Option<String>,
+) -> Result<ReportPage, AppError> {
+    let _ = state;
+    let actor = ctx.require_actor()?;
+    let is_leader = access::approve_reports(actor, &cycle.embete).is_ok();
+    let next = dialogue
+        .stage
+        .next()
+        .iter()
+        .copied()
+        .filter(|s| s.needs_report())
+        .filter(|s| {
+            is_leader
+                || (*s != Stage::ReportApproved && *s != Stage::ReportDrafted)
+                || dialogue.stage == Stage::YouthMeetingHeld
+        })
+        .collect();
+    let editable = matches!(
+        dialogue.stage,
+        Stage::LeadersMeetingHeld | Stage::YouthMeetingHeld | Stage::ReportDrafted
+    );
+    let title = format!("{} – {}", ctx.t("report-title"), dialogue.unit_name);
+    Ok(ReportPage {
+        page: Page::new(ctx, &title, "dialogue"),
+        findings: with_blank(&form.findings),
+        follow_ups: with_blank(&form.follow_ups),
+        dialogue,
+        cycle,
+        form,
+        errors,
+        conflict,
+        saved,
+        next,
+        is_leader,
+        date_input: date_input.unwrap_or_else(|| iso(today())),
+        editable,
+    })
+}
+
+pub async fn report_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(q): Query<SavedQuery>,
+) -> Result<Response, AppError> {
+    let (_, dialogue, cycle) = own(&state, &ctx, id).await?;
+    let form = report::report(&state.db, id)
+        .await?
+        .unwrap_or_else(|| Report {
+            language: if ctx.lang == crate::i18n::Lang::Nn {
+                "nn"
+            } else {
+                "nb"
+            }
+            .into(),
+            ..Report::default()
+        });
+    let page = report_page(
+        &state,
+        &ctx,
+        dialogue,
+        cycle,
+        form,
+        FormErrors::default(),
+        vec![],
+        q.saved.is_some(),
+        None,
+    )
+    .await?;
+    Ok(render(&page)?.into_response())
+}
+
+fn rows<T>(form: &MultiForm, prefix: &str, make: impl Fn(&dyn Fn(&str) -> String) -> T) -> Vec<T> {
+    let count = form
+        .0
+        .iter()
+        .filter(|(k, _)| k.starts_with(&format!("{prefix}_body_")))
+        .count();
+    (0..count)
+        .map(|i| make(&|name: &str| form.get(&format!("{prefix}_{name}_{i}"))))
+        .collect()
+}
+
+fn report_from(form: &MultiForm) -> Report {
+    Report {
+        language: form.get("language"),
+        facts: form.get("facts"),
+        leaders_said: form.get("leaders_said"),
+        youth_said: form.get("youth_said"),
+        advice: form.get("advice"),
+        child_summary: form.get("child_summary"),
+        findings: rows(form, "finding", |g| Finding {
+            body: g("body"),
+            crc_articles: g("crc"),
+            steps: g("steps"),
+        }),
+        follow_ups: rows(form, "follow_up", |g| FollowUp {
+            body: g("body"),
+            owner: g("owner"),
+            deadline: g("deadline"),
+            status: g("status"),
+        }),
+        version: form.get("version").parse().unwrap_or(-1),
+    }
+}
+
+/// The fields where `saved` differs from `mine`, for the conflict view.
+fn differences(mine: &Report, saved: &Report) -> Vec<Difference> {
+    let pairs = [
+        ("facts", &mine.facts, &saved.facts),
+        ("leaders_said", &mine.leaders_said, &saved.leaders_said),
+        ("youth_said", &mine.youth_said, &saved.youth_said),
+        ("advice", &mine.advice, &saved.advice),
+        ("child_summary", &mine.child_summary, &saved.child_summary),
+    ];
+    let mut out: Vec<Difference> = pairs
+        .into_iter()
+        .filter(|(_, a, b)| a.trim() != b.trim())
+        .map(|(f, _, b)| Difference {
+            field: f.to_owned(),
+            saved: b.clone(),
+        })
+        .collect();
+    if mine.findings != saved.findings {
+        out.push(Difference {
+            field: "findings".into(),
+            saved: saved
+                .findings
+                .iter()
+                .map(|f| format!("• {} [{}; {}]", f.body, f.crc_articles, f.steps))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        });
+    }
+    if mine.follow_ups != saved.follow_ups {
+        out.push(Difference {
+            field: "follow_ups".into(),
+            saved: saved
+                .follow_ups
+                .iter()
+                .map(|f| format!("• {} ({}, {})", f.body, f.owner, f.deadline))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        });
+    }
+    out
+}
+
+pub async fn save_report(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    form: MultiForm,
+) -> Result<Response, AppError> {
+    let (proof, dialogue, cycle) = own(&state, &ctx, id).await?;
+    let mine = report_from(&form);
+    match report::save_report(&state.db, &proof, &actor_who(&ctx)?, id, mine.clone()).await {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/dialogue/dialogues/{id}/report?saved=1")).into_response())
+        }
+        Err(SaveError::Invalid(errors)) => {
+            let errors = FormErrors::from_domain(ctx.lang, &errors);
+            let page = report_page(
+                &state,
+                &ctx,
+                dialogue,
+                cycle,
+                mine,
+                errors,
+                vec![],
+                false,
+                None,
+            )
+            .await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+        }
+        Err(SaveError::Conflict(saved)) => {
+            // Keep the editor's text; show what the other editor saved; the next save
+            // builds on the saved version.
+            let conflict = differences(&mine, &saved);
+            let form = Report {
+                version: saved.version,
+                ..mine
+            };
+            let errors =
+                FormErrors::from_domain(ctx.lang, &[DomainError::new(ErrorCode::EditConflict)]);
+            let page = report_page(
+                &state, &ctx, dialogue, cycle, form, errors, conflict, false, None,
+            )
+            .await?;
+            Ok((StatusCode::CONFLICT, render(&page)?).into_response())
+        }
+        Err(SaveError::Store(e)) => Err(e.into()),
+    }
+}
+
+pub async fn report_step(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    form: MultiForm,
+) -> Result<Response, AppError> {
+    let (proof, dialogue, cycle) = own(&state, &ctx, id).await?;
+    let actor = ctx.require_actor()?;
+    let leader = access::approve_reports(actor, &cycle.embete).ok();
+    let result = async {
+        let stage = Stage::parse(&form.get("stage"))
+            .ok_or(DomainError::field(ErrorCode::StageNotAllowed, "stage"))?;
+        let date = parse_region_date(&form.get("date"), "date")?;
+        let version: i64 = form
+            .get("dialogue_version")
+            .parse()
+            .map_err(|_| DomainError::new(ErrorCode::InvalidInput))?;
+        let confirmed = form.get("confirm_personal_ids") == "yes";
+        report::report_step(
+            &state.db,
+            &proof,
+            leader.as_ref(),
+            &actor_who(&ctx).map_err(|_| DomainError::new(ErrorCode::LoginRequired))?,
+            id,
+            stage,
+            date,
+            version,
+            confirmed,
+        )
+        .await
+    }
+    .await;
+    match result {
+        Ok(d) if d.stage == Stage::Published => {
+            Ok(Redirect::to(&format!("/dialogues/{id}")).into_response())
+        }
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/dialogue/dialogues/{id}/report?saved=1")).into_response())
+        }
+        Err(samla_db::StoreError::Domain(e)) => {
+            let status = crate::error::status_of(e.code);
+            let form_report = report::report(&state.db, id).await?.unwrap_or_default();
+            let errors = FormErrors::from_domain(
+                ctx.lang,
+                &[DomainError {
+                    field: Some(e.field.unwrap_or("stage")),
+                    ..e
+                }],
+            );
+            let page = report_page(
+                &state,
+                &ctx,
+                dialogue,
+                cycle,
+                form_report,
+                errors,
+                vec![],
+                false,
+                Some(form.get("date")),
+            )
+            .await?;
+            Ok((status, render(&page)?).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
