@@ -98,7 +98,17 @@ function pagesFor(who) {
   if (who.role === "visitor") return [...PUBLIC_PAGES, "/login"];
   const pages = ["/", "/regions/municipalities/3037", "/account", `/organisations/${who.org}`];
   if (who.role === "embete_staff" || who.role === "embete_leader") {
-    pages.push("/dialogue/cycles", "/dialogue/cycles/new", "/dialogue/cycles/1", "/dialogue/dialogues/2", "/dialogue/dialogues/1");
+    pages.push(
+      "/dialogue/cycles",
+      "/dialogue/cycles/new",
+      "/dialogue/cycles/1",
+      "/dialogue/dialogues/2",
+      "/dialogue/dialogues/1",
+      "/dialogue/dialogues/2/meetings/leaders",
+      "/dialogue/dialogues/2/meetings/youth",
+      "/dialogue/dialogues/2/report",
+      "/dialogue/dialogues/1/report",
+    );
   }
   if (who.role === "admin") {
     pages.push("/admin/users", "/admin/users/new", "/admin/audit", "/admin/audit?from=2019-13-01");
@@ -178,6 +188,15 @@ async function behaviour(browser) {
   check("a bad step date keeps what was typed", (await sp.inputValue("#date")) === "2018-05-05");
   check("a bad step date is explained", (await sp.locator(".ds-error-summary").count()) === 1);
   await axe(sp, "dialogue with an error (nb, 1280)");
+  // The report editor keeps what was typed when a field is wrong.
+  await sp.goto(`${BASE}/dialogue/dialogues/2/report`);
+  await sp.fill("#child_summary", "Vi snakket med ungdomsrådet.");
+  await sp.fill("#finding_body_0", "Barn blir ikke alltid hørt.");
+  await sp.fill("#finding_crc_0", "99");
+  await sp.click("main form.report-form button[type=submit]");
+  check("report errors keep the text", (await sp.inputValue("#child_summary")) === "Vi snakket med ungdomsrådet.");
+  check("report errors point at the field", (await sp.getAttribute("#finding_crc_0", "aria-invalid")) === "true");
+  await axe(sp, "report with an error (nb, 1280)");
   await staff.close();
 
   // JavaScript off: pages and the login form work the same.

@@ -545,6 +545,8 @@ pub async fn coverage(
 pub struct SeedDialogue {
     pub unit: Unit,
     pub steps: Vec<(Stage, String)>,
+    /// The report, for dialogues that have come that far.
+    pub report: Option<crate::report::Report>,
 }
 
 /// A generated cycle for the demo world.
@@ -604,6 +606,46 @@ pub async fn seed(db: &Db, who: &Who, cycles: &[SeedCycle]) -> StoreResult<usize
                         .bind(now())
                         .execute(&mut *c)
                         .await?;
+                }
+                if let Some(r) = &d.report {
+                    sqlx::query(
+                        "INSERT INTO report (dialogue_id, language, facts, leaders_said, youth_said, advice, child_summary, version, updated_at, updated_by) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9)",
+                    )
+                    .bind(id)
+                    .bind(&r.language)
+                    .bind(&r.facts)
+                    .bind(&r.leaders_said)
+                    .bind(&r.youth_said)
+                    .bind(&r.advice)
+                    .bind(&r.child_summary)
+                    .bind(now())
+                    .bind(&who.label)
+                    .execute(&mut *c)
+                    .await?;
+                    for (i, f) in r.findings.iter().enumerate() {
+                        sqlx::query("INSERT INTO finding (dialogue_id, position, body, crc_articles, steps) VALUES ($1, $2, $3, $4, $5)")
+                            .bind(id)
+                            .bind(i as i64)
+                            .bind(&f.body)
+                            .bind(&f.crc_articles)
+                            .bind(&f.steps)
+                            .execute(&mut *c)
+                            .await?;
+                    }
+                    for (i, f) in r.follow_ups.iter().enumerate() {
+                        sqlx::query(
+                            "INSERT INTO follow_up (dialogue_id, position, body, owner, deadline, status) VALUES ($1, $2, $3, $4, $5, $6)",
+                        )
+                        .bind(id)
+                        .bind(i as i64)
+                        .bind(&f.body)
+                        .bind(&f.owner)
+                        .bind(&f.deadline)
+                        .bind(&f.status)
+                        .execute(&mut *c)
+                        .await?;
+                    }
                 }
             });
             count += 1;

@@ -98,6 +98,7 @@ async fn seed_dialogues(db: &Db) {
                         (Stage::Planned, "2019-08-20".into()),
                         (Stage::Published, "2019-12-12".into()),
                     ],
+                    report: None,
                 },
                 SeedDialogue {
                     unit: unit(UnitKind::Municipality, "0239", "Hurdal"),
@@ -105,6 +106,7 @@ async fn seed_dialogues(db: &Db) {
                         (Stage::Planned, "2019-08-20".into()),
                         (Stage::Invited, "2019-09-02".into()),
                     ],
+                    report: None,
                 },
             ],
         },
@@ -116,6 +118,7 @@ async fn seed_dialogues(db: &Db) {
             dialogues: vec![SeedDialogue {
                 unit: unit(UnitKind::Municipality, "4204", "Kristiansand"),
                 steps: vec![(Stage::Planned, "2021-02-01".into())],
+                report: None,
             }],
         },
     ];

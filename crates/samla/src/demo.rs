@@ -91,6 +91,7 @@ pub fn banner(url: &str) -> String {
 }
 
 use samla_db::dialogue::{self, SeedCycle, SeedDialogue, Unit};
+use samla_db::report::{Finding, FollowUp, Report};
 use samla_domain::dates::{iso, parse_date, today};
 use samla_domain::dialogue::{Stage, UnitKind};
 use time::{Date, Duration};
@@ -181,6 +182,7 @@ fn oslo_og_viken_2019() -> SeedCycle {
                     (Stage::ReportApproved, "2019-12-05"),
                     (Stage::Published, "2019-12-12"),
                 ]),
+                report: Some(bjerke_report()),
             },
             SeedDialogue {
                 unit: unit(UnitKind::Municipality, "0239", "Hurdal"),
@@ -190,6 +192,7 @@ fn oslo_og_viken_2019() -> SeedCycle {
                     (Stage::Accepted, "2019-09-20"),
                     (Stage::LeadersMeetingHeld, "2019-11-12"),
                 ]),
+                report: None,
             },
             SeedDialogue {
                 unit: unit(UnitKind::Municipality, "0623", "Modum"),
@@ -198,8 +201,84 @@ fn oslo_og_viken_2019() -> SeedCycle {
                     (Stage::Invited, "2019-09-02"),
                     (Stage::Accepted, "2019-09-23"),
                 ]),
+                report: None,
             },
         ],
+    }
+}
+
+/// Bydel Bjerke's report. The headings follow the published format; the text is
+/// written for the demo and is fictitious.
+fn bjerke_report() -> Report {
+    Report {
+        language: "nb".into(),
+        child_summary: "Statsforvalteren har snakket med ledere i bydelen og med ungdomsrådet om hvordan barn og unge har det \
+            og blir hørt. Ungdommene sa at de vil bli spurt tidligere når bydelen lager planer. Bydelen skal nå lage en \
+            rutine for å høre barn og unge, og ungdomsrådet skal få se hva som skjer med innspillene sine. \
+            (Eksempeltekst i demoen.)"
+            .into(),
+        facts: "Bydel Bjerke har om lag 33 000 innbyggere, og om lag en firedel er under 25 år. (Fiktive tall i demoen.)".into(),
+        leaders_said: "Lederne for helse, barnevern, NAV, skole og barnehage beskrev et godt samarbeid i enkeltsaker, men få \
+            faste møteplasser på tvers. Barnekonvensjonen brukes sjelden uttrykkelig i saksbehandlingen."
+            .into(),
+        youth_said: "Ungdomsrådet ønsker å bli involvert tidlig, ikke bare høres til slutt. De ønsker trygge møteplasser \
+            etter skoletid og bedre informasjon om hvor man kan få hjelp."
+            .into(),
+        advice: "Statsforvalteren anbefaler bydelen å lage en felles rutine for å høre barn i saker og planer, og å gi \
+            ungdomsrådet tilbakemelding på hva innspillene førte til."
+            .into(),
+        findings: vec![
+            Finding {
+                body: "Barns rett til å bli hørt er ikke fast beskrevet i bydelens rutiner.".into(),
+                crc_articles: "12".into(),
+                steps: "4".into(),
+            },
+            Finding {
+                body: "Tjenestene samarbeider godt i enkeltsaker, men mangler faste arenaer på tvers.".into(),
+                crc_articles: "3, 18".into(),
+                steps: "2, 6".into(),
+            },
+        ],
+        follow_ups: vec![FollowUp {
+            body: "Lage en rutine for å høre barn og unge i saker og planer".into(),
+            owner: "Bydelsdirektør".into(),
+            deadline: "2020-06-30".into(),
+            status: "in_progress".into(),
+        }],
+        version: 1,
+    }
+}
+
+/// A short generated report for generated dialogues (clearly marked as demo text).
+fn generated_report(rng: &mut Lcg, unit: &str, year: i32) -> Report {
+    let articles = ["3", "12", "3, 12", "19", "28", "31", "12, 31"];
+    let topics = [
+        "barns rett til å bli hørt i saker om dem",
+        "samarbeidet mellom skole, barnevern og helse",
+        "fritidstilbud for ungdom",
+        "hvordan barnets beste vurderes i planarbeid",
+    ];
+    let topic = topics[rng.below(topics.len() as u64) as usize];
+    Report {
+        language: if rng.below(3) == 0 { "nn" } else { "nb" }.into(),
+        child_summary: format!(
+            "Statsforvalteren snakket med ledere og unge i {unit} om {topic}. (Generert demotekst.)"
+        ),
+        facts: format!("Dialog i {year}. (Generert demotekst.)"),
+        leaders_said: format!(
+            "Lederne i {unit} beskrev arbeidet med {topic}. (Generert demotekst.)"
+        ),
+        youth_said: "De unge ønsker å bli spurt tidligere. (Generert demotekst.)".into(),
+        advice: format!(
+            "Statsforvalteren anbefaler {unit} å følge opp {topic}. (Generert demotekst.)"
+        ),
+        findings: vec![Finding {
+            body: format!("Arbeidet med {topic} kan bli mer systematisk."),
+            crc_articles: articles[rng.below(articles.len() as u64) as usize].into(),
+            steps: (1 + rng.below(7)).to_string(),
+        }],
+        follow_ups: vec![],
+        version: 1,
     }
 }
 
@@ -227,8 +306,14 @@ async fn generated(db: &Db) -> anyhow::Result<Vec<SeedCycle>> {
                     _ => Stage::Published,
                 };
                 let steps = history(&mut rng, start, last);
+                let written = steps.last().is_some_and(|(s, _)| s.needs_report());
                 if !steps.is_empty() {
-                    dialogues.push(SeedDialogue { unit, steps });
+                    let report = written.then(|| generated_report(&mut rng, &unit.name, year));
+                    dialogues.push(SeedDialogue {
+                        unit,
+                        steps,
+                        report,
+                    });
                 }
             }
             cycles.push(SeedCycle {
