@@ -46,6 +46,8 @@ const PUBLIC_PAGES = [
   "/coverage?embete=oslo-og-viken&date=2021-06-01",
   "/coverage?date=2019-13-01",
   "/dialogues/1",
+  "/reports",
+  "/reports?unit=3242",
   "/does-not-exist",
 ];
 

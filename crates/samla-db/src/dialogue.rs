@@ -677,3 +677,67 @@ pub async fn any_cycles(db: &Db) -> Result<bool, sqlx::Error> {
         Ok(n > 0)
     })
 }
+
+/// A published report, as public lists show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Published {
+    pub id: i64,
+    pub embete: String,
+    pub cycle_id: i64,
+    pub cycle: String,
+    pub unit_number: String,
+    pub unit_name: String,
+    pub unit_kind: UnitKind,
+    pub published_on: String,
+    pub language: Option<String>,
+    pub url: String,
+}
+
+/// Published reports, newest first, optionally one embete's, one cycle's, or those with
+/// any of `units` (a unit and its predecessors and successors).
+pub async fn published(
+    db: &Db,
+    embete: Option<&str>,
+    cycle: Option<i64>,
+    units: Option<&[String]>,
+) -> Result<Vec<Published>, sqlx::Error> {
+    let mut conn = db.acquire().await?;
+    let all: Vec<Published> = on!(conn.conn(), |c| {
+        sqlx::query(
+            "SELECT d.id, c.embete, c.id AS cycle_id, c.name AS cycle, d.unit_number, d.unit_name, d.unit_kind, \
+                    d.stage_date, r.language \
+             FROM dialogue d JOIN cycle c ON c.id = d.cycle_id LEFT JOIN report r ON r.dialogue_id = d.id \
+             WHERE d.stage = 'published' AND ($1 IS NULL OR c.embete = $1) AND ($2 IS NULL OR c.id = $2) \
+             ORDER BY d.stage_date DESC, d.unit_name",
+        )
+        .bind(embete)
+        .bind(cycle)
+        .fetch_all(&mut *c)
+        .await?
+        .iter()
+        .map(|r| {
+            let id: i64 = r.try_get("id")?;
+            let kind: String = r.try_get("unit_kind")?;
+            Ok(Published {
+                id,
+                embete: r.try_get("embete")?,
+                cycle_id: r.try_get("cycle_id")?,
+                cycle: r.try_get("cycle")?,
+                unit_number: r.try_get("unit_number")?,
+                unit_name: r.try_get("unit_name")?,
+                unit_kind: UnitKind::parse(&kind).unwrap_or(UnitKind::Municipality),
+                published_on: r.try_get("stage_date")?,
+                language: r.try_get("language")?,
+                url: format!("/dialogues/{id}"),
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?
+    });
+    Ok(match units {
+        Some(numbers) => all
+            .into_iter()
+            .filter(|p| numbers.contains(&p.unit_number))
+            .collect(),
+        None => all,
+    })
+}

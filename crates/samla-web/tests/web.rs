@@ -752,6 +752,19 @@ fn matrix(disable_id: i64) -> Vec<(String, Row)> {
             "/dialogue/dialogues/3/report/step",
             [303, 403, 403, 403, 403, 404, 404, 403],
         ),
+        (
+            "/reports",
+            Method::GET,
+            "/reports?embete=oslo-og-viken",
+            [200; 8],
+        ),
+        ("/reports.csv", Method::GET, "/reports.csv", [200; 8]),
+        (
+            "/api/v1/dialogue/reports",
+            Method::GET,
+            "/api/v1/dialogue/reports?unit=3242",
+            [200; 8],
+        ),
         ("/dialogues/{id}", Method::GET, "/dialogues/1", [200; 8]),
         ("/dialogues/{id}", Method::GET, "/dialogues/2", [404; 8]),
         (
@@ -1458,4 +1471,53 @@ async fn a_report_is_written_approved_by_a_leader_and_published_without_personal
     );
     assert!(public.body.contains("BK art. 3, 12") && public.body.contains("9 barn og unge deltok"));
     assert!(!public.body.contains(&fnr));
+}
+
+#[tokio::test]
+async fn published_reports_are_open_data_and_nothing_else_is() {
+    let app = app().await;
+    let list: Vec<serde_json::Value> =
+        serde_json::from_str(&app.get("/api/v1/dialogue/reports").await.body).unwrap();
+    assert_eq!(list.len(), 1, "only Bjerke is published");
+    assert_eq!(list[0]["unit_number"], "030109");
+    assert_eq!(list[0]["url"], "/dialogues/1");
+    for (query, n) in [
+        ("unit=030109", 1),
+        ("unit=3242", 0),
+        ("embete=agder", 0),
+        ("embete=oslo-og-viken", 1),
+        ("cycle=1", 1),
+        ("cycle=2", 0),
+    ] {
+        let list: Vec<serde_json::Value> = serde_json::from_str(
+            &app.get(&format!("/api/v1/dialogue/reports?{query}"))
+                .await
+                .body,
+        )
+        .unwrap();
+        assert_eq!(list.len(), n, "{query}");
+    }
+    for query in ["embete=atlantis", "unit=12ab", "cycle=x"] {
+        assert_eq!(
+            app.get(&format!("/api/v1/dialogue/reports?{query}"))
+                .await
+                .status,
+            StatusCode::BAD_REQUEST,
+            "{query}"
+        );
+    }
+    let csv = app.get("/reports.csv?embete=oslo-og-viken").await;
+    assert!(
+        csv.headers
+            .get(header::CONTENT_TYPE)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let lines: Vec<&str> = csv.body.lines().collect();
+    assert_eq!(lines.len(), 2);
+    assert!(lines[0].starts_with("id,embete,cycle_id") && lines[1].contains("Bydel Bjerke"));
+    let page = app.get("/reports").await;
+    assert!(page.body.contains("href=\"/dialogues/1\"") && !page.body.contains("/dialogues/2"));
 }

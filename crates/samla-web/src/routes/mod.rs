@@ -12,6 +12,7 @@ pub mod home;
 pub mod pages;
 pub mod regions;
 pub mod report;
+pub mod reports;
 
 use crate::AppState;
 use crate::error::{AppError, render_errors};
@@ -64,6 +65,8 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/dialogues/{id}", get(dialogue::public_dialogue))
         .route("/coverage", get(dialogue::coverage))
+        .route("/reports", get(reports::page))
+        .route("/reports.csv", get(reports::csv))
         .route("/account", get(account::index))
         .route("/organisations/{code}", get(account::organisation))
         .route("/admin/users", get(admin::users).post(admin::create_user))
@@ -80,6 +83,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/regions/districts", get(api::districts))
         .route("/api/v1/dialogue/coverage", get(api::coverage))
+        .route("/api/v1/dialogue/reports", get(reports::json))
         .route("/api/v1/me", get(api::me))
         .route("/api/v1/organisations/{code}/members", get(api::members))
         .fallback(not_found)
