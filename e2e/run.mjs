@@ -27,7 +27,7 @@ const ROLES = [
   { role: "steering_group", email: "styringsgruppe@samla.example", org: "hdir" },
   { role: "embete_staff", email: "saksbehandler@samla.example", org: "oslo-og-viken" },
   { role: "embete_leader", email: "leder@samla.example", org: "oslo-og-viken" },
-  { role: "municipality", email: "kommune@samla.example", org: "3242" },
+  { role: "municipality", email: "kommune@samla.example", org: "030109" },
 ];
 
 const PUBLIC_PAGES = [
@@ -99,8 +99,10 @@ async function login(page, who) {
 function pagesFor(who) {
   if (who.role === "visitor") return [...PUBLIC_PAGES, "/login"];
   const pages = ["/", "/regions/municipalities/3037", "/account", `/organisations/${who.org}`];
+  if (who.role === "municipality") pages.push("/follow-ups");
   if (who.role === "embete_staff" || who.role === "embete_leader") {
     pages.push(
+      "/follow-ups",
       "/dialogue/cycles",
       "/dialogue/cycles/new",
       "/dialogue/cycles/1",

@@ -8,6 +8,7 @@
 pub mod audit;
 pub mod auth;
 pub mod dialogue;
+pub mod follow_up;
 mod migrate;
 pub mod regions;
 pub mod report;

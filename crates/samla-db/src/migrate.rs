@@ -30,6 +30,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_reports.sql"),
         postgres: include_str!("../migrations/postgres/0003_reports.sql"),
     },
+    Migration {
+        version: 4,
+        name: "follow_up_comments",
+        sqlite: include_str!("../migrations/sqlite/0004_follow_up_comments.sql"),
+        postgres: include_str!("../migrations/postgres/0004_follow_up_comments.sql"),
+    },
 ];
 
 /// Applies every migration not yet applied; returns how many ran.

@@ -200,6 +200,35 @@ pub fn approve_reports(actor: &Actor, embete: &str) -> Result<ApproveReports, Do
     }
 }
 
+/// Proof that the actor is a contact for this municipality or district.
+#[derive(Debug)]
+pub struct UnitWork {
+    unit: String,
+}
+
+impl UnitWork {
+    /// The unit's number (four digits for a municipality, six for an Oslo district).
+    pub fn unit(&self) -> &str {
+        &self.unit
+    }
+}
+
+/// A municipality or district contact works with its own unit's follow-up items.
+pub fn unit_work(actor: &Actor) -> Result<UnitWork, DomainError> {
+    if actor.has(Role::Municipality)
+        && matches!(
+            actor.organisation.kind,
+            OrgKind::Municipality | OrgKind::District
+        )
+    {
+        Ok(UnitWork {
+            unit: actor.organisation.code.clone(),
+        })
+    } else {
+        Err(forbidden())
+    }
+}
+
 fn forbidden() -> DomainError {
     DomainError::new(ErrorCode::Forbidden)
 }

@@ -703,6 +703,18 @@ fn matrix(disable_id: i64) -> Vec<(String, Row)> {
             "/dialogue/dialogues/3/step",
             [303, 403, 403, 403, 403, 404, 404, 403],
         ),
+        (
+            "/follow-ups",
+            Method::GET,
+            "/follow-ups",
+            [303, 403, 403, 403, 403, 200, 200, 200],
+        ),
+        (
+            "/follow-ups/{id}",
+            Method::POST,
+            "/follow-ups/999",
+            [303, 403, 403, 403, 403, 403, 403, 404],
+        ),
         // Published dialogues are public; nothing else is, to anyone.
         (
             "/dialogue/dialogues/{id}/meetings/{kind}",
@@ -1471,6 +1483,58 @@ async fn a_report_is_written_approved_by_a_leader_and_published_without_personal
     );
     assert!(public.body.contains("BK art. 3, 12") && public.body.contains("9 barn og unge deltok"));
     assert!(!public.body.contains(&fnr));
+
+    // Hurdal's contact (3242) sees the item agreed with Hurdal (then 0239), overdue.
+    let muni = app.cookie("municipality");
+    let page = app
+        .send(Method::GET, "/follow-ups", Some(&muni), None)
+        .await;
+    assert!(page.body.contains("Rutine for å høyre barn") && page.body.contains(">Forfalt<"));
+    let id: i64 = page
+        .body
+        .split("action=\"/follow-ups/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let r = app
+        .send(
+            Method::POST,
+            &format!("/follow-ups/{id}"),
+            Some(&muni),
+            Some("status=done&comment=Rutinen+er+vedtatt"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = app
+        .send(
+            Method::POST,
+            &format!("/follow-ups/{id}"),
+            Some(&muni),
+            Some("status=finished&comment="),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // The embete sees the comment; the item is no longer overdue.
+    let page = app
+        .send(Method::GET, "/follow-ups", Some(&staff), None)
+        .await;
+    assert!(
+        page.body.contains("Rutinen er vedtatt"),
+        "{}",
+        &page.body[page.body.find("<main").unwrap_or(0)..]
+    );
+    assert!(
+        !page.body.contains(">Forfalt<"),
+        "done items are not overdue"
+    );
+    assert!(
+        !page.body.contains("action=\"/follow-ups/"),
+        "the embete reads; the unit updates"
+    );
 }
 
 #[tokio::test]

@@ -277,7 +277,12 @@ fn generated_report(rng: &mut Lcg, unit: &str, year: i32) -> Report {
             crc_articles: articles[rng.below(articles.len() as u64) as usize].into(),
             steps: (1 + rng.below(7)).to_string(),
         }],
-        follow_ups: vec![],
+        follow_ups: vec![FollowUp {
+            body: format!("Følge opp {topic}. (Generert demotekst.)"),
+            owner: "Kommunedirektør".into(),
+            deadline: format!("{}-06-30", year + 1),
+            status: ["open", "in_progress", "done"][rng.below(3) as usize].into(),
+        }],
         version: 1,
     }
 }

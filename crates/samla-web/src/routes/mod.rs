@@ -8,6 +8,7 @@ pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod dialogue;
+pub mod follow_up;
 pub mod home;
 pub mod pages;
 pub mod regions;
@@ -65,6 +66,8 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/dialogues/{id}", get(dialogue::public_dialogue))
         .route("/coverage", get(dialogue::coverage))
+        .route("/follow-ups", get(follow_up::list))
+        .route("/follow-ups/{id}", post(follow_up::update))
         .route("/reports", get(reports::page))
         .route("/reports.csv", get(reports::csv))
         .route("/account", get(account::index))

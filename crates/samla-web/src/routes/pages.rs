@@ -18,6 +18,8 @@ pub struct Page {
     pub is_admin: bool,
     /// Whether the user works in an embete (and so has dialogue work).
     pub in_embete: bool,
+    /// Whether the user is a municipality or district contact.
+    pub in_unit: bool,
     pub path: String,
 }
 
@@ -37,6 +39,10 @@ impl Page {
                 .actor
                 .as_ref()
                 .is_some_and(|a| samla_domain::access::own_embete(a).is_some()),
+            in_unit: ctx
+                .actor
+                .as_ref()
+                .is_some_and(|a| samla_domain::access::unit_work(a).is_ok()),
             path: ctx.path.clone(),
         }
     }

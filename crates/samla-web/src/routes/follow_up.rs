@@ -1,0 +1,105 @@
+//! Follow-up items after published reports: a municipality's or district's contact
+//! marks progress and comments; the embete sees every item of its reports. Overdue
+//! items come first and are marked for both.
+
+use super::pages::{Page, render};
+use crate::AppState;
+use crate::ctx::Ctx;
+use crate::error::AppError;
+use crate::forms::{FormErrors, MultiForm};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use samla_db::audit::Who;
+use samla_db::follow_up::{self, Item};
+use samla_domain::ErrorCode;
+use samla_domain::access;
+use samla_domain::report::FOLLOW_UP_STATUSES;
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "dialogue/follow_ups.html")]
+struct FollowUpsPage {
+    page: Page,
+    items: Vec<Item>,
+    can_update: bool,
+    errors: FormErrors,
+    saved: bool,
+}
+
+impl FollowUpsPage {
+    fn statuses(&self) -> &'static [&'static str] {
+        &FOLLOW_UP_STATUSES
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct SavedQuery {
+    saved: Option<String>,
+}
+
+async fn items_for(state: &AppState, ctx: &Ctx) -> Result<(Vec<Item>, bool), AppError> {
+    let actor = ctx.require_actor()?;
+    if let Ok(proof) = access::unit_work(actor) {
+        return Ok((follow_up::for_unit(&state.db, &proof).await?, true));
+    }
+    let embete = access::own_embete(actor)
+        .ok_or(AppError::Code(ErrorCode::Forbidden))?
+        .to_owned();
+    let proof = access::embete_work(actor, &embete)?;
+    Ok((follow_up::for_embete(&state.db, &proof).await?, false))
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<SavedQuery>,
+) -> Result<Response, AppError> {
+    let (items, can_update) = items_for(&state, &ctx).await?;
+    let title = ctx.t("follow-ups-title");
+    Ok(render(&FollowUpsPage {
+        page: Page::new(&ctx, &title, "follow_ups"),
+        items,
+        can_update,
+        errors: FormErrors::default(),
+        saved: q.saved.is_some(),
+    })?
+    .into_response())
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    form: MultiForm,
+) -> Result<Response, AppError> {
+    let actor = ctx.require_actor()?;
+    let proof = access::unit_work(actor)?;
+    let who = Who::user(actor.user_id, &actor.email);
+    match follow_up::update(
+        &state.db,
+        &proof,
+        &who,
+        id,
+        &form.get("status"),
+        &form.get("comment"),
+    )
+    .await
+    {
+        Ok(()) => Ok(Redirect::to("/follow-ups?saved=1").into_response()),
+        Err(samla_db::StoreError::Domain(e)) if e.field.is_some() => {
+            let (items, can_update) = items_for(&state, &ctx).await?;
+            let title = ctx.t("follow-ups-title");
+            let html = render(&FollowUpsPage {
+                page: Page::new(&ctx, &title, "follow_ups"),
+                items,
+                can_update,
+                errors: FormErrors::from_domain(ctx.lang, &[e]),
+                saved: false,
+            })?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
