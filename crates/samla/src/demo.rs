@@ -49,7 +49,7 @@ pub const DEMO_USERS: [(&str, &str, &str, &str); 7] = [
         "kommune@samla.example",
         "Kari Kontakt (demo)",
         "municipality",
-        "3242",
+        "030109",
     ),
 ];
 
