@@ -1585,3 +1585,24 @@ async fn published_reports_are_open_data_and_nothing_else_is() {
     let page = app.get("/reports").await;
     assert!(page.body.contains("href=\"/dialogues/1\"") && !page.body.contains("/dialogues/2"));
 }
+
+#[tokio::test]
+async fn every_api_route_is_in_the_openapi_document() {
+    let app = app().await;
+    let doc: serde_json::Value =
+        serde_json::from_str(&app.get("/api/v1/openapi.json").await.body).unwrap();
+    let paths = doc["paths"].as_object().unwrap();
+    let source = include_str!("../src/routes/mod.rs");
+    for template in source
+        .split(".route(\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+    {
+        if let Some(path) = template.strip_prefix("/api/v1") {
+            assert!(
+                paths.contains_key(path),
+                "{template} is not documented in openapi.json"
+            );
+        }
+    }
+}
