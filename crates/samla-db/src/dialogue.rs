@@ -183,6 +183,20 @@ pub async fn cycles(db: &Db, proof: &EmbeteWork) -> Result<Vec<CycleSummary>, sq
     })
 }
 
+/// An embete's cycles as (id, name), newest first: names only, for filters on public views.
+pub async fn cycle_names(db: &Db, embete: &str) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    let mut conn = db.acquire().await?;
+    on!(conn.conn(), |c| {
+        sqlx::query("SELECT id, name FROM cycle WHERE embete = $1 ORDER BY starts_on DESC, id DESC")
+            .bind(embete)
+            .fetch_all(&mut *c)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .collect()
+    })
+}
+
 /// The dialogues of one cycle, by unit name.
 pub async fn dialogues_in(db: &Db, cycle_id: i64) -> Result<Vec<Dialogue>, sqlx::Error> {
     let mut conn = db.acquire().await?;

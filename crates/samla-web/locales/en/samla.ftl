@@ -305,3 +305,5 @@ follow-ups-none = No follow-up items yet.
 follow-ups-overdue = Overdue
 follow-ups-comments = Comments
 follow-ups-comment = Comment (optional)
+coverage-all-cycles = All cycles
+coverage-sort-help = Choose a column heading to sort.

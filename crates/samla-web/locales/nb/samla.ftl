@@ -305,3 +305,5 @@ follow-ups-none = Ingen oppfølgingspunkter ennå.
 follow-ups-overdue = Forfalt
 follow-ups-comments = Kommentarer
 follow-ups-comment = Kommentar (valgfritt)
+coverage-all-cycles = Alle runder
+coverage-sort-help = Velg en kolonneoverskrift for å sortere.

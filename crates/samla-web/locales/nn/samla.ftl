@@ -305,3 +305,5 @@ follow-ups-none = Ingen oppfølgingspunkt enno.
 follow-ups-overdue = Forfalle
 follow-ups-comments = Kommentarar
 follow-ups-comment = Kommentar (valfritt)
+coverage-all-cycles = Alle rundar
+coverage-sort-help = Vel ei kolonneoverskrift for å sortere.

@@ -28,6 +28,8 @@ pub async fn openapi() -> impl IntoResponse {
 pub struct RegionQuery {
     date: Option<String>,
     embete: Option<String>,
+    /// Only for coverage: one cycle's dialogues.
+    cycle: Option<String>,
 }
 
 fn date_param(q: &RegionQuery) -> Result<Date, AppError> {
@@ -97,8 +99,15 @@ pub async fn coverage(
     {
         return Err(DomainError::field(ErrorCode::UnknownEmbete, "embete").into());
     }
+    let cycle = match q.cycle.as_deref() {
+        None | Some("") => None,
+        Some(c) => Some(
+            c.parse::<i64>()
+                .map_err(|_| DomainError::field(ErrorCode::InvalidInput, "cycle"))?,
+        ),
+    };
     Ok(Json(
-        samla_db::dialogue::coverage(&state.db, q.embete.as_deref(), date, None).await?,
+        samla_db::dialogue::coverage(&state.db, q.embete.as_deref(), date, cycle).await?,
     ))
 }
 

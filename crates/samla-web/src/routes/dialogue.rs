@@ -396,6 +396,28 @@ pub async fn public_dialogue(
 pub struct CoverageQuery {
     embete: Option<String>,
     date: Option<String>,
+    cycle: Option<String>,
+    sort: Option<String>,
+}
+
+/// The columns the coverage table can be sorted by (server-side, so it works without JavaScript).
+const SORTS: [&str; 4] = ["number", "name", "stage", "date"];
+
+fn sort_units(units: &mut [samla_db::dialogue::CoverageUnit], sort: &str) {
+    match sort {
+        "name" => units.sort_by(|a, b| a.name.cmp(&b.name)),
+        "stage" => units.sort_by(|a, b| {
+            let p =
+                |u: &samla_db::dialogue::CoverageUnit| u.stage.map(|s| s.progress()).unwrap_or(0);
+            p(b).cmp(&p(a)).then_with(|| a.name.cmp(&b.name))
+        }),
+        "date" => units.sort_by(|a, b| {
+            b.stage_date
+                .cmp(&a.stage_date)
+                .then_with(|| a.name.cmp(&b.name))
+        }),
+        _ => {}
+    }
 }
 
 #[derive(Template)]
@@ -403,6 +425,9 @@ pub struct CoverageQuery {
 struct CoveragePage {
     page: Page,
     embeter: Vec<Embete>,
+    cycles: Vec<(i64, String)>,
+    cycle: String,
+    sort: String,
     embete: String,
     date_input: String,
     date: String,
@@ -411,6 +436,24 @@ struct CoveragePage {
 }
 
 impl CoveragePage {
+    /// The link that sorts the table by `column`, keeping the other choices.
+    fn sort_href(&self, column: &str) -> String {
+        format!(
+            "/coverage?embete={}&date={}&cycle={}&sort={column}",
+            crate::error::urlencode(&self.embete),
+            crate::error::urlencode(&self.date),
+            crate::error::urlencode(&self.cycle),
+        )
+    }
+
+    fn sorted_by(&self, column: &str) -> bool {
+        self.sort == column
+    }
+
+    fn is_cycle(&self, id: &i64) -> bool {
+        self.cycle == id.to_string()
+    }
+
     fn percent(&self, c: &Coverage) -> usize {
         (c.completed * 100).checked_div(c.total).unwrap_or(0)
     }
@@ -448,10 +491,31 @@ pub async fn coverage(
     {
         errors.push(DomainError::field(ErrorCode::UnknownEmbete, "embete"));
     }
+    let cycle = match q.cycle.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        None => None,
+        Some(c) => c
+            .parse::<i64>()
+            .map_err(|_| errors.push(DomainError::field(ErrorCode::InvalidInput, "cycle")))
+            .ok(),
+    };
+    let sort = q
+        .sort
+        .as_deref()
+        .filter(|s| SORTS.contains(s))
+        .unwrap_or("number")
+        .to_owned();
     let shown = date.unwrap_or_else(today);
     let coverage = match (date, errors.is_empty()) {
-        (Some(d), true) => Some(dialogue::coverage(&state.db, embete.as_deref(), d, None).await?),
+        (Some(d), true) => {
+            let mut c = dialogue::coverage(&state.db, embete.as_deref(), d, cycle).await?;
+            sort_units(&mut c.units, &sort);
+            Some(c)
+        }
         _ => None,
+    };
+    let cycles = match &embete {
+        Some(code) => dialogue::cycle_names(&state.db, code).await?,
+        None => Vec::new(),
     };
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -460,6 +524,9 @@ pub async fn coverage(
     };
     let html = render(&CoveragePage {
         page: Page::new(&ctx, &title, "coverage"),
+        cycles,
+        cycle: q.cycle.clone().unwrap_or_default(),
+        sort,
         embeter: regions::embeter_on(&state.db, shown).await?,
         embete: embete.unwrap_or_default(),
         date_input: q.date.clone().unwrap_or_else(|| iso(shown)),
