@@ -596,7 +596,7 @@ pub async fn seed(db: &Db, who: &Who, cycles: &[SeedCycle]) -> StoreResult<usize
             let Some((last_stage, last_date)) = d.steps.last() else {
                 continue;
             };
-            on!(tx.conn(), |c| {
+            let id: i64 = on!(tx.conn(), |c| {
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO dialogue (cycle_id, unit_kind, unit_number, unit_name, stage, stage_date, version, created_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -637,31 +637,12 @@ pub async fn seed(db: &Db, who: &Who, cycles: &[SeedCycle]) -> StoreResult<usize
                     .bind(&who.label)
                     .execute(&mut *c)
                     .await?;
-                    for (i, f) in r.findings.iter().enumerate() {
-                        sqlx::query("INSERT INTO finding (dialogue_id, position, body, crc_articles, steps) VALUES ($1, $2, $3, $4, $5)")
-                            .bind(id)
-                            .bind(i as i64)
-                            .bind(&f.body)
-                            .bind(&f.crc_articles)
-                            .bind(&f.steps)
-                            .execute(&mut *c)
-                            .await?;
-                    }
-                    for (i, f) in r.follow_ups.iter().enumerate() {
-                        sqlx::query(
-                            "INSERT INTO follow_up (dialogue_id, position, body, owner, deadline, status) VALUES ($1, $2, $3, $4, $5, $6)",
-                        )
-                        .bind(id)
-                        .bind(i as i64)
-                        .bind(&f.body)
-                        .bind(&f.owner)
-                        .bind(&f.deadline)
-                        .bind(&f.status)
-                        .execute(&mut *c)
-                        .await?;
-                    }
                 }
+                id
             });
+            if let Some(r) = &d.report {
+                crate::report::replace_rows(tx.conn(), id, r).await?;
+            }
             count += 1;
         }
     }

@@ -7,7 +7,7 @@
 
 use crate::audit::{self, Change, Who};
 use crate::dialogue::{self, Dialogue, apply_step};
-use crate::{Db, StoreError, StoreResult, now, on};
+use crate::{Conn, Db, StoreError, StoreResult, now, on};
 use samla_domain::access::{ApproveReports, EmbeteWork};
 use samla_domain::dialogue::Stage;
 use samla_domain::report::{
@@ -309,6 +309,48 @@ pub async fn report(db: &Db, dialogue_id: i64) -> Result<Option<Report>, sqlx::E
     })
 }
 
+/// Replaces a report's findings and follow-up items, in the caller's transaction.
+pub(crate) async fn replace_rows(
+    conn: Conn<'_>,
+    dialogue_id: i64,
+    report: &Report,
+) -> Result<(), sqlx::Error> {
+    on!(conn, |c| {
+        sqlx::query("DELETE FROM finding WHERE dialogue_id = $1")
+            .bind(dialogue_id)
+            .execute(&mut *c)
+            .await?;
+        sqlx::query("DELETE FROM follow_up WHERE dialogue_id = $1")
+            .bind(dialogue_id)
+            .execute(&mut *c)
+            .await?;
+        for (i, f) in report.findings.iter().enumerate() {
+            sqlx::query("INSERT INTO finding (dialogue_id, position, body, crc_articles, steps) VALUES ($1, $2, $3, $4, $5)")
+                .bind(dialogue_id)
+                .bind(i as i64)
+                .bind(f.body.trim())
+                .bind(&f.crc_articles)
+                .bind(&f.steps)
+                .execute(&mut *c)
+                .await?;
+        }
+        for (i, f) in report.follow_ups.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO follow_up (dialogue_id, position, body, owner, deadline, status) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(dialogue_id)
+            .bind(i as i64)
+            .bind(f.body.trim())
+            .bind(f.owner.trim())
+            .bind(f.deadline.trim())
+            .bind(&f.status)
+            .execute(&mut *c)
+            .await?;
+        }
+        Ok(())
+    })
+}
+
 /// Checks a report's structured parts; blank finding and follow-up rows are dropped.
 fn validate(mut input: Report) -> Result<Report, Vec<DomainError>> {
     let mut errors = Vec::new();
@@ -406,7 +448,7 @@ pub async fn save_report(
     let version = seen + 1;
     let mut tx = db.begin().await?;
     let written = on!(tx.conn(), |c| {
-        let n = if seen == 0 {
+        if seen == 0 {
             sqlx::query(
                 "INSERT INTO report (dialogue_id, language, facts, leaders_said, youth_said, advice, child_summary, version, updated_at, updated_by) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9) ON CONFLICT (dialogue_id) DO NOTHING",
@@ -441,41 +483,7 @@ pub async fn save_report(
             .execute(&mut *c)
             .await?
             .rows_affected()
-        };
-        if n == 1 {
-            sqlx::query("DELETE FROM finding WHERE dialogue_id = $1")
-                .bind(dialogue_id)
-                .execute(&mut *c)
-                .await?;
-            sqlx::query("DELETE FROM follow_up WHERE dialogue_id = $1")
-                .bind(dialogue_id)
-                .execute(&mut *c)
-                .await?;
-            for (i, f) in report.findings.iter().enumerate() {
-                sqlx::query("INSERT INTO finding (dialogue_id, position, body, crc_articles, steps) VALUES ($1, $2, $3, $4, $5)")
-                    .bind(dialogue_id)
-                    .bind(i as i64)
-                    .bind(f.body.trim())
-                    .bind(&f.crc_articles)
-                    .bind(&f.steps)
-                    .execute(&mut *c)
-                    .await?;
-            }
-            for (i, f) in report.follow_ups.iter().enumerate() {
-                sqlx::query(
-                    "INSERT INTO follow_up (dialogue_id, position, body, owner, deadline, status) VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(dialogue_id)
-                .bind(i as i64)
-                .bind(f.body.trim())
-                .bind(f.owner.trim())
-                .bind(f.deadline.trim())
-                .bind(&f.status)
-                .execute(&mut *c)
-                .await?;
-            }
         }
-        n
     });
     if written != 1 {
         // Lost a race with another save between our read and our write.
@@ -483,6 +491,7 @@ pub async fn save_report(
         let current = self::report(db, dialogue_id).await?.unwrap_or_default();
         return Err(SaveError::Conflict(Box::new(current)));
     }
+    replace_rows(tx.conn(), dialogue_id, &report).await?;
     let saved = Report { version, ..report };
     audit::record(
         &mut tx,
