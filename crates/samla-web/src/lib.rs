@@ -8,6 +8,7 @@ pub mod ctx;
 pub mod error;
 pub mod forms;
 pub mod i18n;
+pub mod map;
 pub mod routes;
 pub mod security;
 
