@@ -283,6 +283,9 @@ pub async fn units_on(db: &Db, embete: Option<&str>, date: Date) -> Result<Vec<U
     Ok(units)
 }
 
+/// The unit "number" that adds every unit of the cycle's area.
+pub const ALL_UNITS: &str = "all";
+
 /// Adds dialogues with units of the cycle's area (valid on its first day); units that
 /// already have one in the cycle are left as they are. Returns how many were added.
 pub async fn add_dialogues(
@@ -297,11 +300,14 @@ pub async fn add_dialogues(
     }
     let start = samla_domain::dates::parse_date(&cycle.starts_on, "starts_on")?;
     let area = units_on(db, Some(&cycle.embete), start).await?;
+    // "all" stands for every unit of the area: the goal is a dialogue with each of them.
+    let everyone = numbers.iter().any(|n| n == ALL_UNITS);
     let chosen: Vec<&Unit> = area
         .iter()
-        .filter(|u| numbers.contains(&u.number))
+        .filter(|u| everyone || numbers.contains(&u.number))
         .collect();
-    if chosen.is_empty() || chosen.len() != numbers.iter().collect::<BTreeSet<_>>().len() {
+    let asked = numbers.iter().collect::<BTreeSet<_>>().len();
+    if chosen.is_empty() || (!everyone && chosen.len() != asked) {
         return Err(DomainError::field(ErrorCode::UnknownUnit, "units").into());
     }
     let existing: BTreeSet<String> = dialogues_in(db, cycle.id)
@@ -390,11 +396,13 @@ pub(crate) async fn apply_step(
     }
     step(before.stage, to)?;
     let date_s = iso(date);
+    // A dialogue planned today may record an invitation sent earlier, so the planned
+    // date does not bound the next step; every later step does.
     if date_s < before.stage_date && before.stage != Stage::Planned {
-        return Err(DomainError::field(ErrorCode::InvalidDate, "date").into());
+        return Err(DomainError::field(ErrorCode::DateBeforePreviousStep, "date").into());
     }
     if date > samla_domain::dates::today() {
-        return Err(DomainError::field(ErrorCode::DateOutOfRange, "date").into());
+        return Err(DomainError::field(ErrorCode::DateInFuture, "date").into());
     }
     let mut tx = db.begin().await?;
     let changed = on!(tx.conn(), |c| {

@@ -143,7 +143,7 @@ pub async fn update(
     }
     let comment = comment.trim();
     if comment.chars().count() > 4000 {
-        return Err(DomainError::field(ErrorCode::InvalidInput, "comment").into());
+        return Err(DomainError::field(ErrorCode::TextTooLong, "comment").into());
     }
     let mut tx = db.begin().await?;
     on!(tx.conn(), |c| {

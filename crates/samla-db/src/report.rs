@@ -15,7 +15,7 @@ use samla_domain::report::{
     check_approvable, choices, crc_articles, field_name, participants, personal_id_gate, steps,
 };
 use samla_domain::{DomainError, ErrorCode};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::Row;
 use time::Date;
@@ -45,14 +45,33 @@ pub struct MeetingInput {
     pub age_bands: Vec<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default)]
 pub struct Finding {
     pub body: String,
+    /// Comma-separated article numbers; API clients may send a list of numbers.
+    #[serde(deserialize_with = "number_list_text")]
     pub crc_articles: String,
+    #[serde(deserialize_with = "number_list_text")]
     pub steps: String,
 }
 
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+/// Reads `"3, 12"` or `[3, 12]` into the comma text a form holds.
+fn number_list_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either {
+        Text(String),
+        Numbers(Vec<u32>),
+    }
+    Ok(match Either::deserialize(d)? {
+        Either::Text(t) => t,
+        Either::Numbers(n) => n.iter().map(u32::to_string).collect::<Vec<_>>().join(", "),
+    })
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default)]
 pub struct FollowUp {
     pub body: String,
     pub owner: String,
@@ -61,7 +80,8 @@ pub struct FollowUp {
 }
 
 /// A report as stored (and as a form holds it: lists are comma text).
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default)]
 pub struct Report {
     pub language: String,
     pub facts: String,
@@ -175,8 +195,10 @@ pub async fn save_meeting(
         .map_err(|e| errors.push(e))
         .ok();
     let place = input.place.trim().to_owned();
-    if place.is_empty() || place.chars().count() > 200 {
-        errors.push(DomainError::field(ErrorCode::NameRequired, "place"));
+    if place.is_empty() {
+        errors.push(DomainError::field(ErrorCode::Required, "place"));
+    } else if place.chars().count() > 200 {
+        errors.push(DomainError::field(ErrorCode::TextTooLong, "place"));
     }
     let services = choices(&input.services, &SERVICES, "services")
         .map_err(|e| errors.push(e))
@@ -360,10 +382,18 @@ fn validate(mut input: Report) -> Result<Report, Vec<DomainError>> {
     if !REPORT_LANGUAGES.contains(&input.language.as_str()) {
         errors.push(DomainError::field(ErrorCode::InvalidChoice, "language"));
     }
-    input.findings.retain(|f| {
-        !(f.body.trim().is_empty() && f.crc_articles.trim().is_empty() && f.steps.trim().is_empty())
-    });
+    // Blank rows (the form's spare ones) are dropped, but only after checking, so that an
+    // error names the row the editor typed in, not its position among the kept ones.
+    let blank_finding = |f: &Finding| {
+        f.body.trim().is_empty() && f.crc_articles.trim().is_empty() && f.steps.trim().is_empty()
+    };
+    let blank_follow_up = |f: &FollowUp| {
+        f.body.trim().is_empty() && f.owner.trim().is_empty() && f.deadline.trim().is_empty()
+    };
     for (i, f) in input.findings.iter_mut().enumerate() {
+        if blank_finding(f) {
+            continue;
+        }
         let field = |name: &str| field_name(&format!("finding_{name}_{i}"));
         match crc_articles(&f.crc_articles, field("crc")) {
             Ok(list) => {
@@ -386,19 +416,19 @@ fn validate(mut input: Report) -> Result<Report, Vec<DomainError>> {
             Err(e) => errors.push(e),
         }
         if f.body.trim().is_empty() {
-            errors.push(DomainError::field(ErrorCode::NameRequired, field("body")));
+            errors.push(DomainError::field(ErrorCode::Required, field("body")));
         }
     }
-    input.follow_ups.retain(|f| {
-        !(f.body.trim().is_empty() && f.owner.trim().is_empty() && f.deadline.trim().is_empty())
-    });
     for (i, f) in input.follow_ups.iter_mut().enumerate() {
+        if blank_follow_up(f) {
+            continue;
+        }
         let field = |name: &str| field_name(&format!("follow_up_{name}_{i}"));
         if f.body.trim().is_empty() {
-            errors.push(DomainError::field(ErrorCode::NameRequired, field("body")));
+            errors.push(DomainError::field(ErrorCode::Required, field("body")));
         }
         if f.owner.trim().is_empty() {
-            errors.push(DomainError::field(ErrorCode::NameRequired, field("owner")));
+            errors.push(DomainError::field(ErrorCode::Required, field("owner")));
         }
         if let Err(e) = samla_domain::dates::parse_date(&f.deadline, field("deadline")) {
             errors.push(e);
@@ -411,6 +441,8 @@ fn validate(mut input: Report) -> Result<Report, Vec<DomainError>> {
         }
     }
     if errors.is_empty() {
+        input.findings.retain(|f| !blank_finding(f));
+        input.follow_ups.retain(|f| !blank_follow_up(f));
         Ok(input)
     } else {
         Err(errors)

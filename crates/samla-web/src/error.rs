@@ -20,6 +20,10 @@ pub enum AppError {
     Code(ErrorCode),
     /// A refusal about one input field.
     Field(DomainError),
+    /// Several refusals at once (every wrong field of a JSON body).
+    Fields(Vec<DomainError>),
+    /// Someone else saved first; `current` is what they saved (API clients merge from it).
+    Conflict(serde_json::Value),
     /// Something broke inside; the cause is logged, the user gets a generic message.
     Internal(String),
 }
@@ -29,6 +33,21 @@ pub enum AppError {
 struct ErrorInfo {
     code: Option<ErrorCode>,
     field: Option<&'static str>,
+    /// Every refusal, when there are several.
+    all: Vec<DomainError>,
+    /// Members added to an API problem body (`current` for conflicts).
+    extra: Option<serde_json::Value>,
+}
+
+impl ErrorInfo {
+    fn of(code: Option<ErrorCode>, field: Option<&'static str>) -> ErrorInfo {
+        ErrorInfo {
+            code,
+            field,
+            all: Vec::new(),
+            extra: None,
+        }
+    }
 }
 
 pub fn status_of(code: ErrorCode) -> StatusCode {
@@ -80,29 +99,31 @@ impl From<askama::Error> for AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, info) = match self {
-            AppError::Code(code) => (
-                status_of(code),
+            AppError::Code(code) => (status_of(code), ErrorInfo::of(Some(code), None)),
+            AppError::Field(e) => (status_of(e.code), ErrorInfo::of(Some(e.code), e.field)),
+            AppError::Fields(all) => {
+                let first = all
+                    .first()
+                    .cloned()
+                    .unwrap_or(DomainError::new(ErrorCode::InvalidInput));
+                (
+                    status_of(first.code),
+                    ErrorInfo {
+                        all,
+                        ..ErrorInfo::of(Some(first.code), first.field)
+                    },
+                )
+            }
+            AppError::Conflict(current) => (
+                StatusCode::CONFLICT,
                 ErrorInfo {
-                    code: Some(code),
-                    field: None,
-                },
-            ),
-            AppError::Field(e) => (
-                status_of(e.code),
-                ErrorInfo {
-                    code: Some(e.code),
-                    field: e.field,
+                    extra: Some(serde_json::json!({ "current": current })),
+                    ..ErrorInfo::of(Some(ErrorCode::EditConflict), None)
                 },
             ),
             AppError::Internal(cause) => {
                 tracing::error!(%cause, "request failed");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    ErrorInfo {
-                        code: None,
-                        field: None,
-                    },
-                )
+                (StatusCode::INTERNAL_SERVER_ERROR, ErrorInfo::of(None, None))
             }
         };
         let mut response = status.into_response();
@@ -141,10 +162,7 @@ pub async fn render_errors(
         None if status == StatusCode::NOT_FOUND
             && response.headers().get(header::CONTENT_TYPE).is_none() =>
         {
-            ErrorInfo {
-                code: Some(ErrorCode::NotFound),
-                field: None,
-            }
+            ErrorInfo::of(Some(ErrorCode::NotFound), None)
         }
         // axum's own rejections (a query or form that cannot be read) come as plain text.
         None if status.is_client_error()
@@ -154,18 +172,12 @@ pub async fn render_errors(
                 .get(header::CONTENT_TYPE)
                 .is_some_and(|v| v.as_bytes().starts_with(b"text/plain")) =>
         {
-            ErrorInfo {
-                code: Some(ErrorCode::InvalidInput),
-                field: None,
-            }
+            ErrorInfo::of(Some(ErrorCode::InvalidInput), None)
         }
         None if status == StatusCode::METHOD_NOT_ALLOWED
             && response.headers().get(header::CONTENT_TYPE).is_none() =>
         {
-            ErrorInfo {
-                code: Some(ErrorCode::NotFound),
-                field: None,
-            }
+            ErrorInfo::of(Some(ErrorCode::NotFound), None)
         }
         None => return response,
     };
@@ -176,7 +188,14 @@ pub async fn render_errors(
         .unwrap_or_else(|| "error-internal".into());
     let message = i18n::text(lang, &key, &[]);
     if is_api {
-        let body = serde_json::json!({
+        let detail = |code: ErrorCode| {
+            i18n::text(
+                i18n::Lang::En,
+                &format!("error-{}", code.as_str().replace('_', "-")),
+                &[],
+            )
+        };
+        let mut body = serde_json::json!({
             "type": "about:blank",
             "title": status.canonical_reason().unwrap_or("Error"),
             "status": status.as_u16(),
@@ -184,6 +203,18 @@ pub async fn render_errors(
             "detail": i18n::text(i18n::Lang::En, &key, &[]),
             "field": info.field,
         });
+        if !info.all.is_empty() {
+            body["errors"] = info
+                .all
+                .iter()
+                .map(|e| serde_json::json!({"code": e.code.as_str(), "field": e.field, "detail": detail(e.code)}))
+                .collect();
+        }
+        if let Some(serde_json::Value::Object(extra)) = info.extra {
+            for (k, v) in extra {
+                body[k] = v;
+            }
+        }
         return (
             status,
             [(header::CONTENT_TYPE, "application/problem+json")],

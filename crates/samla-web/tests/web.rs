@@ -152,10 +152,16 @@ impl App {
         if let Some(c) = cookie {
             req = req.header(header::COOKIE, c);
         }
-        if method == Method::POST {
-            req = req
-                .header("sec-fetch-site", "same-origin")
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if method != Method::GET {
+            let json = body.is_some_and(|b| b.starts_with('{'));
+            req = req.header("sec-fetch-site", "same-origin").header(
+                header::CONTENT_TYPE,
+                if json {
+                    "application/json"
+                } else {
+                    "application/x-www-form-urlencoded"
+                },
+            );
         }
         let req = req
             .body(Body::from(body.unwrap_or_default().to_owned()))
@@ -881,6 +887,92 @@ fn matrix(disable_id: i64) -> Vec<(String, Row)> {
             "/api/v1/organisations/bufdir/members",
             [401, 200, 403, 200, 403, 403, 403, 403],
         ),
+        // The dialogue workflow API: an embete's own staff and leaders only; an empty
+        // body is refused field by field (400) or by the stage (409), never applied.
+        (
+            "/api/v1/dialogue/cycles",
+            Method::GET,
+            "/api/v1/dialogue/cycles",
+            [401, 403, 403, 403, 403, 200, 200, 403],
+        ),
+        (
+            "/api/v1/dialogue/cycles",
+            Method::POST,
+            "/api/v1/dialogue/cycles",
+            [401, 403, 403, 403, 403, 400, 400, 403],
+        ),
+        (
+            "/api/v1/dialogue/cycles/{id}",
+            Method::GET,
+            "/api/v1/dialogue/cycles/1",
+            [401, 403, 403, 403, 403, 200, 200, 403],
+        ),
+        (
+            "/api/v1/dialogue/cycles/{id}",
+            Method::GET,
+            "/api/v1/dialogue/cycles/2",
+            [401, 403, 403, 403, 403, 404, 404, 403],
+        ),
+        (
+            "/api/v1/dialogue/cycles/{id}/dialogues",
+            Method::POST,
+            "/api/v1/dialogue/cycles/1/dialogues",
+            [401, 403, 403, 403, 403, 400, 400, 403],
+        ),
+        (
+            "/api/v1/dialogue/dialogues/{id}",
+            Method::GET,
+            "/api/v1/dialogue/dialogues/2",
+            [401, 403, 403, 403, 403, 200, 200, 403],
+        ),
+        (
+            "/api/v1/dialogue/dialogues/{id}",
+            Method::GET,
+            "/api/v1/dialogue/dialogues/3",
+            [401, 403, 403, 403, 403, 404, 404, 403],
+        ),
+        (
+            "/api/v1/dialogue/dialogues/{id}/steps",
+            Method::POST,
+            "/api/v1/dialogue/dialogues/2/steps",
+            [401, 403, 403, 403, 403, 400, 400, 403],
+        ),
+        (
+            "/api/v1/dialogue/dialogues/{id}/meetings/{kind}",
+            Method::GET,
+            "/api/v1/dialogue/dialogues/2/meetings/leaders",
+            [401, 403, 403, 403, 403, 404, 404, 403],
+        ),
+        (
+            "/api/v1/dialogue/dialogues/{id}/meetings/{kind}",
+            Method::PUT,
+            "/api/v1/dialogue/dialogues/2/meetings/youth",
+            [401, 403, 403, 403, 403, 400, 400, 403],
+        ),
+        (
+            "/api/v1/dialogue/dialogues/{id}/report",
+            Method::GET,
+            "/api/v1/dialogue/dialogues/2/report",
+            [401, 403, 403, 403, 403, 404, 404, 403],
+        ),
+        (
+            "/api/v1/dialogue/dialogues/{id}/report",
+            Method::PUT,
+            "/api/v1/dialogue/dialogues/2/report",
+            [401, 403, 403, 403, 403, 409, 409, 403],
+        ),
+        (
+            "/api/v1/follow-ups",
+            Method::GET,
+            "/api/v1/follow-ups",
+            [401, 403, 403, 403, 403, 200, 200, 200],
+        ),
+        (
+            "/api/v1/follow-ups/{id}",
+            Method::POST,
+            "/api/v1/follow-ups/1",
+            [401, 403, 403, 403, 403, 403, 403, 404],
+        ),
         // State changes last; the target is a throwaway account.
         (
             "/admin/users/{id}/disable",
@@ -944,8 +1036,12 @@ async fn every_route_as_every_role() {
         for (i, who) in requesters.iter().enumerate() {
             let cookie = who.map(|r| app.cookie(r));
             // A different account per requester, so the login throttle is not what answers.
-            let body = format!("email=matrix{i}%40test.example&password=y");
-            let body = (*method == Method::POST).then_some(body.as_str());
+            let body = if path.starts_with("/api/") {
+                "{}".to_owned()
+            } else {
+                format!("email=matrix{i}%40test.example&password=y")
+            };
+            let body = (*method != Method::GET).then_some(body.as_str());
             let r = app
                 .send(method.clone(), path, cookie.as_deref(), body)
                 .await;
@@ -1252,6 +1348,29 @@ async fn coverage_follows_renumbering_and_counts_units_valid_then() {
         .await;
     assert!(page.body.contains("1 av 76 enheter"));
     assert!(page.body.contains("href=\"/dialogues/1\""));
+    // The map says the same as the table: 2019 is drawn on the 2020 boundaries, Oslo's
+    // districts share Oslo's shape, and the legend counts units per stage group.
+    let map = &page.body[page.body.find("<figure class=\"coverage-map\"").unwrap()..];
+    assert!(map.contains("role=\"img\"") && map.contains("aria-labelledby=\"map-title map-desc\""));
+    assert!(
+        map.contains("Hurdal (0239): Invitert"),
+        "Hurdal 2019 on its 2020 shape"
+    );
+    assert!(
+        map.contains("Bjerke (030109): Publisert"),
+        "Bjerke in Oslo's shape"
+    );
+    assert!(
+        map.contains("class=\"map-mixed\""),
+        "Oslo's districts differ"
+    );
+    assert!(map.contains("kommunegrensene fra 2020"));
+    assert!(map.contains("Rapport publisert: <strong>1</strong></span>"));
+    assert!(map.contains("Ingen dialog: <strong>74</strong>"));
+    assert!(map.contains("Kartverket"));
+    let later = app.get("/coverage?date=2024-06-01").await;
+    assert!(!later.body.contains("kommunegrensene fra 2020"));
+    assert_eq!(later.body.matches("<path class=\"map-").count(), 357);
 }
 
 /// A synthetic test number (month + 80) that the detector blocks, never a real one.
@@ -1469,7 +1588,10 @@ async fn a_report_is_written_approved_by_a_leader_and_published_without_personal
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    assert_eq!(r.headers.get(header::LOCATION).unwrap(), "/dialogues/2");
+    assert_eq!(
+        r.headers.get(header::LOCATION).unwrap(),
+        "/dialogues/2?published=1"
+    );
     let public = app.get("/dialogues/2").await;
     assert_eq!(public.status, StatusCode::OK);
     assert!(
@@ -1603,6 +1725,394 @@ async fn every_api_route_is_in_the_openapi_document() {
                 paths.contains_key(path),
                 "{template} is not documented in openapi.json"
             );
+            // Every method the router answers on the path is documented too.
+            let route = source
+                .split(&format!(".route(\n            \"{template}\""))
+                .nth(1)
+                .or_else(|| source.split(&format!(".route(\"{template}\"")).nth(1))
+                .unwrap();
+            let route = route.split(".route(").next().unwrap();
+            for method in ["get", "post", "put", "delete", "patch"] {
+                if route.contains(&format!("{method}(")) {
+                    assert!(
+                        paths[path].get(method).is_some(),
+                        "{method} {template} is not documented in openapi.json"
+                    );
+                }
+            }
         }
     }
+}
+
+impl App {
+    /// A JSON request with a bearer token, as an API client sends it.
+    async fn api(
+        &self,
+        method: Method,
+        uri: &str,
+        token: &str,
+        body: serde_json::Value,
+    ) -> (StatusCode, serde_json::Value) {
+        let req = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap();
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let bytes = axum::body::to_bytes(res.into_body(), 10 << 20)
+            .await
+            .unwrap();
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
+        )
+    }
+
+    async fn token(&self, role: &str) -> String {
+        let id = users::find_user_id(&self.db, &format!("{role}@test.example"))
+            .await
+            .unwrap()
+            .unwrap();
+        users::create_api_token(&self.db, &Who::system("test"), id, "test")
+            .await
+            .unwrap()
+    }
+}
+
+#[tokio::test]
+async fn the_whole_workflow_runs_through_the_api_with_the_same_rules() {
+    use serde_json::json;
+    let app = app().await;
+    let staff = app.token("embete_staff").await;
+    let leader = app.token("embete_leader").await;
+    let unit = app.token("municipality").await;
+    let (get, post, put) = (Method::GET, Method::POST, Method::PUT);
+
+    // Bad input is refused field by field, all at once.
+    let (status, body) = app
+        .api(
+            post.clone(),
+            "/api/v1/dialogue/cycles",
+            &staff,
+            json!({"name": "", "starts_on": "2021-02-30"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert!(
+        fields.contains(&"name") && fields.contains(&"starts_on"),
+        "{body}"
+    );
+
+    let (status, cycle) = app
+        .api(
+            post.clone(),
+            "/api/v1/dialogue/cycles",
+            &staff,
+            json!({"name": "Runde 2021", "starts_on": "2021-01-01", "ends_on": "2021-12-31"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{cycle}");
+    let cycle_url = format!("/api/v1/dialogue/cycles/{}", cycle["id"]);
+    let (status, added) = app
+        .api(
+            post.clone(),
+            &format!("{cycle_url}/dialogues"),
+            &staff,
+            json!({"units": ["3037"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{added}");
+    assert_eq!(added["added"], 1);
+    let id = added["dialogues"][0]["id"].as_i64().unwrap();
+    // "all" adds every other unit of the area valid on the cycle's first day.
+    let (status, rest) = app
+        .api(
+            post.clone(),
+            &format!("{cycle_url}/dialogues"),
+            &staff,
+            json!({"units": ["all"]}),
+        )
+        .await;
+    assert_eq!(
+        (status, rest["added"].as_i64()),
+        (StatusCode::CREATED, Some(51 + 15 - 1))
+    );
+    let url = format!("/api/v1/dialogue/dialogues/{id}");
+    // The municipality's contact cannot plan anything.
+    let (status, _) = app.api(get.clone(), &cycle_url, &unit, json!(null)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let step = |stage: &str, date: &str, version: i64| json!({"stage": stage, "date": date, "version": version});
+    let (status, d) = app.api(get.clone(), &url, &staff, json!(null)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(d["next"], json!(["invited"]));
+    let version = d["dialogue"]["version"].as_i64().unwrap();
+    // Skipping ahead is refused and changes nothing.
+    let (status, body) = app
+        .api(
+            post.clone(),
+            &format!("{url}/steps"),
+            &staff,
+            step("accepted", "2021-02-01", version),
+        )
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::CONFLICT, Some("stage_not_allowed"))
+    );
+    let mut version = version;
+    for (stage, date) in [("invited", "2021-02-01"), ("accepted", "2021-02-10")] {
+        let (status, d) = app
+            .api(
+                post.clone(),
+                &format!("{url}/steps"),
+                &staff,
+                step(stage, date, version),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{stage}: {d}");
+        assert_eq!(d["stage"], stage);
+        version = d["version"].as_i64().unwrap();
+    }
+    // Dates: not in the future, not before the previous step, each with its own message.
+    for (date, code) in [
+        ("2099-01-01", "date_in_future"),
+        ("2021-02-05", "date_before_previous_step"),
+    ] {
+        let (status, body) = app
+            .api(
+                post.clone(),
+                &format!("{url}/steps"),
+                &staff,
+                step("leaders_meeting_held", date, version),
+            )
+            .await;
+        assert_eq!(
+            (status, body["code"].as_str(), body["field"].as_str()),
+            (StatusCode::BAD_REQUEST, Some(code), Some("date"))
+        );
+    }
+    // A stale version is a conflict.
+    let (status, body) = app
+        .api(
+            post.clone(),
+            &format!("{url}/steps"),
+            &staff,
+            step("leaders_meeting_held", "2021-03-01", version - 1),
+        )
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::CONFLICT, Some("edit_conflict"))
+    );
+
+    // Meetings: a youth meeting has a group, a count and age bands, and says what is wrong.
+    let (status, m) = app
+        .api(put.clone(), &format!("{url}/meetings/leaders"), &staff, json!({"held_on": "2021-03-01", "place": "Rådhuset", "services": ["health", "child_welfare"], "roles": "Kommunalsjef", "notes": "God dialog."}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{m}");
+    let (status, body) = app
+        .api(put.clone(), &format!("{url}/meetings/youth"), &staff, json!({"held_on": "2021-03-15", "place": "Skolen", "youth_group": "youth_council", "participants": 0}))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(
+        body["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["field"] == "participants"),
+        "{body}"
+    );
+    let (status, _) = app
+        .api(put.clone(), &format!("{url}/meetings/youth"), &staff, json!({"held_on": "2021-03-15", "place": "Skolen", "youth_group": "youth_council", "participants": 8, "age_bands": ["13-15"]}))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    for (stage, date) in [
+        ("leaders_meeting_held", "2021-03-01"),
+        ("youth_meeting_held", "2021-03-15"),
+    ] {
+        let (status, d) = app
+            .api(
+                post.clone(),
+                &format!("{url}/steps"),
+                &staff,
+                step(stage, date, version),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{stage}: {d}");
+        version = d["version"].as_i64().unwrap();
+    }
+
+    // The report, with an identity number hidden in the facts.
+    let fnr = synthetic_fnr();
+    let report = json!({
+        "language": "nn",
+        "facts": format!("Om lag 3 000 innbyggjarar. Sak {fnr}."),
+        "leaders_said": "Leiarane vil samarbeide betre.",
+        "youth_said": "Ungdomane vil bli høyrde.",
+        "advice": "Lag ein plan for medverknad.",
+        "child_summary": "Vi snakka med ungdomsrådet om korleis de har det.",
+        "findings": [{"body": "Barn blir ikkje alltid høyrde.", "crc_articles": [12], "steps": [2, 3]}],
+        "follow_ups": [{"body": "Plan for medverknad", "owner": "Kommunalsjef", "deadline": "2021-12-01", "status": "open"}],
+        "version": 0
+    });
+    // An error names the row it is in, even after a blank row (the form's spare ones).
+    let mut gap = report.clone();
+    gap["findings"] = json!([{}, {"body": "Funn", "crc_articles": "99"}]);
+    let (status, body) = app
+        .api(put.clone(), &format!("{url}/report"), &staff, gap)
+        .await;
+    assert_eq!(
+        (status, body["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("finding_crc_1")),
+        "{body}"
+    );
+    let (status, saved) = app
+        .api(
+            put.clone(),
+            &format!("{url}/report"),
+            &staff,
+            report.clone(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(saved["findings"][0]["crc_articles"], "12");
+    // Someone else's stale save gets 409 with what is saved now, and overwrites nothing.
+    let mut stale = report.clone();
+    stale["child_summary"] = json!("Annan tekst");
+    let (status, body) = app
+        .api(put.clone(), &format!("{url}/report"), &leader, stale)
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["current"]["child_summary"], saved["child_summary"]);
+
+    let (status, d) = app
+        .api(
+            post.clone(),
+            &format!("{url}/steps"),
+            &staff,
+            step("report_drafted", "2021-04-01", version),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{d}");
+    version = d["version"].as_i64().unwrap();
+    // Only a leader approves, and not with an identity number in the text.
+    let (status, body) = app
+        .api(
+            post.clone(),
+            &format!("{url}/steps"),
+            &staff,
+            step("report_approved", "2021-04-02", version),
+        )
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("leader_required"))
+    );
+    let (status, body) = app
+        .api(
+            post.clone(),
+            &format!("{url}/steps"),
+            &leader,
+            step("report_approved", "2021-04-02", version),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["field"], "facts");
+    let mut fixed = report.clone();
+    fixed["facts"] = json!("Om lag 3 000 innbyggjarar.");
+    fixed["version"] = saved["version"].clone();
+    let (status, body) = app
+        .api(put.clone(), &format!("{url}/report"), &staff, fixed)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    for stage in ["report_approved", "published"] {
+        let (status, d) = app
+            .api(
+                post.clone(),
+                &format!("{url}/steps"),
+                &leader,
+                step(stage, "2021-04-02", version),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{stage}: {d}");
+        version = d["version"].as_i64().unwrap();
+    }
+    // Published: public to everyone, in the lists, and its follow-up item reaches the unit.
+    let page = app.get(&format!("/dialogues/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("lang=\"nn\""));
+    let (_, list) = app
+        .api(
+            get.clone(),
+            "/api/v1/dialogue/reports?unit=3037",
+            &unit,
+            json!(null),
+        )
+        .await;
+    assert!(
+        list.to_string().contains(&format!("/dialogues/{id}")),
+        "{list}"
+    );
+    let (status, items) = app
+        .api(get.clone(), "/api/v1/follow-ups", &unit, json!(null))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let item = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["dialogue_id"] == id)
+        .unwrap();
+    let (status, body) = app
+        .api(
+            post.clone(),
+            &format!("/api/v1/follow-ups/{}", item["id"]),
+            &unit,
+            json!({"status": "nonsense"}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("status"))
+    );
+    let (status, updated) = app
+        .api(
+            post.clone(),
+            &format!("/api/v1/follow-ups/{}", item["id"]),
+            &unit,
+            json!({"status": "in_progress", "comment": "Planen er i arbeid."}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{updated}");
+    assert_eq!(updated["status"], "in_progress");
+    // Every change above is in the audit log under the token's user.
+    let admin = users::actor_for_token(&app.db, &app.token("admin").await)
+        .await
+        .unwrap()
+        .unwrap();
+    let filter = samla_db::audit::Filter {
+        action: Some("dialogue.step".into()),
+        entity_id: Some(id.to_string()),
+        ..Default::default()
+    };
+    let proof = samla_domain::access::read_audit(&admin).unwrap();
+    let entries = samla_db::audit::list(&app.db, &proof, &filter, 100)
+        .await
+        .unwrap();
+    assert!(
+        entries.iter().all(|e| e.actor.contains("@test.example")),
+        "{entries:?}"
+    );
+    let steps = entries.len();
+    assert_eq!(steps, 7, "invited to published, every step audited");
 }

@@ -8,6 +8,7 @@ pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod dialogue;
+pub mod dialogue_api;
 pub mod follow_up;
 pub mod home;
 pub mod pages;
@@ -24,6 +25,7 @@ use axum::http::StatusCode;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
 use samla_domain::ErrorCode;
+use tower_http::compression::CompressionLayer;
 
 /// Every route of the application. The access-matrix test reads this list.
 pub fn router(state: AppState) -> Router {
@@ -87,12 +89,44 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/regions/districts", get(api::districts))
         .route("/api/v1/dialogue/coverage", get(api::coverage))
         .route("/api/v1/dialogue/reports", get(reports::json))
+        .route(
+            "/api/v1/dialogue/cycles",
+            get(dialogue_api::cycles).post(dialogue_api::create_cycle),
+        )
+        .route("/api/v1/dialogue/cycles/{id}", get(dialogue_api::cycle))
+        .route(
+            "/api/v1/dialogue/cycles/{id}/dialogues",
+            post(dialogue_api::add_dialogues),
+        )
+        .route(
+            "/api/v1/dialogue/dialogues/{id}",
+            get(dialogue_api::show_dialogue),
+        )
+        .route(
+            "/api/v1/dialogue/dialogues/{id}/steps",
+            post(dialogue_api::take_step),
+        )
+        .route(
+            "/api/v1/dialogue/dialogues/{id}/meetings/{kind}",
+            get(dialogue_api::meeting).put(dialogue_api::save_meeting),
+        )
+        .route(
+            "/api/v1/dialogue/dialogues/{id}/report",
+            get(dialogue_api::report).put(dialogue_api::save_report),
+        )
+        .route("/api/v1/follow-ups", get(dialogue_api::follow_ups))
+        .route(
+            "/api/v1/follow-ups/{id}",
+            post(dialogue_api::update_follow_up),
+        )
         .route("/api/v1/me", get(api::me))
         .route("/api/v1/organisations/{code}/members", get(api::members))
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), render_errors))
         .layer(from_fn(security::csrf))
         .layer(from_fn_with_state(state.clone(), security::headers))
+        // Pages with a national table or map are large text; gzip makes them a fifth.
+        .layer(CompressionLayer::new())
         .with_state(state)
 }
 

@@ -1,0 +1,358 @@
+//! The dialogue workflow over `/api/v1`: cycles, dialogues, steps, meetings, reports
+//! and follow-up, with the same store calls and access proofs as the pages, so every
+//! rule (order of steps, leaders approve, the identity-number gate, edit conflicts,
+//! audit) holds for an API token exactly as for a person in the browser.
+
+use super::dialogue::{own_cycle, own_work};
+use super::report::{actor_who, own};
+use crate::AppState;
+use crate::ctx::Ctx;
+use crate::error::AppError;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use samla_db::dialogue::{self, Cycle, CycleSummary, Dialogue, StepRecord, Unit};
+use samla_db::follow_up::{self, Item};
+use samla_db::report::{self, Meeting, MeetingInput, Report, SaveError};
+use samla_domain::access;
+use samla_domain::dates::{parse_date, parse_region_date};
+use samla_domain::dialogue::Stage;
+use samla_domain::report::MeetingKind;
+use samla_domain::{DomainError, ErrorCode};
+use serde::{Deserialize, Serialize};
+
+/// A store refusal as the API answers it: every field error at once, conflicts with
+/// what the other editor saved.
+fn refused(e: SaveError) -> AppError {
+    match e {
+        SaveError::Invalid(errors) => AppError::Fields(errors),
+        SaveError::Conflict(current) => {
+            AppError::Conflict(serde_json::to_value(*current).unwrap_or_default())
+        }
+        SaveError::Store(e) => e.into(),
+    }
+}
+
+fn created<T: Serialize>(location: String, body: T) -> Response {
+    (
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(body),
+    )
+        .into_response()
+}
+
+/// The actor's embete's cycles, newest first.
+pub async fn cycles(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Json<Vec<CycleSummary>>, AppError> {
+    let proof = own_work(&ctx)?;
+    Ok(Json(dialogue::cycles(&state.db, &proof).await?))
+}
+
+#[derive(Deserialize)]
+pub struct NewCycle {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    starts_on: String,
+    #[serde(default)]
+    ends_on: String,
+}
+
+pub async fn create_cycle(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Json(body): Json<NewCycle>,
+) -> Result<Response, AppError> {
+    let proof = own_work(&ctx)?;
+    let who = actor_who(&ctx)?;
+    match dialogue::create_cycle(
+        &state.db,
+        &proof,
+        &who,
+        &body.name,
+        &body.starts_on,
+        &body.ends_on,
+    )
+    .await
+    {
+        Ok(cycle) => Ok(created(
+            format!("/api/v1/dialogue/cycles/{}", cycle.id),
+            cycle,
+        )),
+        Err(Ok(errors)) => Err(AppError::Fields(errors)),
+        Err(Err(e)) => Err(e.into()),
+    }
+}
+
+/// A cycle with its dialogues and the units that can still be added.
+#[derive(Serialize)]
+pub struct CycleDetail {
+    cycle: Cycle,
+    dialogues: Vec<Dialogue>,
+    available: Vec<Unit>,
+}
+
+async fn cycle_detail(state: &AppState, cycle: Cycle) -> Result<CycleDetail, AppError> {
+    let dialogues = dialogue::dialogues_in(&state.db, cycle.id).await?;
+    let start = parse_date(&cycle.starts_on, "starts_on")?;
+    let available = dialogue::units_on(&state.db, Some(&cycle.embete), start)
+        .await?
+        .into_iter()
+        .filter(|u| !dialogues.iter().any(|d| d.unit_number == u.number))
+        .collect();
+    Ok(CycleDetail {
+        cycle,
+        dialogues,
+        available,
+    })
+}
+
+pub async fn cycle(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Json<CycleDetail>, AppError> {
+    let (_, cycle) = own_cycle(&state, &ctx, id).await?;
+    Ok(Json(cycle_detail(&state, cycle).await?))
+}
+
+#[derive(Deserialize)]
+pub struct NewDialogues {
+    #[serde(default)]
+    units: Vec<String>,
+}
+
+/// Adds dialogues with the given units (numbers valid at the cycle's start).
+pub async fn add_dialogues(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(body): Json<NewDialogues>,
+) -> Result<Response, AppError> {
+    let (proof, cycle) = own_cycle(&state, &ctx, id).await?;
+    let who = actor_who(&ctx)?;
+    let added = dialogue::add_dialogues(&state.db, &proof, &who, &cycle, &body.units).await?;
+    let detail = cycle_detail(&state, cycle).await?;
+    Ok(created(
+        format!("/api/v1/dialogue/cycles/{id}"),
+        serde_json::json!({ "added": added, "dialogues": detail.dialogues }),
+    ))
+}
+
+/// A dialogue with its recorded steps and the steps that may come next.
+#[derive(Serialize)]
+pub struct DialogueDetail {
+    dialogue: Dialogue,
+    cycle: Cycle,
+    steps: Vec<StepRecord>,
+    next: Vec<Stage>,
+}
+
+pub async fn show_dialogue(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Json<DialogueDetail>, AppError> {
+    let (_, dialogue, cycle) = own(&state, &ctx, id).await?;
+    let steps = dialogue::steps(&state.db, id).await?;
+    let next = dialogue.stage.next().to_vec();
+    Ok(Json(DialogueDetail {
+        dialogue,
+        cycle,
+        steps,
+        next,
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct StepBody {
+    #[serde(default)]
+    stage: String,
+    #[serde(default)]
+    date: String,
+    /// The dialogue's `version` as last read; a newer one means someone else moved it.
+    version: Option<i64>,
+    /// Approving or publishing a report with an 11-digit run that is not a valid
+    /// identity number needs this (it is written to the audit log).
+    #[serde(default)]
+    confirm_eleven_digit_runs: bool,
+}
+
+/// Takes the next step. The report's steps (drafted, approved, published) check the
+/// report; approval is for the embete's leaders.
+pub async fn take_step(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(body): Json<StepBody>,
+) -> Result<Json<Dialogue>, AppError> {
+    let (proof, _, cycle) = own(&state, &ctx, id).await?;
+    let stage = Stage::parse(&body.stage);
+    let date = parse_region_date(&body.date, "date");
+    let version = body
+        .version
+        .ok_or(DomainError::field(ErrorCode::InvalidInput, "version"));
+    let (stage, date, version) = match (stage, date, version) {
+        (Some(s), Ok(d), Ok(v)) => (s, d, v),
+        (s, d, v) => {
+            let mut errors = Vec::new();
+            if s.is_none() {
+                errors.push(DomainError::field(ErrorCode::InvalidChoice, "stage"));
+            }
+            errors.extend(d.err());
+            errors.extend(v.err());
+            return Err(AppError::Fields(errors));
+        }
+    };
+    let who = actor_who(&ctx)?;
+    let moved = if stage.needs_report() {
+        let leader = access::approve_reports(ctx.require_actor()?, &cycle.embete).ok();
+        report::report_step(
+            &state.db,
+            &proof,
+            leader.as_ref(),
+            &who,
+            id,
+            stage,
+            date,
+            version,
+            body.confirm_eleven_digit_runs,
+        )
+        .await?
+    } else {
+        dialogue::take_step(&state.db, &proof, &who, id, stage, date, version).await?
+    };
+    Ok(Json(moved))
+}
+
+fn kind_of(kind: &str) -> Result<MeetingKind, AppError> {
+    MeetingKind::parse(kind).ok_or(AppError::Code(ErrorCode::NotFound))
+}
+
+pub async fn meeting(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, kind)): Path<(i64, String)>,
+) -> Result<Json<Meeting>, AppError> {
+    let kind = kind_of(&kind)?;
+    own(&state, &ctx, id).await?;
+    Ok(Json(
+        report::meeting(&state.db, id, kind)
+            .await?
+            .ok_or(AppError::Code(ErrorCode::NotFound))?,
+    ))
+}
+
+/// A meeting as an API client sends it. No names: a youth meeting has a group, a count
+/// and age bands.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct MeetingBody {
+    held_on: String,
+    place: String,
+    services: Vec<String>,
+    roles: String,
+    notes: String,
+    youth_group: Option<String>,
+    participants: Option<i64>,
+    age_bands: Vec<String>,
+}
+
+pub async fn save_meeting(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, kind)): Path<(i64, String)>,
+    Json(body): Json<MeetingBody>,
+) -> Result<Json<Meeting>, AppError> {
+    let kind = kind_of(&kind)?;
+    let (proof, ..) = own(&state, &ctx, id).await?;
+    let input = MeetingInput {
+        held_on: body.held_on,
+        place: body.place,
+        services: body.services,
+        roles: body.roles,
+        notes: body.notes,
+        youth_group: body.youth_group.unwrap_or_default(),
+        participants: body.participants.map(|n| n.to_string()).unwrap_or_default(),
+        age_bands: body.age_bands,
+    };
+    let who = actor_who(&ctx)?;
+    report::save_meeting(&state.db, &proof, &who, id, kind, &input)
+        .await
+        .map(Json)
+        .map_err(refused)
+}
+
+pub async fn report(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Json<Report>, AppError> {
+    own(&state, &ctx, id).await?;
+    Ok(Json(
+        report::report(&state.db, id)
+            .await?
+            .ok_or(AppError::Code(ErrorCode::NotFound))?,
+    ))
+}
+
+/// Saves the whole report. `version` is the one last read (0 for a first save); if
+/// someone saved since, the answer is 409 with `current`, and nothing is overwritten.
+pub async fn save_report(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(body): Json<Report>,
+) -> Result<Json<Report>, AppError> {
+    let (proof, ..) = own(&state, &ctx, id).await?;
+    let who = actor_who(&ctx)?;
+    report::save_report(&state.db, &proof, &who, id, body)
+        .await
+        .map(Json)
+        .map_err(refused)
+}
+
+/// Follow-up items: a unit's contact gets the items agreed with the unit, an embete
+/// gets every item of its published reports. Overdue items first.
+pub async fn follow_ups(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Json<Vec<Item>>, AppError> {
+    let actor = ctx.require_actor()?;
+    if let Ok(proof) = access::unit_work(actor) {
+        return Ok(Json(follow_up::for_unit(&state.db, &proof).await?));
+    }
+    let proof = own_work(&ctx)?;
+    Ok(Json(follow_up::for_embete(&state.db, &proof).await?))
+}
+
+#[derive(Deserialize)]
+pub struct FollowUpBody {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    comment: String,
+}
+
+/// A unit's contact marks progress on an item and may comment.
+pub async fn update_follow_up(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(body): Json<FollowUpBody>,
+) -> Result<Json<Item>, AppError> {
+    let actor = ctx.require_actor()?;
+    let proof = access::unit_work(actor)?;
+    let who = actor_who(&ctx)?;
+    follow_up::update(&state.db, &proof, &who, id, &body.status, &body.comment).await?;
+    follow_up::for_unit(&state.db, &proof)
+        .await?
+        .into_iter()
+        .find(|i| i.id == id)
+        .map(Json)
+        .ok_or(AppError::Code(ErrorCode::NotFound))
+}
