@@ -3,7 +3,8 @@
 
 use crate::{DomainError, ErrorCode};
 use time::{
-    Date, Month, OffsetDateTime, format_description::BorrowedFormatItem, macros::format_description,
+    Date, Month, OffsetDateTime, UtcOffset, Weekday, format_description::BorrowedFormatItem,
+    macros::format_description,
 };
 
 const ISO: &[BorrowedFormatItem<'static>] = format_description!("[year]-[month]-[day]");
@@ -34,8 +35,27 @@ pub fn iso(date: Date) -> String {
 }
 
 /// Today's date in UTC.
+/// Today's date in Norway (a step taken just after midnight belongs to the new day).
 pub fn today() -> Date {
-    OffsetDateTime::now_utc().date()
+    let now = OffsetDateTime::now_utc();
+    now.to_offset(norway_offset(now)).date()
+}
+
+/// Norway's offset from UTC at an instant: CEST from the last Sunday of March to the
+/// last Sunday of October (01:00 UTC both), CET otherwise.
+pub fn norway_offset(at: OffsetDateTime) -> UtcOffset {
+    let year = at.year();
+    let last_sunday = |month: Month| {
+        let mut d = Date::from_calendar_date(year, month, month.length(year)).unwrap_or(Date::MIN);
+        while d.weekday() != Weekday::Sunday {
+            d = d.previous_day().unwrap_or(Date::MIN);
+        }
+        d.with_hms(1, 0, 0)
+            .map(|t| t.assume_utc())
+            .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+    };
+    let summer = at >= last_sunday(Month::March) && at < last_sunday(Month::October);
+    UtcOffset::from_hms(if summer { 2 } else { 1 }, 0, 0).unwrap_or(UtcOffset::UTC)
 }
 
 #[cfg(test)]

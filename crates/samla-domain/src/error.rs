@@ -39,6 +39,10 @@ pub enum ErrorCode {
     InvalidNumber,
     InvalidChoice,
     LeaderRequired,
+    Required,
+    TextTooLong,
+    DateInFuture,
+    DateBeforePreviousStep,
 }
 
 impl ErrorCode {
@@ -78,11 +82,15 @@ impl ErrorCode {
             Self::InvalidNumber => "invalid_number",
             Self::InvalidChoice => "invalid_choice",
             Self::LeaderRequired => "leader_required",
+            Self::Required => "required",
+            Self::TextTooLong => "text_too_long",
+            Self::DateInFuture => "date_in_future",
+            Self::DateBeforePreviousStep => "date_before_previous_step",
         }
     }
 
     /// Every code, so tests can prove each one has a translation.
-    pub const ALL: [ErrorCode; 33] = [
+    pub const ALL: [ErrorCode; 37] = [
         Self::InvalidDate,
         Self::DateOutOfRange,
         Self::InvalidMunicipalityNumber,
@@ -116,6 +124,10 @@ impl ErrorCode {
         Self::InvalidNumber,
         Self::InvalidChoice,
         Self::LeaderRequired,
+        Self::Required,
+        Self::TextTooLong,
+        Self::DateInFuture,
+        Self::DateBeforePreviousStep,
     ];
 }
 

@@ -7,7 +7,7 @@
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use std::sync::OnceLock;
-use time::{Date, Month, OffsetDateTime, UtcOffset, Weekday};
+use time::{Date, OffsetDateTime};
 use unic_langid::LanguageIdentifier;
 
 /// An interface language.
@@ -96,7 +96,14 @@ pub fn text(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
     };
     let mut fargs = FluentArgs::new();
     for (name, value) in args {
-        fargs.set(*name, FluentValue::from(*value));
+        // Counts go in as numbers so that plural variants ([one], [other]) apply; codes
+        // with leading zeros ("0301") stay text.
+        match value.parse::<i64>() {
+            Ok(n) if !value.starts_with('0') || *value == "0" => {
+                fargs.set(*name, FluentValue::from(n))
+            }
+            _ => fargs.set(*name, FluentValue::from(*value)),
+        }
     }
     let mut errors = Vec::new();
     bundle
@@ -163,22 +170,7 @@ pub fn format_number(lang: Lang, n: i64) -> String {
     if n < 0 { format!("−{out}") } else { out }
 }
 
-/// Norway's offset from UTC at an instant: CEST from the last Sunday of March to the
-/// last Sunday of October (01:00 UTC both), CET otherwise.
-pub fn norway_offset(at: OffsetDateTime) -> UtcOffset {
-    let year = at.year();
-    let last_sunday = |month: Month| {
-        let mut d = Date::from_calendar_date(year, month, month.length(year)).unwrap_or(Date::MIN);
-        while d.weekday() != Weekday::Sunday {
-            d = d.previous_day().unwrap_or(Date::MIN);
-        }
-        d.with_hms(1, 0, 0)
-            .map(|t| t.assume_utc())
-            .unwrap_or(OffsetDateTime::UNIX_EPOCH)
-    };
-    let summer = at >= last_sunday(Month::March) && at < last_sunday(Month::October);
-    UtcOffset::from_hms(if summer { 2 } else { 1 }, 0, 0).unwrap_or(UtcOffset::UTC)
-}
+pub use samla_domain::dates::norway_offset;
 
 /// An epoch timestamp in Norwegian time: `23.11.2026 kl. 16:05` (nb, nn) or `23 Nov 2026, 16:05` (en).
 pub fn format_timestamp(lang: Lang, epoch: i64) -> String {
@@ -234,7 +226,7 @@ mod tests {
 
     #[test]
     fn dates_numbers_and_times_are_norwegian() {
-        let d = Date::from_calendar_date(2020, Month::January, 1).unwrap();
+        let d = Date::from_calendar_date(2020, time::Month::January, 1).unwrap();
         assert_eq!(format_date(Lang::Nb, d), "1. januar 2020");
         assert_eq!(format_date(Lang::En, d), "1 January 2020");
         assert_eq!(format_number(Lang::Nb, 1234567), "1\u{a0}234\u{a0}567");

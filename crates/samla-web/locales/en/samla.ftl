@@ -192,7 +192,10 @@ cycle-dialogues = Dialogues in the cycle
 cycle-add-heading = Add municipalities and districts
 cycle-add-help = The municipalities and districts of the embete's area as it was on the cycle's first day.
 cycle-add = Add the chosen
-cycle-added = { $count } dialogues have been added.
+cycle-added = { $count ->
+    [one] One dialogue has been added.
+   *[other] { $count } dialogues have been added.
+}
 cycle-none = The cycle has no dialogues yet.
 cycle-all-added = Every unit in the area has a dialogue in this cycle.
 dialogue-steps = Steps so far
@@ -218,6 +221,10 @@ error-invalid-step = Sjumilssteget steps are numbers from 1 to 7, separated by c
 error-invalid-number = Enter a number from 1 to 500.
 error-invalid-choice = Choose from the list.
 error-leader-required = Only a county governor leader can approve the report.
+error-required = Fill in this field.
+error-text-too-long = The text is too long.
+error-date-in-future = The date cannot be later than today.
+error-date-before-previous-step = The date cannot be before the date of the previous step.
 
 # Meetings and reports
 save = Save
@@ -307,3 +314,22 @@ follow-ups-comments = Comments
 follow-ups-comment = Comment (optional)
 coverage-all-cycles = All cycles
 coverage-sort-help = Choose a column heading to sort.
+map-title = Map of the dialogues on { $date }
+map-desc = The colours show how far the latest dialogue with each unit has come. The table below the map says the same for every unit.
+map-legend = Map legend
+map-class-none = No dialogue
+map-class-started = Planned, invited or accepted
+map-class-working = Meetings held or report in progress
+map-class-published = Report published
+map-class-declined = Declined
+map-class-mixed = Several units at different stages (striped)
+map-note-2019 = Municipalities of 2019 are drawn with the 2020 boundaries. Where municipalities were later merged, the area shows all the municipalities it is made of.
+map-note-districts = Oslo's districts have no boundaries of their own in the map and are shown together as Oslo. The table shows each district.
+map-missing = No boundaries in the map, but listed in the table: { $names }.
+map-attribution = Map data: © Kartverket (CC BY 4.0). Municipal division: Statistics Norway.
+report-finding-row = Finding { $n }
+report-follow-up-row = Follow-up item { $n }
+public-just-published = The report is published. This page is now open to everyone.
+report-go-to-step = Go to the report's next step
+cycle-add-all = All not yet included ({ $count })
+report-confirm-digits-needed = Tick to confirm you have checked the 11-digit numbers, and take the step again.

@@ -192,7 +192,10 @@ cycle-dialogues = Dialoger i runden
 cycle-add-heading = Legg til kommuner og bydeler
 cycle-add-help = Kommunene og bydelene i embetets område slik det var på rundens første dag.
 cycle-add = Legg til valgte
-cycle-added = { $count } dialoger er lagt til.
+cycle-added = { $count ->
+    [one] Én dialog er lagt til.
+   *[other] { $count } dialoger er lagt til.
+}
 cycle-none = Runden har ingen dialoger ennå.
 cycle-all-added = Alle enheter i området har en dialog i denne runden.
 dialogue-steps = Steg så langt
@@ -218,6 +221,10 @@ error-invalid-step = Stegene i Sjumilssteget er tall fra 1 til 7, skilt med komm
 error-invalid-number = Skriv et tall fra 1 til 500.
 error-invalid-choice = Velg fra listen.
 error-leader-required = Bare en leder hos statsforvalteren kan godkjenne rapporten.
+error-required = Fyll ut feltet.
+error-text-too-long = Teksten er for lang.
+error-date-in-future = Datoen kan ikke være senere enn i dag.
+error-date-before-previous-step = Datoen kan ikke være før datoen for forrige steg.
 
 # Meetings and reports
 save = Lagre
@@ -307,3 +314,22 @@ follow-ups-comments = Kommentarer
 follow-ups-comment = Kommentar (valgfritt)
 coverage-all-cycles = Alle runder
 coverage-sort-help = Velg en kolonneoverskrift for å sortere.
+map-title = Kart over dialogene per { $date }
+map-desc = Fargene viser hvor langt den siste dialogen med hver enhet har kommet. Tabellen under kartet viser det samme for hver enhet.
+map-legend = Forklaring til kartet
+map-class-none = Ingen dialog
+map-class-started = Planlagt, invitert eller takket ja
+map-class-working = Møter holdt eller rapport under arbeid
+map-class-published = Rapport publisert
+map-class-declined = Takket nei
+map-class-mixed = Flere enheter på ulike stadier (stripet)
+map-note-2019 = Kommunene fra 2019 er tegnet med kommunegrensene fra 2020. Der kommuner senere ble slått sammen, viser området alle kommunene det består av.
+map-note-districts = Oslos bydeler har ingen egne grenser i kartet og vises samlet som Oslo. Tabellen viser hver bydel.
+map-missing = Uten grenser i kartet, men med i tabellen: { $names }.
+map-attribution = Kartdata: © Kartverket (CC BY 4.0). Kommuneinndeling: Statistisk sentralbyrå.
+report-finding-row = Funn { $n }
+report-follow-up-row = Oppfølgingspunkt { $n }
+public-just-published = Rapporten er publisert. Denne siden er nå åpen for alle.
+report-go-to-step = Gå til neste steg for rapporten
+cycle-add-all = Alle som ikke er med ennå ({ $count })
+report-confirm-digits-needed = Kryss av for at du har kontrollert tallene med 11 sifre, og ta steget på nytt.

@@ -192,7 +192,10 @@ cycle-dialogues = Dialogar i runden
 cycle-add-heading = Legg til kommunar og bydelar
 cycle-add-help = Kommunane og bydelane i området til embetet slik det var på den første dagen i runden.
 cycle-add = Legg til valde
-cycle-added = { $count } dialogar er lagde til.
+cycle-added = { $count ->
+    [one] Éin dialog er lagd til.
+   *[other] { $count } dialogar er lagde til.
+}
 cycle-none = Runden har ingen dialogar enno.
 cycle-all-added = Alle einingar i området har ein dialog i denne runden.
 dialogue-steps = Steg så langt
@@ -218,6 +221,10 @@ error-invalid-step = Stega i Sjumilssteget er tal frå 1 til 7, skilde med komma
 error-invalid-number = Skriv eit tal frå 1 til 500.
 error-invalid-choice = Vel frå lista.
 error-leader-required = Berre ein leiar hos statsforvaltaren kan godkjenne rapporten.
+error-required = Fyll ut feltet.
+error-text-too-long = Teksten er for lang.
+error-date-in-future = Datoen kan ikkje vere seinare enn i dag.
+error-date-before-previous-step = Datoen kan ikkje vere før datoen for førre steg.
 
 # Meetings and reports
 save = Lagre
@@ -307,3 +314,22 @@ follow-ups-comments = Kommentarar
 follow-ups-comment = Kommentar (valfritt)
 coverage-all-cycles = Alle rundar
 coverage-sort-help = Vel ei kolonneoverskrift for å sortere.
+map-title = Kart over dialogane per { $date }
+map-desc = Fargane viser kor langt den siste dialogen med kvar eining har kome. Tabellen under kartet viser det same for kvar eining.
+map-legend = Forklaring til kartet
+map-class-none = Ingen dialog
+map-class-started = Planlagd, invitert eller takka ja
+map-class-working = Møte haldne eller rapport under arbeid
+map-class-published = Rapport publisert
+map-class-declined = Takka nei
+map-class-mixed = Fleire einingar på ulike steg (stripa)
+map-note-2019 = Kommunane frå 2019 er teikna med kommunegrensene frå 2020. Der kommunar seinare vart slått saman, viser området alle kommunane det består av.
+map-note-districts = Bydelane i Oslo har ingen eigne grenser i kartet og blir viste samla som Oslo. Tabellen viser kvar bydel.
+map-missing = Utan grenser i kartet, men med i tabellen: { $names }.
+map-attribution = Kartdata: © Kartverket (CC BY 4.0). Kommuneinndeling: Statistisk sentralbyrå.
+report-finding-row = Funn { $n }
+report-follow-up-row = Oppfølgingspunkt { $n }
+public-just-published = Rapporten er publisert. Denne sida er no open for alle.
+report-go-to-step = Gå til neste steg for rapporten
+cycle-add-all = Alle som ikkje er med enno ({ $count })
+report-confirm-digits-needed = Kryss av for at du har kontrollert tala med 11 siffer, og ta steget på nytt.

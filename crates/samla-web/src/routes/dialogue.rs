@@ -7,6 +7,7 @@ use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::forms::FormErrors;
 use crate::forms::MultiForm;
+use crate::map::{self, CoverageMap};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -27,7 +28,7 @@ fn who(ctx: &Ctx) -> Result<Who, AppError> {
 }
 
 /// The proof for the actor's own embete, or a refusal.
-fn own_work(ctx: &Ctx) -> Result<EmbeteWork, AppError> {
+pub(crate) fn own_work(ctx: &Ctx) -> Result<EmbeteWork, AppError> {
     let actor = ctx.require_actor()?;
     let embete = access::own_embete(actor)
         .ok_or(AppError::Code(ErrorCode::Forbidden))?
@@ -129,7 +130,11 @@ struct CyclePage {
 }
 
 /// A cycle of the actor's own embete, or not found (other embeter's cycles are not shown to exist).
-async fn own_cycle(state: &AppState, ctx: &Ctx, id: i64) -> Result<(EmbeteWork, Cycle), AppError> {
+pub(crate) async fn own_cycle(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+) -> Result<(EmbeteWork, Cycle), AppError> {
     let proof = own_work(ctx)?;
     let cycle = dialogue::cycle(&state.db, id)
         .await?
@@ -360,6 +365,13 @@ struct PublicDialoguePage {
     steps: Vec<StepRecord>,
     report: Option<samla_db::report::Report>,
     youth: Option<samla_db::report::Meeting>,
+    /// Right after the leader published it.
+    just_published: bool,
+}
+
+#[derive(Deserialize, Default)]
+pub struct PublishedQuery {
+    published: Option<String>,
 }
 
 /// A published dialogue, for everyone. Anything not published is not found.
@@ -367,6 +379,7 @@ pub async fn public_dialogue(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
+    Query(q): Query<PublishedQuery>,
 ) -> Result<Response, AppError> {
     let (dialogue, cycle) = dialogue::dialogue(&state.db, id)
         .await?
@@ -388,6 +401,7 @@ pub async fn public_dialogue(
         steps,
         report,
         youth,
+        just_published: q.published.is_some(),
     })?
     .into_response())
 }
@@ -433,6 +447,7 @@ struct CoveragePage {
     date: String,
     errors: FormErrors,
     coverage: Option<Coverage>,
+    map: Option<CoverageMap>,
 }
 
 impl CoveragePage {
@@ -456,6 +471,11 @@ impl CoveragePage {
 
     fn percent(&self, c: &Coverage) -> usize {
         (c.completed * 100).checked_div(c.total).unwrap_or(0)
+    }
+
+    /// The legend's text key for a class of the map.
+    fn class_key(&self, class: &map::Class) -> String {
+        format!("map-class-{}", class.as_str())
     }
 
     fn summary(&self, c: &Coverage) -> String {
@@ -505,13 +525,15 @@ pub async fn coverage(
         .unwrap_or("number")
         .to_owned();
     let shown = date.unwrap_or_else(today);
-    let coverage = match (date, errors.is_empty()) {
+    let (coverage, map) = match (date, errors.is_empty()) {
         (Some(d), true) => {
             let mut c = dialogue::coverage(&state.db, embete.as_deref(), d, cycle).await?;
             sort_units(&mut c.units, &sort);
-            Some(c)
+            let changes = regions::all_changes(&state.db).await?;
+            let m = map::build(&c, &iso(d), &changes, embete.is_none(), ctx.lang);
+            (Some(c), Some(m))
         }
-        _ => None,
+        _ => (None, None),
     };
     let cycles = match &embete {
         Some(code) => dialogue::cycle_names(&state.db, code).await?,
@@ -533,6 +555,7 @@ pub async fn coverage(
         date: iso(shown),
         errors: FormErrors::from_domain(ctx.lang, &errors),
         coverage,
+        map,
     })?;
     Ok((status, html).into_response())
 }

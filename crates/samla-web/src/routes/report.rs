@@ -21,13 +21,13 @@ use samla_domain::report::{AGE_BANDS, FOLLOW_UP_STATUSES, MeetingKind, SERVICES,
 use samla_domain::{DomainError, ErrorCode};
 use serde::Deserialize;
 
-fn actor_who(ctx: &Ctx) -> Result<Who, AppError> {
+pub(crate) fn actor_who(ctx: &Ctx) -> Result<Who, AppError> {
     let a = ctx.require_actor()?;
     Ok(Who::user(a.user_id, &a.email))
 }
 
 /// The dialogue, if it belongs to the actor's own embete (others are not found).
-async fn own(
+pub(crate) async fn own(
     state: &AppState,
     ctx: &Ctx,
     id: i64,
@@ -90,6 +90,8 @@ fn kind_of(kind: &str) -> Result<MeetingKind, AppError> {
 #[derive(Deserialize, Default)]
 pub struct SavedQuery {
     saved: Option<String>,
+    /// Set after a report step, which says so instead of "saved".
+    step: Option<String>,
 }
 
 pub async fn meeting_form(
@@ -199,7 +201,8 @@ struct ReportPage {
     follow_ups: Vec<FollowUp>,
     errors: FormErrors,
     conflict: Vec<Difference>,
-    saved: bool,
+    /// The success notice to show (a text key), after a save or a step.
+    notice: Option<&'static str>,
     next: Vec<Stage>,
     is_leader: bool,
     date_input: String,
@@ -234,7 +237,7 @@ async fn report_page(
     form: Report,
     errors: FormErrors,
     conflict: Vec<Difference>,
-    saved: bool,
+    notice: Option<&'static str>,
     date_input: Option<String>,
 ) -> Result<ReportPage, AppError> {
     let _ = state;
@@ -266,7 +269,7 @@ async fn report_page(
         form,
         errors,
         conflict,
-        saved,
+        notice,
         next,
         is_leader,
         date_input: date_input.unwrap_or_else(|| iso(today())),
@@ -300,7 +303,11 @@ pub async fn report_form(
         form,
         FormErrors::default(),
         vec![],
-        q.saved.is_some(),
+        if q.step.is_some() {
+            Some("dialogue-step-saved")
+        } else {
+            q.saved.as_ref().map(|_| "report-saved")
+        },
         None,
     )
     .await?;
@@ -405,7 +412,7 @@ pub async fn save_report(
                 mine,
                 errors,
                 vec![],
-                false,
+                None,
                 None,
             )
             .await?;
@@ -422,7 +429,7 @@ pub async fn save_report(
             let errors =
                 FormErrors::from_domain(ctx.lang, &[DomainError::new(ErrorCode::EditConflict)]);
             let page = report_page(
-                &state, &ctx, dialogue, cycle, form, errors, conflict, false, None,
+                &state, &ctx, dialogue, cycle, form, errors, conflict, None, None,
             )
             .await?;
             Ok((StatusCode::CONFLICT, render(&page)?).into_response())
@@ -465,21 +472,37 @@ pub async fn report_step(
     .await;
     match result {
         Ok(d) if d.stage == Stage::Published => {
-            Ok(Redirect::to(&format!("/dialogues/{id}")).into_response())
+            Ok(Redirect::to(&format!("/dialogues/{id}?published=1")).into_response())
         }
         Ok(_) => {
-            Ok(Redirect::to(&format!("/dialogue/dialogues/{id}/report?saved=1")).into_response())
+            Ok(Redirect::to(&format!("/dialogue/dialogues/{id}/report?step=1")).into_response())
         }
         Err(samla_db::StoreError::Domain(e)) => {
             let status = crate::error::status_of(e.code);
             let form_report = report::report(&state.db, id).await?.unwrap_or_default();
-            let errors = FormErrors::from_domain(
+            let mut errors = FormErrors::from_domain(
                 ctx.lang,
                 &[DomainError {
                     field: Some(e.field.unwrap_or("stage")),
                     ..e
                 }],
             );
+            // The identity-number messages are about a field far up the page: name it.
+            if matches!(
+                e.code,
+                ErrorCode::PersonalIdFound | ErrorCode::PersonalIdUnconfirmed
+            ) {
+                for fe in &mut errors.0 {
+                    fe.message = format!("{}: {}", field_label(&ctx, &fe.field), fe.message);
+                }
+            }
+            // The confirmation is down by the step button, far from the field: link it too.
+            if e.code == ErrorCode::PersonalIdUnconfirmed {
+                errors.0.push(crate::forms::FieldError {
+                    field: "confirm_personal_ids".into(),
+                    message: ctx.t("report-confirm-digits-needed"),
+                });
+            }
             let page = report_page(
                 &state,
                 &ctx,
@@ -488,12 +511,30 @@ pub async fn report_step(
                 form_report,
                 errors,
                 vec![],
-                false,
+                None,
                 Some(form.get("date")),
             )
             .await?;
             Ok((status, render(&page)?).into_response())
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+/// A report field's name as the editor shows it ("Funn 2" for a finding's row).
+fn field_label(ctx: &Ctx, field: &str) -> String {
+    let row = |prefix: &str| {
+        field
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.rsplit('_').next())
+            .and_then(|n| n.parse::<usize>().ok())
+            .map(|n| (n + 1).to_string())
+    };
+    if let Some(n) = row("finding_") {
+        crate::i18n::text(ctx.lang, "report-finding-row", &[("n", &n)])
+    } else if let Some(n) = row("follow_up_") {
+        crate::i18n::text(ctx.lang, "report-follow-up-row", &[("n", &n)])
+    } else {
+        ctx.t(&format!("report-{}", field.replace('_', "-")))
     }
 }
