@@ -1,9 +1,11 @@
 // samla's browser suite: starts the server with demo data on a fresh SQLite file,
 // then visits every page as a visitor and as each demo role, in bokmål and nynorsk,
-// at 320 px and 1280 px, checks behaviour a person would notice, and runs axe.
+// at 320 px and 1280 px, checks behaviour a person would notice, takes a dialogue
+// from planning to publication with the keyboard only, and runs axe.
 // Any axe violation tagged wcag2a, wcag2aa, wcag21a or wcag21aa fails the run.
 //
 // Usage: node run.mjs   (SAMLA_BIN picks the binary; default ../target/debug/samla)
+//        SAMLA_E2E_ONLY=behaviour|flow|sweep runs one part alone (unset: all three)
 
 import { chromium } from "playwright-core";
 import { AxeBuilder } from "@axe-core/playwright";
@@ -18,6 +20,8 @@ const BASE = `http://127.0.0.1:${PORT}`;
 const PASSWORD = "samla-demo-2026";
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 const SHOTS = resolve("screenshots");
+const PARTS = ["behaviour", "flow", "sweep"];
+const ONLY = process.env.SAMLA_E2E_ONLY ?? "";
 
 const ROLES = [
   { role: "visitor" },
@@ -215,6 +219,459 @@ async function behaviour(browser) {
   await nojs.close();
 }
 
+// The whole dialogue workflow with the keyboard only: Tab to reach a control, then
+// type, Space, arrow keys and Enter. page.goto is used only to start, to switch
+// user and to open the public page as a visitor; every other page is reached by
+// tabbing to a link and pressing Enter. Each page on the way is checked with axe.
+
+/** Stops the flow: the steps after a failed one would only repeat its failure. */
+class FlowStop extends Error {}
+
+/** Whether the focused element matches `selector`. */
+async function focusIs(page, selector) {
+  return page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector);
+}
+
+/** Presses Tab until the focused element matches `selector` (at most `limit` presses). */
+async function tabTo(page, selector, limit = 300) {
+  for (let presses = 0; presses <= limit; presses += 1) {
+    if (await focusIs(page, selector)) {
+      check(`flow: Tab reaches ${selector}`, true);
+      return;
+    }
+    await page.keyboard.press("Tab");
+  }
+  const where = new URL(page.url()).pathname;
+  check(`flow: Tab reaches ${selector}`, false, `not reached on ${where} after ${limit} presses`);
+  throw new FlowStop(`${selector} not reachable by Tab on ${where}`);
+}
+
+/** Replaces the text of a text field or text area. */
+async function typeInto(page, selector, text) {
+  await tabTo(page, selector);
+  await page.keyboard.press("Control+A");
+  await page.keyboard.type(text);
+}
+
+/** Ticks (or unticks) the checkbox or radio button with Space. */
+async function toggle(page, selector) {
+  await tabTo(page, selector);
+  await page.keyboard.press("Space");
+}
+
+// The order of a date field's parts follows the browser's own language, not the page's:
+// it is learnt from the first date typed whose day and month differ (day-month-year or
+// month-day-year) and used from then on.
+let dateOrder = null;
+
+/** Types an ISO date into a date field, part by part, as a person would. */
+async function typeDate(page, selector, iso) {
+  await tabTo(page, selector);
+  const [y, m, d] = iso.split("-");
+  const parts = { d, m, y };
+  for (const order of dateOrder ? [dateOrder] : ["dmy", "mdy"]) {
+    for (const p of order) await page.keyboard.type(parts[p]);
+    if ((await page.inputValue(selector)) === iso) {
+      if (d !== m) dateOrder = order;
+      return;
+    }
+    // Back to the field's first part: leave it backwards, then come in again.
+    for (let i = 0; i < 5 && (await focusIs(page, selector)); i += 1) await page.keyboard.press("Shift+Tab");
+    await page.keyboard.press("Tab");
+  }
+  check(`flow: date typed into ${selector}`, false, `${await page.inputValue(selector)} instead of ${iso}`);
+  throw new FlowStop(`could not type a date into ${selector}`);
+}
+
+/** Presses Enter on the focused control and waits for the page it leads to. */
+async function pressEnter(page) {
+  const [res] = await Promise.all([page.waitForNavigation({ timeout: 15_000 }), page.keyboard.press("Enter")]);
+  return res;
+}
+
+/** Checks a page reached in the flow: no server error, and axe. */
+async function arrived(page, res, label) {
+  check(`flow: no server error on ${label}`, res !== null && res.status() < 500, String(res?.status()));
+  await axe(page, `flow: ${label} (nb, 1280)`);
+}
+
+/** Tabs to a link or button, presses Enter and checks the page it leads to. */
+async function follow(page, selector, label) {
+  await tabTo(page, selector);
+  const res = await pressEnter(page);
+  await arrived(page, res, label);
+  return res;
+}
+
+/** The trimmed text of the first element matching `selector`. */
+async function textOf(page, selector) {
+  return (await page.locator(selector).first().textContent())?.trim() ?? "";
+}
+
+/** The stage shown under the heading of a dialogue or report page. */
+async function stageShown(page) {
+  return textOf(page, "main p .stage");
+}
+
+/** The ids of the stages the page offers as the next step. */
+async function offeredStages(page) {
+  return page.locator("input[name=stage]").evaluateAll((rs) => rs.map((r) => r.value));
+}
+
+/** Picks a stage in the "next step" radio group with the arrow keys. */
+async function chooseStage(page, stage) {
+  await tabTo(page, "input[name=stage]"); // focus lands on the checked radio of the group
+  for (let i = 0; i < 4 && !(await focusIs(page, `#stage-${stage}`)); i += 1) await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("Space");
+  check(`flow: ${stage} chosen with the keyboard`, await page.isChecked(`#stage-${stage}`));
+}
+
+/** Signs in on the login page with the keyboard. */
+async function keyboardLogin(page, email) {
+  await page.goto(`${BASE}/login`);
+  await typeInto(page, "#email", email);
+  await typeInto(page, "#password", PASSWORD);
+  const res = await follow(page, "main button[type=submit]", `home after login as ${email}`);
+  check(`flow: ${email} is signed in`, new URL(page.url()).pathname === "/" &&
+    (await page.locator('header form[action="/logout"] button').count()) === 1, `${res?.status()} ${page.url()}`);
+}
+
+/** A valid fødselsnummer, computed with the mod-11 rule. The birth date is in 1885
+ *  (individual numbers 500–749 belong to 1854–1899), so it is nobody alive. */
+function identityNumber() {
+  const k1w = [3, 7, 6, 1, 8, 9, 4, 5, 2];
+  const k2w = [5, 4, 3, 2, 7, 6, 5, 4, 3, 2];
+  const control = (digits, weights) => (11 - (digits.reduce((s, x, i) => s + x * weights[i], 0) % 11)) % 11;
+  for (let individual = 500; individual < 750; individual += 1) {
+    const digits = `150385${individual}`.split("").map(Number);
+    const k1 = control(digits, k1w);
+    if (k1 === 10) continue;
+    const k2 = control([...digits, k1], k2w);
+    if (k2 === 10) continue;
+    return [...digits, k1, k2].join("");
+  }
+  throw new Error("no valid identity number found");
+}
+
+/** Dates from 1 January to today (UTC, as the server counts), evenly spread: the cycle
+ *  start, then one per step, so no step is in the future or before the one before. */
+function schedule(steps) {
+  const today = new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`);
+  const jan1 = new Date(Date.UTC(today.getUTCFullYear(), 0, 1));
+  const gap = Math.floor((today - jan1) / 86_400_000 / (steps + 1));
+  return Array.from({ length: steps + 1 }, (_, i) =>
+    new Date(jan1.getTime() + (i + 1) * gap * 86_400_000).toISOString().slice(0, 10));
+}
+
+/** Plans, holds, reports, approves and publishes a dialogue with the keyboard only. */
+async function keyboardFlow(browser) {
+  const serverErrors = [];
+  const open = async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "nb-NO" });
+    const page = await ctx.newPage();
+    page.on("response", (r) => { if (r.status() >= 500) serverErrors.push(`${r.status()} ${r.url()}`); });
+    return { ctx, page };
+  };
+  const contexts = [];
+  try {
+    await flowSteps(open, contexts);
+    check("flow: ran to the end", true);
+  } catch (e) {
+    check("flow: ran to the end", false, e instanceof FlowStop ? e.message : (e.stack ?? String(e)));
+  } finally {
+    for (const ctx of contexts) await ctx.close();
+  }
+  check("flow: no server errors", serverErrors.length === 0, serverErrors.join(", "));
+}
+
+/** The flow's steps; `open` gives a new signed-out browser context and page. */
+async function flowSteps(open, contexts) {
+  const [start, invited, accepted, leadersHeld, youthHeld, drafted, approved, published] = schedule(7);
+  const year = start.slice(0, 4);
+  const cycleName = `Tastaturrunde ${year} ${Date.now().toString(36)}`;
+  const fnr = identityNumber();
+  const facts = "Kommunen har om lag 2 900 innbyggere og én ungdomsskole.";
+  const summary = "Vi snakket med elevrådet og lederne i kommunen. De unge vil ha tryggere skolevei og " +
+    "flere steder å være. Kommunen skal lage en plan for dette.";
+  const stepButton = 'main form[action$="/step"] button[type=submit]';
+  const reportStepButton = 'main form[action$="/report/step"] button[type=submit]';
+  const saveReport = "main form.report-form button[type=submit]";
+  const notice = (page) => textOf(page, "main .ds-alert[role=status]");
+
+  // 1. The case officer signs in.
+  const staff = await open();
+  contexts.push(staff.ctx);
+  const sp = staff.page;
+  await keyboardLogin(sp, "saksbehandler@samla.example");
+
+  // 2. Plans a cycle for the embete.
+  await follow(sp, 'header a[href="/dialogue/cycles"]', "cycles");
+  await follow(sp, 'main a[href="/dialogue/cycles/new"]', "new cycle");
+  await typeInto(sp, "#name", cycleName);
+  await typeDate(sp, "#starts_on", start);
+  await typeDate(sp, "#ends_on", `${year}-12-31`);
+  await follow(sp, "main form button[type=submit]", "new cycle created");
+  const cycleUrl = new URL(sp.url()).pathname;
+  check("flow: the cycle is created", /^\/dialogue\/cycles\/\d+$/.test(cycleUrl) &&
+    (await textOf(sp, "h1")) === cycleName, sp.url());
+  const embeteLine = await textOf(sp, "main > p");
+  check("flow: the cycle is the embete's", embeteLine.includes("Oslo og Akershus"), embeteLine);
+
+  // 3. Adds a dialogue with Hurdal (or the first unit offered) to it.
+  const unit = (await sp.locator("#unit-3242").count()) ? "3242"
+    : await sp.locator("input[name=unit]").first().inputValue();
+  await toggle(sp, `#unit-${unit}`);
+  check("flow: a unit is ticked with Space", await sp.isChecked(`#unit-${unit}`));
+  await follow(sp, 'main form[action$="/dialogues"] button[type=submit]', "cycle with a dialogue");
+  check("flow: adding is confirmed", (await notice(sp)) === "Én dialog er lagt til.", await notice(sp));
+  const row = sp.locator("main table tbody tr", { hasText: unit });
+  check("flow: the dialogue is listed as planned", (await row.count()) === 1 &&
+    (await row.textContent()).includes("Planlagt"));
+  const unitName = (await row.locator("th a").textContent()).trim();
+  await follow(sp, `main table a[href="${await row.locator("th a").getAttribute("href")}"]`, "new dialogue");
+  const dialogueUrl = new URL(sp.url()).pathname;
+  const id = dialogueUrl.split("/").pop();
+  check("flow: the dialogue page opens", /^\/dialogue\/dialogues\/\d+$/.test(dialogueUrl), sp.url());
+  check("flow: a new dialogue is planned", (await stageShown(sp)) === "Planlagt", await stageShown(sp));
+  let steps = await sp.locator(".timeline li").count();
+  check("flow: planning is the first entry in the timeline", steps === 1, String(steps));
+
+  /** Takes a step on the dialogue page and checks it is recorded. */
+  const dialogueStep = async (stage, date, shown) => {
+    await chooseStage(sp, stage);
+    await typeDate(sp, "#date", date);
+    await follow(sp, stepButton, `dialogue after ${stage}`);
+    check(`flow: ${stage} is confirmed`, sp.url().endsWith(`${dialogueUrl}?saved=1`) &&
+      (await notice(sp)) === "Steget er registrert.", sp.url());
+    check(`flow: ${stage} shows as the stage`, (await stageShown(sp)) === shown, await stageShown(sp));
+    const entries = await sp.locator(".timeline li").allTextContents();
+    check(`flow: ${stage} is in the timeline`, entries.length === steps + 1 && entries.at(-1).startsWith(shown),
+      entries.join(" | "));
+    steps = entries.length;
+  };
+  /** Submits a step that must be refused; the response. */
+  const refusedStep = async (stage, date, label) => {
+    await chooseStage(sp, stage);
+    await typeDate(sp, "#date", date);
+    await tabTo(sp, stepButton);
+    const res = await pressEnter(sp);
+    await arrived(sp, res, label);
+    return res;
+  };
+
+  // 4. The steps in order, each offered only when it is allowed.
+  let offered = await offeredStages(sp);
+  check("flow: only the invitation is offered first", offered.join() === "invited", offered.join());
+  // A step dated in the future is refused, with the date kept, marked and linked.
+  const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+  let res = await refusedStep("invited", tomorrow, "dialogue with a future step date");
+  check("flow: a future step date is refused", res.status() === 400 && (await stageShown(sp)) === "Planlagt",
+    String(res.status()));
+  check("flow: a future step date is kept", (await sp.inputValue("#date")) === tomorrow);
+  check("flow: a future step date is marked", (await sp.getAttribute("#date", "aria-invalid")) === "true");
+  check("flow: a future step date is linked from the summary",
+    (await sp.locator('.ds-error-summary a[href="#date"]').count()) === 1);
+  check("flow: a future step date is explained as such",
+    (await textOf(sp, ".ds-error-summary li")).includes("senere enn i dag"), await textOf(sp, ".ds-error-summary li"));
+  check("flow: focus moves to the error summary",
+    await sp.evaluate(() => document.activeElement?.classList.contains("ds-error-summary") ?? false));
+  await dialogueStep("invited", invited, "Invitert");
+
+  offered = await offeredStages(sp);
+  check("flow: accepted or declined is offered after the invitation", offered.join() === "accepted,declined",
+    offered.join());
+  // A step dated before the step before it is refused.
+  res = await refusedStep("accepted", `${Number(year) - 1}-12-31`, "dialogue with a step dated too early");
+  check("flow: a step before the previous one is refused", res.status() === 400 &&
+    (await stageShown(sp)) === "Invitert", String(res.status()));
+  check("flow: the too early date is marked", (await sp.getAttribute("#date", "aria-invalid")) === "true");
+  check("flow: the too early date is explained as such",
+    (await textOf(sp, ".ds-error-summary li")).includes("forrige steg"), await textOf(sp, ".ds-error-summary li"));
+  await dialogueStep("accepted", accepted, "Takket ja");
+
+  // The leaders' meeting: recorded on its own page, then the step.
+  offered = await offeredStages(sp);
+  check("flow: the leaders' meeting is the only step offered", offered.join() === "leaders_meeting_held",
+    offered.join());
+  await follow(sp, `main a[href="${dialogueUrl}/meetings/leaders"]`, "leaders' meeting");
+  await typeDate(sp, "#held_on", leadersHeld);
+  await typeInto(sp, "#place", "Rådhuset");
+  for (const s of ["health", "child_welfare", "kindergarten_school", "culture_leisure"]) {
+    await toggle(sp, `#service-${s}`);
+  }
+  await typeInto(sp, "#roles", "Rådmann, kommunalsjef for oppvekst, barnevernleder, helsesykepleier.");
+  await typeInto(sp, "#notes", "Lederne ønsker mer samarbeid mellom skole og barnevern.");
+  await follow(sp, "main form button[type=submit]", "leaders' meeting saved");
+  check("flow: the leaders' meeting is saved", (await notice(sp)) === "Møtet er lagret.", await notice(sp));
+  check("flow: the leaders' meeting keeps what was typed", (await sp.inputValue("#held_on")) === leadersHeld &&
+    (await sp.isChecked("#service-child_welfare")) && !(await sp.isChecked("#service-police")));
+  await follow(sp, `main a[href="${dialogueUrl}"]`, "dialogue after the leaders' meeting");
+  await dialogueStep("leaders_meeting_held", leadersHeld, "Ledermøte holdt");
+
+  // The youth meeting: a group, a count and age bands, never names.
+  await follow(sp, `main a[href="${dialogueUrl}/meetings/youth"]`, "youth meeting");
+  const warning = await textOf(sp, "main .ds-alert[data-color=warning]");
+  check("flow: the youth meeting warns against names", warning.includes("aldri navn"), warning);
+  await typeDate(sp, "#held_on", youthHeld);
+  await typeInto(sp, "#place", "Ungdomsklubben");
+  await toggle(sp, "#service-culture_leisure");
+  await typeInto(sp, "#roles", "Ungdomskontakt og leder for ungdomsklubben.");
+  await tabTo(sp, "input[name=youth_group]"); // no group chosen yet: focus lands on the first
+  await sp.keyboard.press("ArrowDown");
+  check("flow: a group is chosen with the arrow keys", await sp.isChecked("#group-pupil_council"));
+  await typeInto(sp, "#participants", "12");
+  for (const b of ["13-15", "16-18"]) await toggle(sp, `#band-${b}`);
+  await typeInto(sp, "#notes", "De unge snakket om skolevei, fritid og hvem de kan si fra til.");
+  await follow(sp, "main form button[type=submit]", "youth meeting saved");
+  check("flow: the youth meeting is saved", (await notice(sp)) === "Møtet er lagret.", await notice(sp));
+  check("flow: the youth meeting keeps group, count and bands", (await sp.isChecked("#group-pupil_council")) &&
+    (await sp.inputValue("#participants")) === "12" && (await sp.isChecked("#band-16-18")) &&
+    !(await sp.isChecked("#band-6-12")));
+  await follow(sp, `main a[href="${dialogueUrl}"]`, "dialogue after the youth meeting");
+  await dialogueStep("youth_meeting_held", youthHeld, "Møte med barn og unge holdt");
+  // The report's steps are not taken here but from the report.
+  check("flow: no step is offered on the dialogue page once the meetings are held",
+    (await sp.locator('main form[action$="/step"]').count()) === 0);
+  const pending = await textOf(sp, "main .ds-alert[data-color=info]");
+  check("flow: the dialogue page points to the report", pending.includes("tas fra rapporten"), pending);
+
+  // The report, written in the editor.
+  await follow(sp, `main a[href="${dialogueUrl}/report"]`, "empty report");
+  check("flow: no report step before the report is saved",
+    (await sp.locator('main form[action$="/report/step"]').count()) === 0);
+  await typeInto(sp, "#child_summary", summary);
+  await typeInto(sp, "#facts", facts);
+  await typeInto(sp, "#leaders_said", "Lederne vil samarbeide mer på tvers av tjenestene.");
+  await typeInto(sp, "#youth_said", "Elevrådet savner lys langs skoleveien og et sted å være etter skolen.");
+  await typeInto(sp, "#finding_body_0", "Barn og unge blir ikke spurt når kommunen planlegger veier og fritidstilbud.");
+  await typeInto(sp, "#finding_crc_0", "12, 3, art. 31");
+  await typeInto(sp, "#finding_steps_0", "2 5");
+  await typeInto(sp, "#advice", "Statsforvalteren råder kommunen til å ta med ungdomsrådet i planarbeidet.");
+  await typeInto(sp, "#follow_up_body_0", "Lage en plan for medvirkning i planarbeid.");
+  await typeInto(sp, "#follow_up_owner_0", "Kommunalsjef for oppvekst");
+  await typeDate(sp, "#follow_up_deadline_0", `${Number(year) + 1}-03-01`);
+  await tabTo(sp, "#follow_up_status_0");
+  await sp.keyboard.press("ArrowDown");
+  check("flow: a status is chosen with the arrow keys", (await sp.inputValue("#follow_up_status_0")) === "in_progress");
+  await follow(sp, saveReport, "report saved");
+  check("flow: the report is saved", sp.url().endsWith(`${dialogueUrl}/report?saved=1`) &&
+    (await notice(sp)) === "Rapporten er lagret.", sp.url());
+  check("flow: articles and steps are tidied", (await sp.inputValue("#finding_crc_0")) === "3, 12, 31" &&
+    (await sp.inputValue("#finding_steps_0")) === "2, 5");
+  check("flow: the report keeps the summary", (await sp.inputValue("#child_summary")) === summary);
+  // Now the report exists, its first step is offered, to the case officer too.
+  offered = await offeredStages(sp);
+  check("flow: drafting is offered from the report", offered.join() === "report_drafted", offered.join());
+  await chooseStage(sp, "report_drafted");
+  await typeDate(sp, "#date", drafted);
+  await follow(sp, reportStepButton, "report drafted");
+  check("flow: report_drafted shows as the stage", (await stageShown(sp)) === "Rapport skrevet", await stageShown(sp));
+  check("flow: a report step is confirmed as a step", (await notice(sp)) === "Steget er registrert.", await notice(sp));
+  check("flow: a case officer is told a leader approves",
+    (await sp.locator('main form[action$="/report/step"]').count()) === 0 &&
+    (await textOf(sp, "main > .ds-alert[data-color=info]")).includes("En leder"));
+
+  // 5. The identity-number gate: a valid number in a free-text field is saved...
+  await tabTo(sp, "#facts");
+  await sp.keyboard.press("Control+End");
+  await sp.keyboard.type(` Kontaktperson: ${fnr}.`);
+  await follow(sp, saveReport, "report with an identity number");
+  check("flow: the identity number is saved in the draft", (await sp.inputValue("#facts")).includes(fnr));
+  // ...and the case officer signs out.
+  await follow(sp, 'header form[action="/logout"] button', "home after signing out");
+  check("flow: the case officer is signed out", (await sp.locator('header a[href^="/login"]').count()) === 1);
+
+  // The leader signs in and finds the report by following links.
+  const lead = await open();
+  contexts.push(lead.ctx);
+  const lp = lead.page;
+  await keyboardLogin(lp, "leder@samla.example");
+  await follow(lp, 'header a[href="/dialogue/cycles"]', "cycles as the leader");
+  await follow(lp, `main a[href="${cycleUrl}"]`, "cycle as the leader");
+  await follow(lp, `main a[href="${dialogueUrl}"]`, "dialogue as the leader");
+  await follow(lp, `main a[href="${dialogueUrl}/report"]`, "report as the leader");
+  offered = await offeredStages(lp);
+  check("flow: approval is offered to the leader", offered.join() === "report_approved", offered.join());
+  /** Tries to approve; the response. */
+  const approve = async (label) => {
+    await chooseStage(lp, "report_approved");
+    await typeDate(lp, "#date", approved);
+    await tabTo(lp, reportStepButton);
+    const r = await pressEnter(lp);
+    await arrived(lp, r, label);
+    return r;
+  };
+  res = await approve("approval refused for an identity number");
+  check("flow: approval with an identity number is refused", res.status() === 400 &&
+    (await stageShown(lp)) === "Rapport skrevet", `${res.status()} ${await stageShown(lp)}`);
+  const link = lp.locator('.ds-error-summary a[href="#facts"]');
+  check("flow: the refusal names the field", (await link.textContent()).startsWith("Fakta og statistikk:"),
+    await link.textContent());
+  check("flow: the refusal links to the field", (await link.count()) === 1 &&
+    (await link.textContent()).includes("fødselsnummer"), await textOf(lp, ".ds-error-summary"));
+  check("flow: the refusal marks the field", (await lp.getAttribute("#facts", "aria-invalid")) === "true" &&
+    (await lp.getAttribute("#facts", "aria-describedby")).includes("facts-error"));
+  // Confirming the 11-digit check does not let a valid number through.
+  await toggle(lp, "#confirm_personal_ids");
+  res = await approve("approval refused again after confirming");
+  check("flow: confirming does not let an identity number through", res.status() === 400 &&
+    (await stageShown(lp)) === "Rapport skrevet", String(res.status()));
+  // The leader removes the number and saves.
+  await typeInto(lp, "#facts", facts);
+  await follow(lp, saveReport, "report without the identity number");
+  check("flow: the identity number is removed", (await notice(lp)) === "Rapporten er lagret." &&
+    (await lp.inputValue("#facts")) === facts);
+
+  // 6. The leader approves, then publishes.
+  await approve("report approved");
+  check("flow: report_approved shows as the stage", (await stageShown(lp)) === "Rapport godkjent",
+    await stageShown(lp));
+  check("flow: an approved report is locked", (await lp.locator(saveReport).count()) === 0 &&
+    (await lp.getAttribute("#child_summary", "readonly")) !== null);
+  offered = await offeredStages(lp);
+  check("flow: publishing or sending back is offered", offered.join() === "published,report_drafted", offered.join());
+  await chooseStage(lp, "published");
+  await typeDate(lp, "#date", published);
+  await follow(lp, reportStepButton, "public page after publishing");
+  check("flow: publishing leads to the public page", new URL(lp.url()).pathname === `/dialogues/${id}`, lp.url());
+  check("flow: publishing is confirmed", (await notice(lp)).startsWith("Rapporten er publisert"), await notice(lp));
+  await follow(lp, 'header a[href="/dialogue/cycles"]', "cycles after publishing");
+  await follow(lp, `main a[href="${cycleUrl}"]`, "cycle after publishing");
+  check("flow: the cycle shows the dialogue as published",
+    (await lp.locator("main table tbody tr", { hasText: unitName }).textContent()).includes("Publisert"));
+  await follow(lp, `main a[href="${dialogueUrl}"]`, "dialogue after publishing");
+  const timeline = await lp.locator(".timeline li strong").allTextContents();
+  const expected = ["Planlagt", "Invitert", "Takket ja", "Ledermøte holdt", "Møte med barn og unge holdt",
+    "Rapport skrevet", "Rapport godkjent", "Publisert"];
+  check("flow: every step is in the timeline, in order", timeline.join() === expected.join(), timeline.join(" | "));
+  check("flow: no step is offered after publishing", (await lp.locator('main form[action$="/step"]').count()) === 0);
+
+  // 7. A visitor reads the published dialogue: the summary for children comes first.
+  const visitor = await open();
+  contexts.push(visitor.ctx);
+  const vp = visitor.page;
+  res = await vp.goto(`${BASE}/dialogues/${id}`);
+  await arrived(vp, res, "public dialogue as a visitor");
+  check("flow: the public page is shown", res.status() === 200 && (await textOf(vp, "h1")).startsWith(unitName));
+  const firstSection = await vp.locator("main article.report > *").first().getAttribute("class");
+  const firstHeading = await textOf(vp, "main h2");
+  check("flow: the child-friendly summary comes first", firstSection === "child-summary" &&
+    firstHeading === "Kort fortalt, for barn og unge", `${firstSection} / ${firstHeading}`);
+  check("flow: the child-friendly summary is shown", (await textOf(vp, ".child-summary p")) === summary);
+  const body = await vp.locator("main").textContent();
+  const shown = ["BK art. 3, 12, 31", "Steg 2, 5", "ta med ungdomsrådet", "Lage en plan for medvirkning",
+    "12 barn og unge deltok"];
+  check("flow: the public page has the finding, advice and follow-up", shown.every((t) => body.includes(t)),
+    shown.filter((t) => !body.includes(t)).join(", "));
+  check("flow: the public page has no identity number", !body.includes(fnr));
+  await follow(vp, 'header a[href="/reports"]', "published reports as a visitor");
+  const listed = vp.locator(`main table a[href="/dialogues/${id}"]`);
+  check("flow: the report is listed on /reports", (await listed.count()) === 1 &&
+    (await listed.textContent()).trim() === unitName);
+  await follow(vp, `main table a[href="/dialogues/${id}"]`, "public dialogue from the list");
+  check("flow: the list leads to the public page", new URL(vp.url()).pathname === `/dialogues/${id}`);
+}
+
 async function sweep(browser) {
   mkdirSync(SHOTS, { recursive: true });
   for (const who of ROLES) {
@@ -257,8 +714,10 @@ async function main() {
       args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"],
     });
-    await behaviour(browser);
-    await sweep(browser);
+    if (ONLY && !PARTS.includes(ONLY)) throw new Error(`SAMLA_E2E_ONLY must be one of ${PARTS.join(", ")}`);
+    if (!ONLY || ONLY === "behaviour") await behaviour(browser);
+    if (!ONLY || ONLY === "flow") await keyboardFlow(browser);
+    if (!ONLY || ONLY === "sweep") await sweep(browser);
   } catch (e) {
     check("suite ran to the end", false, e.stack ?? String(e));
   } finally {
