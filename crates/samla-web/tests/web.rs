@@ -1368,6 +1368,15 @@ async fn coverage_follows_renumbering_and_counts_units_valid_then() {
     assert!(map.contains("Rapport publisert: <strong>1</strong></span>"));
     assert!(map.contains("Ingen dialog: <strong>74</strong>"));
     assert!(map.contains("Kartverket"));
+    let page = app
+        .get("/coverage?embete=oslo-og-viken&date=2021-06-01")
+        .await;
+    let map = &page.body[page.body.find("<figure class=\"coverage-map\"").unwrap()..];
+    assert!(
+        map.contains("Hurdal (3037): Invitert"),
+        "the 2019 dialogue is drawn on Hurdal's 2021 shape"
+    );
+    assert!(map.contains("Ingen dialog: <strong>64</strong>"));
     let later = app.get("/coverage?date=2024-06-01").await;
     assert!(!later.body.contains("kommunegrensene fra 2020"));
     assert_eq!(later.body.matches("<path class=\"map-").count(), 357);
