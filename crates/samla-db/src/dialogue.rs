@@ -287,16 +287,23 @@ pub async fn units_on(db: &Db, embete: Option<&str>, date: Date) -> Result<Vec<U
 pub const ALL_UNITS: &str = "all";
 
 /// Adds dialogues with units of the cycle's area (valid on its first day); units that
-/// already have one in the cycle are left as they are. Returns how many were added.
+/// already have one in the cycle are left as they are. Each starts as planned on
+/// `planned_on`. Returns how many were added.
 pub async fn add_dialogues(
     db: &Db,
     proof: &EmbeteWork,
     who: &Who,
     cycle: &Cycle,
     numbers: &[String],
+    planned_on: Date,
 ) -> StoreResult<usize> {
     if cycle.embete != proof.embete() {
         return Err(DomainError::new(ErrorCode::Forbidden).into());
+    }
+    // A past planning date lets work already under way be entered with its real dates;
+    // a date to come would be a plan recorded as done.
+    if planned_on > samla_domain::dates::today() {
+        return Err(DomainError::field(ErrorCode::DateInFuture, "planned_on").into());
     }
     let start = samla_domain::dates::parse_date(&cycle.starts_on, "starts_on")?;
     let area = units_on(db, Some(&cycle.embete), start).await?;
@@ -327,13 +334,13 @@ pub async fn add_dialogues(
             .bind(unit.kind.as_str())
             .bind(&unit.number)
             .bind(&unit.name)
-            .bind(iso(samla_domain::dates::today()))
+            .bind(iso(planned_on))
             .bind(now())
             .fetch_one(&mut *c)
             .await?;
             sqlx::query("INSERT INTO dialogue_step (dialogue_id, stage, step_date, actor, at) VALUES ($1, 'planned', $2, $3, $4)")
                 .bind(id)
-                .bind(iso(samla_domain::dates::today()))
+                .bind(iso(planned_on))
                 .bind(&who.label)
                 .bind(now())
                 .execute(&mut *c)
@@ -345,7 +352,7 @@ pub async fn add_dialogues(
             entity_type: "dialogue",
             entity_id: &id.to_string(),
             before: None,
-            after: Some(json!({ "cycle": cycle.id, "unit": unit.number, "name": unit.name, "stage": "planned" })),
+            after: Some(json!({ "cycle": cycle.id, "unit": unit.number, "name": unit.name, "stage": "planned", "date": iso(planned_on) })),
         })
         .await?;
         added += 1;

@@ -384,20 +384,36 @@ async fn dialogues_move_in_order_with_conflicts_and_coverage_follows_renumbering
             dialogue::create_cycle(&db, &proof, &who, "Runde 2019", "2019-01-01", "2019-12-31")
                 .await
                 .unwrap();
-        let added =
-            dialogue::add_dialogues(&db, &proof, &who, &cycle, &["0239".into(), "030109".into()])
-                .await
-                .unwrap();
+        let units = |list: &[&str]| list.iter().map(|u| u.to_string()).collect::<Vec<_>>();
+        let tomorrow = samla_domain::dates::today().next_day().unwrap();
+        let err = dialogue::add_dialogues(&db, &proof, &who, &cycle, &units(&["0239"]), tomorrow)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, samla_db::StoreError::Domain(e) if e.code == ErrorCode::DateInFuture && e.field == Some("planned_on")),
+            "a plan is not recorded ahead of time"
+        );
+        let planned = d("2019-08-20");
+        let added = dialogue::add_dialogues(
+            &db,
+            &proof,
+            &who,
+            &cycle,
+            &units(&["0239", "030109"]),
+            planned,
+        )
+        .await
+        .unwrap();
         assert_eq!(added, 2);
         assert_eq!(
-            dialogue::add_dialogues(&db, &proof, &who, &cycle, &["0239".into()])
+            dialogue::add_dialogues(&db, &proof, &who, &cycle, &units(&["0239"]), planned)
                 .await
                 .unwrap(),
             0,
             "no duplicates"
         );
         assert!(
-            dialogue::add_dialogues(&db, &proof, &who, &cycle, &["4204".into()])
+            dialogue::add_dialogues(&db, &proof, &who, &cycle, &units(&["4204"]), planned)
                 .await
                 .is_err(),
             "outside the area"
@@ -408,6 +424,7 @@ async fn dialogues_move_in_order_with_conflicts_and_coverage_follows_renumbering
             .into_iter()
             .find(|d| d.unit_number == "0239")
             .unwrap();
+        assert_eq!(hurdal.stage_date, "2019-08-20", "planned on the date given");
         let step = |to, date: &str, version| {
             let db = db.clone();
             let proof =

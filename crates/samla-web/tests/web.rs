@@ -1173,6 +1173,34 @@ async fn an_embete_plans_a_cycle_and_takes_dialogues_step_by_step() {
         StatusCode::UNPROCESSABLE_ENTITY,
         "Kristiansand is not in Oslo og Viken"
     );
+    // A planning date to come is refused, and what was ticked and typed stays.
+    let r = app
+        .send(
+            Method::POST,
+            &format!("{cycle}/dialogues"),
+            Some(&staff),
+            Some("unit=3038&planned_on=2099-01-01"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("value=\"3038\" checked"));
+    assert!(r.body.contains("value=\"2099-01-01\""));
+    assert!(r.body.contains("href=\"#planned_on\""));
+    // Work already under way is entered with the day it was really planned.
+    let r = app
+        .send(
+            Method::POST,
+            &format!("{cycle}/dialogues"),
+            Some(&staff),
+            Some("unit=3038&planned_on=2021-02-01"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = app.send(Method::GET, &cycle, Some(&staff), None).await;
+    assert!(
+        page.body.contains("1. februar 2021"),
+        "Hole planned on the given day"
+    );
     let page = app.send(Method::GET, &cycle, Some(&staff), None).await;
     let id: i64 = page
         .body

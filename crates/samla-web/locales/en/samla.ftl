@@ -332,4 +332,6 @@ report-follow-up-row = Follow-up item { $n }
 public-just-published = The report is published. This page is now open to everyone.
 report-go-to-step = Go to the report's next step
 cycle-add-all = All not yet included ({ $count })
+cycle-planned-on = Planned on
+cycle-planned-on-help = Today, or the day the dialogues were actually planned if you are entering work already under way.
 report-confirm-digits-needed = Tick to confirm you have checked the 11-digit numbers, and take the step again.

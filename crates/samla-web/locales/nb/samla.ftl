@@ -332,4 +332,6 @@ report-follow-up-row = Oppfølgingspunkt { $n }
 public-just-published = Rapporten er publisert. Denne siden er nå åpen for alle.
 report-go-to-step = Gå til neste steg for rapporten
 cycle-add-all = Alle som ikke er med ennå ({ $count })
+cycle-planned-on = Planlagt dato
+cycle-planned-on-help = Dagens dato, eller den dagen dialogene faktisk ble planlagt hvis dere fører inn arbeid som alt er i gang.
 report-confirm-digits-needed = Kryss av for at du har kontrollert tallene med 11 sifre, og ta steget på nytt.

@@ -332,4 +332,6 @@ report-follow-up-row = Oppfølgingspunkt { $n }
 public-just-published = Rapporten er publisert. Denne sida er no open for alle.
 report-go-to-step = Gå til neste steg for rapporten
 cycle-add-all = Alle som ikkje er med enno ({ $count })
+cycle-planned-on = Planlagd dato
+cycle-planned-on-help = Dagens dato, eller den dagen dialogane faktisk vart planlagde dersom de fører inn arbeid som alt er i gang.
 report-confirm-digits-needed = Kryss av for at du har kontrollert tala med 11 siffer, og ta steget på nytt.

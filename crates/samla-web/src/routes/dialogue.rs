@@ -127,6 +127,21 @@ struct CyclePage {
     available: Vec<Unit>,
     notice: Option<String>,
     errors: FormErrors,
+    /// What the user sent with a refused form, so that nothing they chose is lost.
+    typed: AddForm,
+}
+
+/// The add-dialogues form: the units ticked and the planning date.
+#[derive(Default)]
+struct AddForm {
+    units: Vec<String>,
+    planned_on: String,
+}
+
+impl CyclePage {
+    fn ticked(&self, number: &str) -> bool {
+        self.typed.units.iter().any(|u| u == number)
+    }
 }
 
 /// A cycle of the actor's own embete, or not found (other embeter's cycles are not shown to exist).
@@ -161,6 +176,7 @@ async fn cycle_page(
     cycle: Cycle,
     notice: Option<String>,
     errors: FormErrors,
+    typed: Option<AddForm>,
 ) -> Result<CyclePage, AppError> {
     let dialogues = dialogue::dialogues_in(&state.db, cycle.id).await?;
     let start = parse_date(&cycle.starts_on, "starts_on")?;
@@ -177,6 +193,10 @@ async fn cycle_page(
         available,
         notice,
         errors,
+        typed: typed.unwrap_or_else(|| AddForm {
+            units: Vec::new(),
+            planned_on: iso(today()),
+        }),
     })
 }
 
@@ -196,7 +216,7 @@ pub async fn cycle(
         .added
         .map(|n| crate::i18n::text(ctx.lang, "cycle-added", &[("count", &n.to_string())]));
     Ok(
-        render(&cycle_page(&state, &ctx, cycle, notice, FormErrors::default()).await?)?
+        render(&cycle_page(&state, &ctx, cycle, notice, FormErrors::default(), None).await?)?
             .into_response(),
     )
 }
@@ -208,14 +228,33 @@ pub async fn add_dialogues(
     form: MultiForm,
 ) -> Result<Response, AppError> {
     let (proof, cycle) = own_cycle(&state, &ctx, id).await?;
-    match dialogue::add_dialogues(&state.db, &proof, &who(&ctx)?, &cycle, &form.all("unit")).await {
+    let typed = AddForm {
+        units: form.all("unit"),
+        planned_on: form.get("planned_on"),
+    };
+    let added = match planned_on(&typed.planned_on) {
+        Ok(date) => {
+            dialogue::add_dialogues(&state.db, &proof, &who(&ctx)?, &cycle, &typed.units, date)
+                .await
+        }
+        Err(e) => Err(e.into()),
+    };
+    match added {
         Ok(n) => Ok(Redirect::to(&format!("/dialogue/cycles/{id}?added={n}")).into_response()),
         Err(samla_db::StoreError::Domain(e)) if e.field.is_some() => {
             let errors = FormErrors::from_domain(ctx.lang, &[e]);
-            let html = render(&cycle_page(&state, &ctx, cycle, None, errors).await?)?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+            let page = cycle_page(&state, &ctx, cycle, None, errors, Some(typed)).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+/// The planning date of new dialogues: today unless the user gives an earlier one.
+pub(crate) fn planned_on(input: &str) -> Result<time::Date, DomainError> {
+    match input.trim() {
+        "" => Ok(today()),
+        date => parse_date(date, "planned_on"),
     }
 }
 

@@ -124,6 +124,9 @@ pub async fn cycle(
 pub struct NewDialogues {
     #[serde(default)]
     units: Vec<String>,
+    /// YYYY-MM-DD; today when left out.
+    #[serde(default)]
+    planned_on: String,
 }
 
 /// Adds dialogues with the given units (numbers valid at the cycle's start).
@@ -135,7 +138,8 @@ pub async fn add_dialogues(
 ) -> Result<Response, AppError> {
     let (proof, cycle) = own_cycle(&state, &ctx, id).await?;
     let who = actor_who(&ctx)?;
-    let added = dialogue::add_dialogues(&state.db, &proof, &who, &cycle, &body.units).await?;
+    let date = super::dialogue::planned_on(&body.planned_on)?;
+    let added = dialogue::add_dialogues(&state.db, &proof, &who, &cycle, &body.units, date).await?;
     let detail = cycle_detail(&state, cycle).await?;
     Ok(created(
         format!("/api/v1/dialogue/cycles/{id}"),
