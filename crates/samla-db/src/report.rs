@@ -459,13 +459,9 @@ pub async fn save_report(
     input: Report,
 ) -> Result<Report, SaveError> {
     let d = own_dialogue(db, proof, dialogue_id).await?;
-    if !matches!(
-        d.stage,
-        Stage::LeadersMeetingHeld | Stage::YouthMeetingHeld | Stage::ReportDrafted
-    ) {
-        return Err(SaveError::Invalid(vec![DomainError::field(
-            ErrorCode::StageNotAllowed,
-            "form",
+    if !d.stage.report_is_open() {
+        return Err(SaveError::Invalid(vec![DomainError::new(
+            ErrorCode::ReportLocked,
         )]));
     }
     let seen = input.version;

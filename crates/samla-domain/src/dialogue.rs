@@ -76,6 +76,21 @@ impl Stage {
         )
     }
 
+    /// Whether the report may be written and changed at this stage: from the leaders'
+    /// meeting until a leader approves it. Before, there is nothing to report; after,
+    /// the approved text is what gets published.
+    pub fn report_is_open(self) -> bool {
+        matches!(
+            self,
+            Stage::LeadersMeetingHeld | Stage::YouthMeetingHeld | Stage::ReportDrafted
+        )
+    }
+
+    /// Whether the report has been approved (and is locked until sent back).
+    pub fn report_is_approved(self) -> bool {
+        matches!(self, Stage::ReportApproved | Stage::Published)
+    }
+
     /// How far along the way to a published report this stage is (for coverage);
     /// a declined dialogue has not progressed past the invitation.
     pub fn progress(self) -> u8 {

@@ -43,6 +43,7 @@ pub enum ErrorCode {
     TextTooLong,
     DateInFuture,
     DateBeforePreviousStep,
+    ReportLocked,
 }
 
 impl ErrorCode {
@@ -86,11 +87,12 @@ impl ErrorCode {
             Self::TextTooLong => "text_too_long",
             Self::DateInFuture => "date_in_future",
             Self::DateBeforePreviousStep => "date_before_previous_step",
+            Self::ReportLocked => "report_locked",
         }
     }
 
     /// Every code, so tests can prove each one has a translation.
-    pub const ALL: [ErrorCode; 37] = [
+    pub const ALL: [ErrorCode; 38] = [
         Self::InvalidDate,
         Self::DateOutOfRange,
         Self::InvalidMunicipalityNumber,
@@ -128,6 +130,7 @@ impl ErrorCode {
         Self::TextTooLong,
         Self::DateInFuture,
         Self::DateBeforePreviousStep,
+        Self::ReportLocked,
     ];
 }
 

@@ -58,9 +58,10 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::Forbidden | ErrorCode::LeaderRequired => StatusCode::FORBIDDEN,
         ErrorCode::LoginRequired | ErrorCode::InvalidCredentials => StatusCode::UNAUTHORIZED,
         ErrorCode::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
-        ErrorCode::EditConflict | ErrorCode::StageNotAllowed | ErrorCode::ReportRequired => {
-            StatusCode::CONFLICT
-        }
+        ErrorCode::EditConflict
+        | ErrorCode::StageNotAllowed
+        | ErrorCode::ReportRequired
+        | ErrorCode::ReportLocked => StatusCode::CONFLICT,
         _ => StatusCode::BAD_REQUEST,
     }
 }

@@ -756,7 +756,7 @@ fn matrix(disable_id: i64) -> Vec<(String, Row)> {
             "/dialogue/dialogues/{id}/report",
             Method::POST,
             "/dialogue/dialogues/2/report",
-            [303, 403, 403, 403, 403, 422, 422, 403],
+            [303, 403, 403, 403, 403, 409, 409, 403],
         ),
         (
             "/dialogue/dialogues/{id}/report/step",
@@ -1606,16 +1606,34 @@ async fn a_report_is_written_approved_by_a_leader_and_published_without_personal
         audit.body.contains("eleven_digit_runs_in"),
         "the confirmation is audited"
     );
-    // Approved reports are locked.
+    // Approved reports are locked and read as they will be published; a save from an
+    // editor who still had the form open is refused, and what they typed is shown.
+    let page = app
+        .send(
+            Method::GET,
+            "/dialogue/dialogues/2/report",
+            Some(&staff),
+            None,
+        )
+        .await;
+    assert!(page.body.contains("<article class=\"report\" lang=\"nn\">"));
+    assert!(!page.body.contains("<textarea"));
     let r = app
         .send(
             Method::POST,
             "/dialogue/dialogues/2/report",
             Some(&staff),
-            Some(&report(3, "x", "y")),
+            Some(&report(3, "Sein+endring", "y")),
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.body.contains("href=\"#unsaved\""));
+    let unsaved = &r.body[r.body.find("id=\"unsaved\"").unwrap()..];
+    assert!(unsaved.contains("Sein endring"), "the typed text is kept");
+    assert!(
+        !unsaved[..unsaved.find("</section>").unwrap()].contains("Om lag 2700"),
+        "only what differs from the approved report"
+    );
     let r = app
         .send(
             Method::POST,

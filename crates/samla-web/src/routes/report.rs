@@ -184,10 +184,24 @@ pub async fn save_meeting(
     }
 }
 
-/// One field where the saved report differs from what the editor sent.
+/// One field where two versions of a report differ, with the text of the other version
+/// (what someone else saved, or what the editor typed but could not save).
 pub struct Difference {
     pub field: String,
-    pub saved: String,
+    pub text: String,
+}
+
+/// The text key of a report field's label.
+fn label_key(field: &str) -> &'static str {
+    match field {
+        "facts" => "report-facts",
+        "leaders_said" => "report-leaders-said",
+        "youth_said" => "report-youth-said",
+        "advice" => "report-advice",
+        "child_summary" => "report-child-summary",
+        "findings" => "report-findings",
+        _ => "report-follow-ups",
+    }
 }
 
 #[derive(Template)]
@@ -207,9 +221,22 @@ struct ReportPage {
     is_leader: bool,
     date_input: String,
     editable: bool,
+    youth: Option<Meeting>,
+    /// What the editor typed into a report that was locked before they saved.
+    unsaved: Vec<Difference>,
 }
 
 impl ReportPage {
+    /// The report to read instead of edit, once a leader has approved it.
+    fn approved(&self) -> Option<&Report> {
+        self.dialogue
+            .stage
+            .report_is_approved()
+            .then_some(&self.form)
+    }
+    fn label_of(&self, field: &str) -> String {
+        self.page.t(label_key(field))
+    }
     fn statuses(&self) -> &'static [&'static str] {
         &FOLLOW_UP_STATUSES
     }
@@ -217,7 +244,7 @@ impl ReportPage {
         self.conflict
             .iter()
             .find(|d| d.field == field)
-            .map(|d| d.saved.as_str())
+            .map(|d| d.text.as_str())
     }
 }
 
@@ -240,7 +267,6 @@ async fn report_page(
     notice: Option<&'static str>,
     date_input: Option<String>,
 ) -> Result<ReportPage, AppError> {
-    let _ = state;
     let actor = ctx.require_actor()?;
     let is_leader = access::approve_reports(actor, &cycle.embete).is_ok();
     let next = dialogue
@@ -255,10 +281,13 @@ async fn report_page(
                 || dialogue.stage == Stage::YouthMeetingHeld
         })
         .collect();
-    let editable = matches!(
-        dialogue.stage,
-        Stage::LeadersMeetingHeld | Stage::YouthMeetingHeld | Stage::ReportDrafted
-    );
+    let editable = dialogue.stage.report_is_open();
+    // A locked report is shown as it will read, with the children's meeting it draws on.
+    let youth = if dialogue.stage.report_is_approved() {
+        report::meeting(&state.db, dialogue.id, MeetingKind::Youth).await?
+    } else {
+        None
+    };
     let title = format!("{} – {}", ctx.t("report-title"), dialogue.unit_name);
     Ok(ReportPage {
         page: Page::new(ctx, &title, "dialogue"),
@@ -274,6 +303,8 @@ async fn report_page(
         is_leader,
         date_input: date_input.unwrap_or_else(|| iso(today())),
         editable,
+        youth,
+        unsaved: Vec::new(),
     })
 }
 
@@ -348,44 +379,58 @@ fn report_from(form: &MultiForm) -> Report {
     }
 }
 
-/// The fields where `saved` differs from `mine`, for the conflict view.
-fn differences(mine: &Report, saved: &Report) -> Vec<Difference> {
+/// The fields where `theirs` differs from `ours`, with `theirs`' text: what another
+/// editor saved (the conflict view), or what this editor typed but could not save.
+fn differences(ours: &Report, theirs: &Report) -> Vec<Difference> {
     let pairs = [
-        ("facts", &mine.facts, &saved.facts),
-        ("leaders_said", &mine.leaders_said, &saved.leaders_said),
-        ("youth_said", &mine.youth_said, &saved.youth_said),
-        ("advice", &mine.advice, &saved.advice),
-        ("child_summary", &mine.child_summary, &saved.child_summary),
+        ("facts", &ours.facts, &theirs.facts),
+        ("leaders_said", &ours.leaders_said, &theirs.leaders_said),
+        ("youth_said", &ours.youth_said, &theirs.youth_said),
+        ("advice", &ours.advice, &theirs.advice),
+        ("child_summary", &ours.child_summary, &theirs.child_summary),
     ];
     let mut out: Vec<Difference> = pairs
         .into_iter()
         .filter(|(_, a, b)| a.trim() != b.trim())
         .map(|(f, _, b)| Difference {
             field: f.to_owned(),
-            saved: b.clone(),
+            text: b.clone(),
         })
         .collect();
-    if mine.findings != saved.findings {
-        out.push(Difference {
-            field: "findings".into(),
-            saved: saved
-                .findings
-                .iter()
-                .map(|f| format!("• {} [{}; {}]", f.body, f.crc_articles, f.steps))
-                .collect::<Vec<_>>()
-                .join("\n"),
-        });
-    }
-    if mine.follow_ups != saved.follow_ups {
-        out.push(Difference {
-            field: "follow_ups".into(),
-            saved: saved
-                .follow_ups
-                .iter()
-                .map(|f| format!("• {} ({}, {})", f.body, f.owner, f.deadline))
-                .collect::<Vec<_>>()
-                .join("\n"),
-        });
+    // Rows are compared as written lines; the form's blank rows are not a difference.
+    let findings = |r: &Report| -> Vec<String> {
+        r.findings
+            .iter()
+            .filter(|f| !f.body.trim().is_empty())
+            .map(|f| format!("• {} [{}; {}]", f.body.trim(), f.crc_articles, f.steps))
+            .collect()
+    };
+    let follow_ups = |r: &Report| -> Vec<String> {
+        r.follow_ups
+            .iter()
+            .filter(|f| !f.body.trim().is_empty())
+            .map(|f| {
+                format!(
+                    "• {} ({}, {}, {})",
+                    f.body.trim(),
+                    f.owner,
+                    f.deadline,
+                    f.status
+                )
+            })
+            .collect()
+    };
+    let rows = [
+        ("findings", findings(ours), findings(theirs)),
+        ("follow_ups", follow_ups(ours), follow_ups(theirs)),
+    ];
+    for (field, ours, theirs) in rows {
+        if ours != theirs {
+            out.push(Difference {
+                field: field.into(),
+                text: theirs.join("\n"),
+            });
+        }
     }
     out
 }
@@ -401,6 +446,37 @@ pub async fn save_report(
     match report::save_report(&state.db, &proof, &actor_who(&ctx)?, id, mine.clone()).await {
         Ok(_) => {
             Ok(Redirect::to(&format!("/dialogue/dialogues/{id}/report?saved=1")).into_response())
+        }
+        Err(SaveError::Invalid(errors))
+            if errors.iter().any(|e| e.code == ErrorCode::ReportLocked) =>
+        {
+            // Approved (or not yet open) while this editor typed: show the report as it
+            // stands, and keep what they typed beside it so that nothing is lost.
+            let (dialogue, _) = dialogue::dialogue(&state.db, id)
+                .await?
+                .ok_or(AppError::Code(ErrorCode::NotFound))?;
+            let saved = report::report(&state.db, id).await?.unwrap_or_default();
+            let errors = FormErrors::from_domain(
+                ctx.lang,
+                &[DomainError::field(ErrorCode::ReportLocked, "unsaved")],
+            );
+            let mut page = report_page(
+                &state,
+                &ctx,
+                dialogue,
+                cycle,
+                saved.clone(),
+                errors,
+                vec![],
+                None,
+                None,
+            )
+            .await?;
+            page.unsaved = differences(&saved, &mine)
+                .into_iter()
+                .filter(|d| !d.text.trim().is_empty())
+                .collect();
+            Ok((StatusCode::CONFLICT, render(&page)?).into_response())
         }
         Err(SaveError::Invalid(errors)) => {
             let errors = FormErrors::from_domain(ctx.lang, &errors);
