@@ -576,6 +576,8 @@ pub struct SeedDialogue {
     pub steps: Vec<(Stage, String)>,
     /// The report, for dialogues that have come that far.
     pub report: Option<crate::report::Report>,
+    /// The meetings held, for dialogues that have come that far.
+    pub meetings: Vec<(samla_domain::report::MeetingKind, crate::report::Meeting)>,
 }
 
 /// A generated cycle for the demo world.
@@ -657,6 +659,9 @@ pub async fn seed(db: &Db, who: &Who, cycles: &[SeedCycle]) -> StoreResult<usize
             });
             if let Some(r) = &d.report {
                 crate::report::replace_rows(tx.conn(), id, r).await?;
+            }
+            for (kind, meeting) in &d.meetings {
+                crate::report::replace_meeting(tx.conn(), id, *kind, meeting).await?;
             }
             count += 1;
         }

@@ -242,29 +242,7 @@ pub async fn save_meeting(
     };
     let before = self::meeting(db, dialogue_id, kind).await?;
     let mut tx = db.begin().await?;
-    on!(tx.conn(), |c| {
-        sqlx::query("DELETE FROM meeting WHERE dialogue_id = $1 AND kind = $2")
-            .bind(dialogue_id)
-            .bind(kind.as_str())
-            .execute(&mut *c)
-            .await?;
-        sqlx::query(
-            "INSERT INTO meeting (dialogue_id, kind, held_on, place, services, roles, notes, youth_group, participants, age_bands) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(dialogue_id)
-        .bind(kind.as_str())
-        .bind(&meeting.held_on)
-        .bind(&meeting.place)
-        .bind(meeting.services.join(","))
-        .bind(&meeting.roles)
-        .bind(&meeting.notes)
-        .bind(meeting.youth_group.as_deref())
-        .bind(meeting.participants)
-        .bind((kind == MeetingKind::Youth).then(|| meeting.age_bands.join(",")))
-        .execute(&mut *c)
-        .await?;
-    });
+    replace_meeting(tx.conn(), dialogue_id, kind, &meeting).await?;
     audit::record(
         &mut tx,
         who,
@@ -332,6 +310,39 @@ pub async fn report(db: &Db, dialogue_id: i64) -> Result<Option<Report>, sqlx::E
 }
 
 /// Replaces a report's findings and follow-up items, in the caller's transaction.
+/// Writes a checked meeting in place of the one recorded before, if any.
+pub(crate) async fn replace_meeting(
+    conn: Conn<'_>,
+    dialogue_id: i64,
+    kind: MeetingKind,
+    meeting: &Meeting,
+) -> Result<(), sqlx::Error> {
+    on!(conn, |c| {
+        sqlx::query("DELETE FROM meeting WHERE dialogue_id = $1 AND kind = $2")
+            .bind(dialogue_id)
+            .bind(kind.as_str())
+            .execute(&mut *c)
+            .await?;
+        sqlx::query(
+            "INSERT INTO meeting (dialogue_id, kind, held_on, place, services, roles, notes, youth_group, participants, age_bands) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(dialogue_id)
+        .bind(kind.as_str())
+        .bind(&meeting.held_on)
+        .bind(&meeting.place)
+        .bind(meeting.services.join(","))
+        .bind(&meeting.roles)
+        .bind(&meeting.notes)
+        .bind(meeting.youth_group.as_deref())
+        .bind(meeting.participants)
+        .bind((kind == MeetingKind::Youth).then(|| meeting.age_bands.join(",")))
+        .execute(&mut *c)
+        .await?;
+    });
+    Ok(())
+}
+
 pub(crate) async fn replace_rows(
     conn: Conn<'_>,
     dialogue_id: i64,

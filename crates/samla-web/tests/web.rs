@@ -99,6 +99,7 @@ async fn seed_dialogues(db: &Db) {
                         (Stage::Published, "2019-12-12".into()),
                     ],
                     report: None,
+                    meetings: Vec::new(),
                 },
                 SeedDialogue {
                     unit: unit(UnitKind::Municipality, "0239", "Hurdal"),
@@ -107,6 +108,7 @@ async fn seed_dialogues(db: &Db) {
                         (Stage::Invited, "2019-09-02".into()),
                     ],
                     report: None,
+                    meetings: Vec::new(),
                 },
             ],
         },
@@ -119,6 +121,7 @@ async fn seed_dialogues(db: &Db) {
                 unit: unit(UnitKind::Municipality, "4204", "Kristiansand"),
                 steps: vec![(Stage::Planned, "2021-02-01".into())],
                 report: None,
+                meetings: Vec::new(),
             }],
         },
     ];

@@ -91,9 +91,10 @@ pub fn banner(url: &str) -> String {
 }
 
 use samla_db::dialogue::{self, SeedCycle, SeedDialogue, Unit};
-use samla_db::report::{Finding, FollowUp, Report};
+use samla_db::report::{Finding, FollowUp, Meeting, Report};
 use samla_domain::dates::{iso, parse_date, today};
 use samla_domain::dialogue::{Stage, UnitKind};
+use samla_domain::report::{MeetingKind, YOUTH_GROUPS};
 use time::{Date, Duration};
 
 /// A small deterministic generator, so the demo world is the same on every machine.
@@ -183,6 +184,34 @@ fn oslo_og_viken_2019() -> SeedCycle {
                     (Stage::Published, "2019-12-12"),
                 ]),
                 report: Some(bjerke_report()),
+                meetings: vec![
+                    (
+                        MeetingKind::Leaders,
+                        Meeting {
+                            held_on: "2019-10-15".into(),
+                            place: "Bydelsadministrasjonen, Bjerke".into(),
+                            services: ["health", "nav", "child_welfare", "kindergarten_school", "planning"]
+                                .map(String::from)
+                                .to_vec(),
+                            roles: "Bydelsdirektør, barnevernleder, NAV-leder, helsesykepleier, rektor (demo)".into(),
+                            notes: "Gjennomgang av Sjumilssteget; samarbeid i enkeltsaker og faste møteplasser. (Eksempeltekst i demoen.)".into(),
+                            ..Meeting::default()
+                        },
+                    ),
+                    (
+                        MeetingKind::Youth,
+                        Meeting {
+                            held_on: "2019-11-05".into(),
+                            place: "Årvoll fritidsklubb".into(),
+                            services: vec!["culture_leisure".into()],
+                            roles: "Ungdomskonsulent (demo)".into(),
+                            notes: "Samtale i grupper om medvirkning og møteplasser. (Eksempeltekst i demoen.)".into(),
+                            youth_group: Some("youth_council".into()),
+                            participants: Some(9),
+                            age_bands: vec!["13-15".into(), "16-18".into()],
+                        },
+                    ),
+                ],
             },
             SeedDialogue {
                 unit: unit(UnitKind::Municipality, "0239", "Hurdal"),
@@ -193,6 +222,17 @@ fn oslo_og_viken_2019() -> SeedCycle {
                     (Stage::LeadersMeetingHeld, "2019-11-12"),
                 ]),
                 report: None,
+                meetings: vec![(
+                    MeetingKind::Leaders,
+                    Meeting {
+                        held_on: "2019-11-12".into(),
+                        place: "Hurdal rådhus".into(),
+                        services: ["health", "child_welfare", "kindergarten_school"].map(String::from).to_vec(),
+                        roles: "Kommunalsjef for oppvekst, barnevernleder, helsesykepleier (demo)".into(),
+                        notes: "Møtet med barn og unge planlegges med ungdomsrådet. (Eksempeltekst i demoen.)".into(),
+                        ..Meeting::default()
+                    },
+                )],
             },
             SeedDialogue {
                 unit: unit(UnitKind::Municipality, "0623", "Modum"),
@@ -202,6 +242,7 @@ fn oslo_og_viken_2019() -> SeedCycle {
                     (Stage::Accepted, "2019-09-23"),
                 ]),
                 report: None,
+                meetings: Vec::new(),
             },
         ],
     }
@@ -287,6 +328,46 @@ fn generated_report(rng: &mut Lcg, unit: &str, year: i32) -> Report {
     }
 }
 
+/// The meetings of a generated dialogue, dated by its steps (no names, as always).
+fn generated_meetings(rng: &mut Lcg, steps: &[(Stage, String)]) -> Vec<(MeetingKind, Meeting)> {
+    let held = |stage| {
+        steps
+            .iter()
+            .find(|(s, _)| *s == stage)
+            .map(|(_, d)| d.clone())
+    };
+    let mut meetings = Vec::new();
+    if let Some(day) = held(Stage::LeadersMeetingHeld) {
+        meetings.push((
+            MeetingKind::Leaders,
+            Meeting {
+                held_on: day,
+                place: "Rådhuset".into(),
+                services: ["health", "nav", "child_welfare", "kindergarten_school"]
+                    .map(String::from)
+                    .to_vec(),
+                roles: "Kommunedirektør og tjenesteledere (generert demotekst)".into(),
+                ..Meeting::default()
+            },
+        ));
+    }
+    if let Some(day) = held(Stage::YouthMeetingHeld) {
+        let band = ["13-15", "16-18"][rng.below(2) as usize];
+        meetings.push((
+            MeetingKind::Youth,
+            Meeting {
+                held_on: day,
+                place: "Ungdomshuset".into(),
+                youth_group: Some(YOUTH_GROUPS[rng.below(3) as usize].into()),
+                participants: Some(4 + rng.below(14) as i64),
+                age_bands: vec![band.into()],
+                ..Meeting::default()
+            },
+        ));
+    }
+    meetings
+}
+
 /// Years of generated rounds for all ten embeter, so that coverage looks like real use.
 async fn generated(db: &Db) -> anyhow::Result<Vec<SeedCycle>> {
     let embeter = samla_db::regions::embeter_on(db, today()).await?;
@@ -314,10 +395,12 @@ async fn generated(db: &Db) -> anyhow::Result<Vec<SeedCycle>> {
                 let written = steps.last().is_some_and(|(s, _)| s.needs_report());
                 if !steps.is_empty() {
                     let report = written.then(|| generated_report(&mut rng, &unit.name, year));
+                    let meetings = generated_meetings(&mut rng, &steps);
                     dialogues.push(SeedDialogue {
                         unit,
                         steps,
                         report,
+                        meetings,
                     });
                 }
             }
@@ -341,4 +424,37 @@ pub async fn ensure_dialogues(db: &Db) -> anyhow::Result<usize> {
     let mut cycles = vec![oslo_og_viken_2019()];
     cycles.extend(generated(db).await?);
     Ok(dialogue::seed(db, &Who::system("demo"), &cycles).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use samla_domain::report::{AGE_BANDS, SERVICES};
+
+    /// The demo writes meetings without the form's checks, so they are checked here.
+    #[test]
+    fn demo_meetings_use_only_the_choices_the_form_offers() {
+        let mut rng = Lcg::new("test");
+        let start = date("2021-01-01");
+        let mut meetings: Vec<(MeetingKind, Meeting)> = oslo_og_viken_2019()
+            .dialogues
+            .into_iter()
+            .flat_map(|d| d.meetings)
+            .collect();
+        for _ in 0..50 {
+            let steps = history(&mut rng, start, Stage::Published);
+            meetings.extend(generated_meetings(&mut rng, &steps));
+        }
+        assert!(meetings.iter().any(|(k, _)| *k == MeetingKind::Youth));
+        for (kind, m) in meetings {
+            assert!(parse_date(&m.held_on, "held_on").is_ok());
+            assert!(!m.place.is_empty());
+            assert!(m.services.iter().all(|s| SERVICES.contains(&s.as_str())), "{m:?}");
+            if kind == MeetingKind::Youth {
+                assert!(YOUTH_GROUPS.contains(&m.youth_group.as_deref().unwrap_or("")));
+                assert!(m.participants.is_some_and(|n| n > 0));
+                assert!(m.age_bands.iter().all(|b| AGE_BANDS.contains(&b.as_str())));
+            }
+        }
+    }
 }
