@@ -1301,6 +1301,9 @@ async fn an_embete_plans_a_cycle_and_takes_dialogues_step_by_step() {
         )
         .await;
     assert!(page.body.contains("Møte med barn og unge holdt"));
+    // The cards say what is written so far: nothing yet, and the report may be started.
+    assert_eq!(page.body.matches("Ikke registrert ennå").count(), 2);
+    assert!(page.body.contains("Ikke påbegynt"));
     let audit = app
         .get_as("admin", "/admin/audit?action=dialogue.step")
         .await;

@@ -449,7 +449,10 @@ mod tests {
         for (kind, m) in meetings {
             assert!(parse_date(&m.held_on, "held_on").is_ok());
             assert!(!m.place.is_empty());
-            assert!(m.services.iter().all(|s| SERVICES.contains(&s.as_str())), "{m:?}");
+            assert!(
+                m.services.iter().all(|s| SERVICES.contains(&s.as_str())),
+                "{m:?}"
+            );
             if kind == MeetingKind::Youth {
                 assert!(YOUTH_GROUPS.contains(&m.youth_group.as_deref().unwrap_or("")));
                 assert!(m.participants.is_some_and(|n| n > 0));

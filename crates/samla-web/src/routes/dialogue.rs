@@ -15,10 +15,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use samla_db::audit::Who;
 use samla_db::dialogue::{self, Coverage, Cycle, CycleSummary, Dialogue, StepRecord, Unit};
 use samla_db::regions;
+use samla_db::report::{self, Meeting, Report};
 use samla_domain::access::{self, EmbeteWork};
 use samla_domain::dates::{iso, parse_date, parse_region_date, today};
 use samla_domain::dialogue::Stage;
 use samla_domain::regions::Embete;
+use samla_domain::report::MeetingKind;
 use samla_domain::{DomainError, ErrorCode};
 use serde::Deserialize;
 
@@ -269,6 +271,10 @@ struct DialoguePage {
     date_input: String,
     errors: FormErrors,
     saved: bool,
+    /// What has been written so far, for the cards that lead to the meetings and report.
+    leaders: Option<Meeting>,
+    youth: Option<Meeting>,
+    report: Option<Report>,
 }
 
 async fn dialogue_page(
@@ -297,6 +303,9 @@ async fn dialogue_page(
     let title = format!("{} – {}", dialogue.unit_name, cycle.name);
     Ok(DialoguePage {
         page: Page::new(ctx, &title, "dialogue"),
+        leaders: report::meeting(&state.db, id, MeetingKind::Leaders).await?,
+        youth: report::meeting(&state.db, id, MeetingKind::Youth).await?,
+        report: report::report(&state.db, id).await?,
         dialogue,
         cycle,
         steps,
@@ -402,8 +411,8 @@ struct PublicDialoguePage {
     cycle: Cycle,
     embete_name: String,
     steps: Vec<StepRecord>,
-    report: Option<samla_db::report::Report>,
-    youth: Option<samla_db::report::Meeting>,
+    report: Option<Report>,
+    youth: Option<Meeting>,
     /// Right after the leader published it.
     just_published: bool,
 }
@@ -428,9 +437,8 @@ pub async fn public_dialogue(
     }
     let steps = dialogue::steps(&state.db, id).await?;
     let embete_name = embete_name_on(&state, &cycle.embete, &cycle.starts_on).await?;
-    let report = samla_db::report::report(&state.db, id).await?;
-    let youth =
-        samla_db::report::meeting(&state.db, id, samla_domain::report::MeetingKind::Youth).await?;
+    let report = report::report(&state.db, id).await?;
+    let youth = report::meeting(&state.db, id, MeetingKind::Youth).await?;
     let title = format!("{} – {}", dialogue.unit_name, cycle.name);
     Ok(render(&PublicDialoguePage {
         page: Page::new(&ctx, &title, "coverage"),
