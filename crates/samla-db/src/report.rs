@@ -189,7 +189,16 @@ pub async fn save_meeting(
     kind: MeetingKind,
     input: &MeetingInput,
 ) -> Result<Meeting, SaveError> {
-    own_dialogue(db, proof, dialogue_id).await?;
+    // What the approved report says about the meetings is what gets published.
+    if own_dialogue(db, proof, dialogue_id)
+        .await?
+        .stage
+        .report_is_approved()
+    {
+        return Err(SaveError::Invalid(vec![DomainError::new(
+            ErrorCode::MeetingLocked,
+        )]));
+    }
     let mut errors = Vec::new();
     let held_on = samla_domain::dates::parse_region_date(&input.held_on, "held_on")
         .map_err(|e| errors.push(e))

@@ -44,6 +44,7 @@ pub enum ErrorCode {
     DateInFuture,
     DateBeforePreviousStep,
     ReportLocked,
+    MeetingLocked,
 }
 
 impl ErrorCode {
@@ -88,11 +89,12 @@ impl ErrorCode {
             Self::DateInFuture => "date_in_future",
             Self::DateBeforePreviousStep => "date_before_previous_step",
             Self::ReportLocked => "report_locked",
+            Self::MeetingLocked => "meeting_locked",
         }
     }
 
     /// Every code, so tests can prove each one has a translation.
-    pub const ALL: [ErrorCode; 38] = [
+    pub const ALL: [ErrorCode; 39] = [
         Self::InvalidDate,
         Self::DateOutOfRange,
         Self::InvalidMunicipalityNumber,
@@ -131,6 +133,7 @@ impl ErrorCode {
         Self::DateInFuture,
         Self::DateBeforePreviousStep,
         Self::ReportLocked,
+        Self::MeetingLocked,
     ];
 }
 

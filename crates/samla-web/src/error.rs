@@ -61,7 +61,8 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::EditConflict
         | ErrorCode::StageNotAllowed
         | ErrorCode::ReportRequired
-        | ErrorCode::ReportLocked => StatusCode::CONFLICT,
+        | ErrorCode::ReportLocked
+        | ErrorCode::MeetingLocked => StatusCode::CONFLICT,
         _ => StatusCode::BAD_REQUEST,
     }
 }

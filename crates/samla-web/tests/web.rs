@@ -1640,6 +1640,27 @@ async fn a_report_is_written_approved_by_a_leader_and_published_without_personal
         !unsaved[..unsaved.find("</section>").unwrap()].contains("Om lag 2700"),
         "only what differs from the approved report"
     );
+    // Its meetings are locked with it: shown, not edited; a late save keeps what was typed.
+    let page = app
+        .send(
+            Method::GET,
+            "/dialogue/dialogues/2/meetings/youth",
+            Some(&staff),
+            None,
+        )
+        .await;
+    assert!(
+        page.body.contains("møtet kan ikke endres")
+            && !page
+                .body
+                .contains("<form method=\"post\" action=\"/dialogue/dialogues/2/meetings")
+    );
+    assert!(page.body.contains("Hurdal skole"));
+    let r = app
+        .send(Method::POST, "/dialogue/dialogues/2/meetings/youth", Some(&staff), Some("held_on=2019-11-26&place=Sent+endra+stad&youth_group=youth_council&participants=9&age_bands=13-15"))
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.body.contains("href=\"#form\"") && r.body.contains("value=\"Sent endra stad\""));
     let r = app
         .send(
             Method::POST,

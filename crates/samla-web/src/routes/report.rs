@@ -57,9 +57,16 @@ struct MeetingPage {
     participants: String,
     errors: FormErrors,
     saved: bool,
+    /// Whether the meeting has been recorded at all (the form starts from defaults).
+    recorded: bool,
 }
 
 impl MeetingPage {
+    /// Once the report is approved the meeting is shown, not edited; a refused save still
+    /// shows the form with what was typed.
+    fn read_only(&self) -> bool {
+        self.dialogue.stage.report_is_approved() && self.errors.is_empty()
+    }
     fn services(&self) -> &'static [&'static str] {
         &SERVICES
     }
@@ -102,12 +109,12 @@ pub async fn meeting_form(
 ) -> Result<Response, AppError> {
     let kind = kind_of(&kind)?;
     let (_, dialogue, cycle) = own(&state, &ctx, id).await?;
-    let form = report::meeting(&state.db, id, kind)
-        .await?
-        .unwrap_or_else(|| Meeting {
-            held_on: iso(today()),
-            ..Meeting::default()
-        });
+    let recorded = report::meeting(&state.db, id, kind).await?;
+    let is_recorded = recorded.is_some();
+    let form = recorded.unwrap_or_else(|| Meeting {
+        held_on: iso(today()),
+        ..Meeting::default()
+    });
     let participants = form.participants.map(|n| n.to_string()).unwrap_or_default();
     let title = format!(
         "{} – {}",
@@ -123,6 +130,7 @@ pub async fn meeting_form(
         participants,
         errors: FormErrors::default(),
         saved: q.saved.is_some(),
+        recorded: is_recorded,
     })?
     .into_response())
 }
@@ -176,8 +184,14 @@ pub async fn save_meeting(
                 participants: input.participants.clone(),
                 errors: FormErrors::from_domain(ctx.lang, &errors),
                 saved: false,
+                recorded: true,
             })?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+            let status = if errors.iter().any(|e| e.code == ErrorCode::MeetingLocked) {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            Ok((status, html).into_response())
         }
         Err(SaveError::Conflict(_)) => Err(AppError::Code(ErrorCode::EditConflict)),
         Err(SaveError::Store(e)) => Err(e.into()),
