@@ -116,6 +116,8 @@ function pagesFor(who) {
       "/dialogue/dialogues/2/meetings/youth",
       "/dialogue/dialogues/2/report",
       "/dialogue/dialogues/1/report",
+      "/dialogue/dialogues/1/meetings/youth",
+      "/dialogue/dialogues/3/report",
     );
   }
   if (who.role === "admin") {
