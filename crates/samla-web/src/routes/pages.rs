@@ -69,6 +69,13 @@ impl Page {
         self.t(&format!("role-{}", role.replace('_', "-")))
     }
 
+    /// Age bands as text ("13–15, 16–18 år"): identifiers use a hyphen, print uses
+    /// the en dash Norwegian typography asks for in ranges.
+    pub fn age_bands(&self, bands: &[String]) -> String {
+        let list: Vec<String> = bands.iter().map(|b| b.replace('-', "–")).collect();
+        format!("{} {}", list.join(", "), self.t("meeting-years"))
+    }
+
     pub fn date(&self, iso: impl AsRef<str>) -> String {
         i18n::format_iso_date(self.lang, iso.as_ref())
     }
