@@ -395,7 +395,10 @@ async fn generated(db: &Db) -> anyhow::Result<Vec<SeedCycle>> {
                 let written = steps.last().is_some_and(|(s, _)| s.needs_report());
                 if !steps.is_empty() {
                     let report = written.then(|| generated_report(&mut rng, &unit.name, year));
-                    let meetings = generated_meetings(&mut rng, &steps);
+                    // Their own sequence, so that adding meetings left the generated rounds as
+                    // they were (Hurdal's 2019 dialogue is the one that counts for 3037 in 2021).
+                    let mut own = Lcg::new(&format!("{}-{year}-{}", e.code, unit.number));
+                    let meetings = generated_meetings(&mut own, &steps);
                     dialogues.push(SeedDialogue {
                         unit,
                         steps,
