@@ -1219,45 +1219,30 @@ async fn an_embete_plans_a_cycle_and_takes_dialogues_step_by_step() {
         format!("stage={stage}&date={date}&version={version}")
     };
     let url = format!("/dialogue/dialogues/{id}/step");
-    // Skipping ahead is refused with a clear message; nothing changes.
-    let r = app
-        .send(
+    let take = async |stage: &str, date: &str, version: i64| {
+        app.send(
             Method::POST,
             &url,
             Some(&staff),
-            Some(&step("leaders_meeting_held", "2021-03-01", 1)),
+            Some(&step(stage, date, version)),
         )
-        .await;
+        .await
+    };
+    let dialogue_page = async || {
+        let page = format!("/dialogue/dialogues/{id}");
+        app.send(Method::GET, &page, Some(&staff), None).await
+    };
+    // Skipping ahead is refused with a clear message; nothing changes.
+    let r = take("leaders_meeting_held", "2021-03-01", 1).await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert!(r.body.contains("rekkefølge"));
-    let r = app
-        .send(
-            Method::POST,
-            &url,
-            Some(&staff),
-            Some(&step("invited", "2021-02-01", 1)),
-        )
-        .await;
+    let r = take("invited", "2021-02-01", 1).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     // A second editor working from the old version gets a conflict, not an overwrite.
-    let r = app
-        .send(
-            Method::POST,
-            &url,
-            Some(&staff),
-            Some(&step("invited", "2021-02-02", 1)),
-        )
-        .await;
+    let r = take("invited", "2021-02-02", 1).await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert!(r.body.contains("Noen andre har endret"));
-    let r = app
-        .send(
-            Method::POST,
-            &url,
-            Some(&staff),
-            Some(&step("accepted", "2021-01-15", 2)),
-        )
-        .await;
+    let r = take("accepted", "2021-01-15", 2).await;
     assert_eq!(
         r.status,
         StatusCode::BAD_REQUEST,
@@ -1267,42 +1252,36 @@ async fn an_embete_plans_a_cycle_and_takes_dialogues_step_by_step() {
         r.body.contains("value=\"2021-01-15\""),
         "the typed date is kept"
     );
-    for (stage, date, version) in [
-        ("accepted", "2021-02-20", 2),
-        ("leaders_meeting_held", "2021-04-01", 3),
-        ("youth_meeting_held", "2021-05-01", 4),
-    ] {
-        let r = app
-            .send(
-                Method::POST,
-                &url,
-                Some(&staff),
-                Some(&step(stage, date, version)),
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER, "{stage}");
-    }
-    // The report's steps are taken from the report, not from here.
+    let r = take("accepted", "2021-02-20", 2).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    // A recorded meeting's date is offered for the step that says it was held.
     let r = app
         .send(
             Method::POST,
-            &url,
+            &format!("/dialogue/dialogues/{id}/meetings/leaders"),
             Some(&staff),
-            Some(&step("report_drafted", "2021-05-10", 5)),
+            Some("held_on=2021-03-03&place=R%C3%A5dhuset&services=health"),
         )
         .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = dialogue_page().await;
+    assert!(page.body.contains("name=\"date\" value=\"2021-03-03\""));
+    for (stage, date, version) in [
+        ("leaders_meeting_held", "2021-03-03", 3),
+        ("youth_meeting_held", "2021-05-01", 4),
+    ] {
+        let r = take(stage, date, version).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{stage}");
+    }
+    // The report's steps are taken from the report, not from here.
+    let r = take("report_drafted", "2021-05-10", 5).await;
     assert_eq!(r.status, StatusCode::CONFLICT);
-    let page = app
-        .send(
-            Method::GET,
-            &format!("/dialogue/dialogues/{id}"),
-            Some(&staff),
-            None,
-        )
-        .await;
+    let page = dialogue_page().await;
     assert!(page.body.contains("Møte med barn og unge holdt"));
-    // The cards say what is written so far: nothing yet, and the report may be started.
-    assert_eq!(page.body.matches("Ikke registrert ennå").count(), 2);
+    // The cards say what is written so far: the leaders' meeting, not yet the youth
+    // meeting, and that the report may be started.
+    assert!(page.body.contains("Holdt 3. mars 2021 · Rådhuset"));
+    assert_eq!(page.body.matches("Ikke registrert ennå").count(), 1);
     assert!(page.body.contains("Ikke påbegynt"));
     let audit = app
         .get_as("admin", "/admin/audit?action=dialogue.step")

@@ -293,24 +293,35 @@ async fn dialogue_page(
         return Err(AppError::Code(ErrorCode::NotFound));
     }
     let steps = dialogue::steps(&state.db, id).await?;
-    let next = dialogue
+    let next: Vec<Stage> = dialogue
         .stage
         .next()
         .iter()
         .copied()
         .filter(|s| !s.needs_report())
         .collect();
+    let leaders = report::meeting(&state.db, id, MeetingKind::Leaders).await?;
+    let youth = report::meeting(&state.db, id, MeetingKind::Youth).await?;
+    // The step that says a meeting was held is dated by that meeting, when it is recorded.
+    let held = match next.first() {
+        Some(Stage::LeadersMeetingHeld) => leaders.as_ref(),
+        Some(Stage::YouthMeetingHeld) => youth.as_ref(),
+        _ => None,
+    };
+    let date_input = date_input
+        .or_else(|| held.map(|m| m.held_on.clone()))
+        .unwrap_or_else(|| iso(today()));
     let title = format!("{} – {}", dialogue.unit_name, cycle.name);
     Ok(DialoguePage {
         page: Page::new(ctx, &title, "dialogue"),
-        leaders: report::meeting(&state.db, id, MeetingKind::Leaders).await?,
-        youth: report::meeting(&state.db, id, MeetingKind::Youth).await?,
+        leaders,
+        youth,
         report: report::report(&state.db, id).await?,
         dialogue,
         cycle,
         steps,
         next,
-        date_input: date_input.unwrap_or_else(|| iso(today())),
+        date_input,
         errors,
         saved,
     })
