@@ -10,7 +10,7 @@ use crate::{Db, StoreResult, now, on, regions};
 use samla_domain::access::EmbeteWork;
 use samla_domain::dates::iso;
 use samla_domain::dialogue::{Stage, UnitKind, check_cycle, step};
-use samla_domain::regions::OSLO;
+use samla_domain::regions::{MunicipalityChange, OSLO};
 use samla_domain::{DomainError, ErrorCode};
 use serde::Serialize;
 use serde_json::json;
@@ -485,14 +485,26 @@ pub async fn coverage(
     date: Date,
     cycle: Option<i64>,
 ) -> Result<Coverage, sqlx::Error> {
+    let changes = regions::all_changes(db).await?;
+    coverage_with(db, embete, date, cycle, &changes).await
+}
+
+/// [`coverage`], with the change table already read (the map needs it too).
+pub async fn coverage_with(
+    db: &Db,
+    embete: Option<&str>,
+    date: Date,
+    cycle: Option<i64>,
+    changes: &[MunicipalityChange],
+) -> Result<Coverage, sqlx::Error> {
     let units = units_on(db, embete, date).await?;
     // Each number's predecessors, transitively.
     let mut parents: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for ch in regions::all_changes(db).await? {
+    for ch in changes {
         parents
-            .entry(ch.successor)
+            .entry(ch.successor.clone())
             .or_default()
-            .push(ch.predecessor);
+            .push(ch.predecessor.clone());
     }
     let d = iso(date);
     let mut conn = db.acquire().await?;

@@ -1913,33 +1913,23 @@ async fn the_whole_workflow_runs_through_the_api_with_the_same_rules() {
     assert_eq!(status, StatusCode::FORBIDDEN);
 
     let step = |stage: &str, date: &str, version: i64| json!({"stage": stage, "date": date, "version": version});
+    let steps_url = format!("{url}/steps");
+    let take = async |token: &str, body: serde_json::Value| {
+        app.api(post.clone(), &steps_url, token, body).await
+    };
     let (status, d) = app.api(get.clone(), &url, &staff, json!(null)).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(d["next"], json!(["invited"]));
     let version = d["dialogue"]["version"].as_i64().unwrap();
     // Skipping ahead is refused and changes nothing.
-    let (status, body) = app
-        .api(
-            post.clone(),
-            &format!("{url}/steps"),
-            &staff,
-            step("accepted", "2021-02-01", version),
-        )
-        .await;
+    let (status, body) = take(&staff, step("accepted", "2021-02-01", version)).await;
     assert_eq!(
         (status, body["code"].as_str()),
         (StatusCode::CONFLICT, Some("stage_not_allowed"))
     );
     let mut version = version;
     for (stage, date) in [("invited", "2021-02-01"), ("accepted", "2021-02-10")] {
-        let (status, d) = app
-            .api(
-                post.clone(),
-                &format!("{url}/steps"),
-                &staff,
-                step(stage, date, version),
-            )
-            .await;
+        let (status, d) = take(&staff, step(stage, date, version)).await;
         assert_eq!(status, StatusCode::OK, "{stage}: {d}");
         assert_eq!(d["stage"], stage);
         version = d["version"].as_i64().unwrap();
@@ -1949,28 +1939,18 @@ async fn the_whole_workflow_runs_through_the_api_with_the_same_rules() {
         ("2099-01-01", "date_in_future"),
         ("2021-02-05", "date_before_previous_step"),
     ] {
-        let (status, body) = app
-            .api(
-                post.clone(),
-                &format!("{url}/steps"),
-                &staff,
-                step("leaders_meeting_held", date, version),
-            )
-            .await;
+        let (status, body) = take(&staff, step("leaders_meeting_held", date, version)).await;
         assert_eq!(
             (status, body["code"].as_str(), body["field"].as_str()),
             (StatusCode::BAD_REQUEST, Some(code), Some("date"))
         );
     }
     // A stale version is a conflict.
-    let (status, body) = app
-        .api(
-            post.clone(),
-            &format!("{url}/steps"),
-            &staff,
-            step("leaders_meeting_held", "2021-03-01", version - 1),
-        )
-        .await;
+    let (status, body) = take(
+        &staff,
+        step("leaders_meeting_held", "2021-03-01", version - 1),
+    )
+    .await;
     assert_eq!(
         (status, body["code"].as_str()),
         (StatusCode::CONFLICT, Some("edit_conflict"))
@@ -2001,14 +1981,7 @@ async fn the_whole_workflow_runs_through_the_api_with_the_same_rules() {
         ("leaders_meeting_held", "2021-03-01"),
         ("youth_meeting_held", "2021-03-15"),
     ] {
-        let (status, d) = app
-            .api(
-                post.clone(),
-                &format!("{url}/steps"),
-                &staff,
-                step(stage, date, version),
-            )
-            .await;
+        let (status, d) = take(&staff, step(stage, date, version)).await;
         assert_eq!(status, StatusCode::OK, "{stage}: {d}");
         version = d["version"].as_i64().unwrap();
     }
@@ -2056,37 +2029,16 @@ async fn the_whole_workflow_runs_through_the_api_with_the_same_rules() {
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(body["current"]["child_summary"], saved["child_summary"]);
 
-    let (status, d) = app
-        .api(
-            post.clone(),
-            &format!("{url}/steps"),
-            &staff,
-            step("report_drafted", "2021-04-01", version),
-        )
-        .await;
+    let (status, d) = take(&staff, step("report_drafted", "2021-04-01", version)).await;
     assert_eq!(status, StatusCode::OK, "{d}");
     version = d["version"].as_i64().unwrap();
     // Only a leader approves, and not with an identity number in the text.
-    let (status, body) = app
-        .api(
-            post.clone(),
-            &format!("{url}/steps"),
-            &staff,
-            step("report_approved", "2021-04-02", version),
-        )
-        .await;
+    let (status, body) = take(&staff, step("report_approved", "2021-04-02", version)).await;
     assert_eq!(
         (status, body["code"].as_str()),
         (StatusCode::FORBIDDEN, Some("leader_required"))
     );
-    let (status, body) = app
-        .api(
-            post.clone(),
-            &format!("{url}/steps"),
-            &leader,
-            step("report_approved", "2021-04-02", version),
-        )
-        .await;
+    let (status, body) = take(&leader, step("report_approved", "2021-04-02", version)).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert_eq!(body["field"], "facts");
     let mut fixed = report.clone();
@@ -2097,14 +2049,7 @@ async fn the_whole_workflow_runs_through_the_api_with_the_same_rules() {
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     for stage in ["report_approved", "published"] {
-        let (status, d) = app
-            .api(
-                post.clone(),
-                &format!("{url}/steps"),
-                &leader,
-                step(stage, "2021-04-02", version),
-            )
-            .await;
+        let (status, d) = take(&leader, step(stage, "2021-04-02", version)).await;
         assert_eq!(status, StatusCode::OK, "{stage}: {d}");
         version = d["version"].as_i64().unwrap();
     }

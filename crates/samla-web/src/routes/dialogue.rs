@@ -22,7 +22,7 @@ use samla_domain::dialogue::Stage;
 use samla_domain::regions::Embete;
 use samla_domain::report::MeetingKind;
 use samla_domain::{DomainError, ErrorCode};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 fn who(ctx: &Ctx) -> Result<Who, AppError> {
     let a = ctx.require_actor()?;
@@ -172,6 +172,29 @@ async fn embete_name_on(state: &AppState, code: &str, date: &str) -> Result<Stri
         .unwrap_or_else(|| code.to_owned()))
 }
 
+/// A cycle with its dialogues and the units that can still be added.
+#[derive(Serialize)]
+pub struct CycleDetail {
+    pub cycle: Cycle,
+    pub dialogues: Vec<Dialogue>,
+    pub available: Vec<Unit>,
+}
+
+pub(crate) async fn cycle_detail(state: &AppState, cycle: Cycle) -> Result<CycleDetail, AppError> {
+    let dialogues = dialogue::dialogues_in(&state.db, cycle.id).await?;
+    let start = parse_date(&cycle.starts_on, "starts_on")?;
+    let available = dialogue::units_on(&state.db, Some(&cycle.embete), start)
+        .await?
+        .into_iter()
+        .filter(|u| !dialogues.iter().any(|d| d.unit_number == u.number))
+        .collect();
+    Ok(CycleDetail {
+        cycle,
+        dialogues,
+        available,
+    })
+}
+
 async fn cycle_page(
     state: &AppState,
     ctx: &Ctx,
@@ -180,13 +203,11 @@ async fn cycle_page(
     errors: FormErrors,
     typed: Option<AddForm>,
 ) -> Result<CyclePage, AppError> {
-    let dialogues = dialogue::dialogues_in(&state.db, cycle.id).await?;
-    let start = parse_date(&cycle.starts_on, "starts_on")?;
-    let available = dialogue::units_on(&state.db, Some(&cycle.embete), start)
-        .await?
-        .into_iter()
-        .filter(|u| !dialogues.iter().any(|d| d.unit_number == u.number))
-        .collect();
+    let CycleDetail {
+        cycle,
+        dialogues,
+        available,
+    } = cycle_detail(state, cycle).await?;
     Ok(CyclePage {
         page: Page::new(ctx, &cycle.name, "dialogue"),
         embete_name: embete_name_on(state, &cycle.embete, &cycle.starts_on).await?,
@@ -585,9 +606,10 @@ pub async fn coverage(
     let shown = date.unwrap_or_else(today);
     let (coverage, map) = match (date, errors.is_empty()) {
         (Some(d), true) => {
-            let mut c = dialogue::coverage(&state.db, embete.as_deref(), d, cycle).await?;
-            sort_units(&mut c.units, &sort);
             let changes = regions::all_changes(&state.db).await?;
+            let mut c =
+                dialogue::coverage_with(&state.db, embete.as_deref(), d, cycle, &changes).await?;
+            sort_units(&mut c.units, &sort);
             let m = map::build(&c, &iso(d), &changes, embete.is_none(), ctx.lang);
             (Some(c), Some(m))
         }

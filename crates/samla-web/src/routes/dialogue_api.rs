@@ -3,7 +3,7 @@
 //! rule (order of steps, leaders approve, the identity-number gate, edit conflicts,
 //! audit) holds for an API token exactly as for a person in the browser.
 
-use super::dialogue::{own_cycle, own_work};
+use super::dialogue::{CycleDetail, cycle_detail, own_cycle, own_work};
 use super::report::{actor_who, own};
 use crate::AppState;
 use crate::ctx::Ctx;
@@ -12,11 +12,11 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use samla_db::dialogue::{self, Cycle, CycleSummary, Dialogue, StepRecord, Unit};
+use samla_db::dialogue::{self, Cycle, CycleSummary, Dialogue, StepRecord};
 use samla_db::follow_up::{self, Item};
 use samla_db::report::{self, Meeting, MeetingInput, Report, SaveError};
 use samla_domain::access;
-use samla_domain::dates::{parse_date, parse_region_date};
+use samla_domain::dates::parse_region_date;
 use samla_domain::dialogue::Stage;
 use samla_domain::report::MeetingKind;
 use samla_domain::{DomainError, ErrorCode};
@@ -86,29 +86,6 @@ pub async fn create_cycle(
         Err(Ok(errors)) => Err(AppError::Fields(errors)),
         Err(Err(e)) => Err(e.into()),
     }
-}
-
-/// A cycle with its dialogues and the units that can still be added.
-#[derive(Serialize)]
-pub struct CycleDetail {
-    cycle: Cycle,
-    dialogues: Vec<Dialogue>,
-    available: Vec<Unit>,
-}
-
-async fn cycle_detail(state: &AppState, cycle: Cycle) -> Result<CycleDetail, AppError> {
-    let dialogues = dialogue::dialogues_in(&state.db, cycle.id).await?;
-    let start = parse_date(&cycle.starts_on, "starts_on")?;
-    let available = dialogue::units_on(&state.db, Some(&cycle.embete), start)
-        .await?
-        .into_iter()
-        .filter(|u| !dialogues.iter().any(|d| d.unit_number == u.number))
-        .collect();
-    Ok(CycleDetail {
-        cycle,
-        dialogues,
-        available,
-    })
 }
 
 pub async fn cycle(

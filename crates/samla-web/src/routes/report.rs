@@ -234,7 +234,6 @@ struct ReportPage {
     next: Vec<Stage>,
     is_leader: bool,
     date_input: String,
-    editable: bool,
     youth: Option<Meeting>,
     /// What the editor typed into a report that was locked before they saved.
     unsaved: Vec<Difference>,
@@ -295,7 +294,6 @@ async fn report_page(
                 || dialogue.stage == Stage::YouthMeetingHeld
         })
         .collect();
-    let editable = dialogue.stage.report_is_open();
     // A locked report is shown as it will read, with the children's meeting it draws on.
     let youth = if dialogue.stage.report_is_approved() {
         report::meeting(&state.db, dialogue.id, MeetingKind::Youth).await?
@@ -316,7 +314,6 @@ async fn report_page(
         next,
         is_leader,
         date_input: date_input.unwrap_or_else(|| iso(today())),
-        editable,
         youth,
         unsaved: Vec::new(),
     })
