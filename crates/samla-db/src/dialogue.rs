@@ -10,6 +10,7 @@ use crate::{Db, StoreResult, now, on, regions};
 use samla_domain::access::EmbeteWork;
 use samla_domain::dates::iso;
 use samla_domain::dialogue::{Stage, UnitKind, check_cycle, step};
+use samla_domain::publication::{self, Publishable};
 use samla_domain::regions::{MunicipalityChange, OSLO};
 use samla_domain::{DomainError, ErrorCode};
 use serde::Serialize;
@@ -25,6 +26,16 @@ pub struct Cycle {
     pub name: String,
     pub starts_on: String,
     pub ends_on: String,
+}
+
+impl Publishable for Cycle {
+    fn public_texts(&self) -> Vec<(String, &str)> {
+        vec![("name".to_owned(), self.name.as_str())]
+    }
+
+    fn not_text() -> &'static [&'static str] {
+        &["embete", "starts_on", "ends_on"]
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -183,17 +194,28 @@ pub async fn cycles(db: &Db, proof: &EmbeteWork) -> Result<Vec<CycleSummary>, sq
     })
 }
 
-/// An embete's cycles as (id, name), newest first: names only, for filters on public views.
-pub async fn cycle_names(db: &Db, embete: &str) -> Result<Vec<(i64, String)>, sqlx::Error> {
+/// An embete's cycles as (id, name), newest first, for filters: with the embete's proof
+/// every cycle, without it (the public) only cycles with a published dialogue.
+pub async fn cycle_names(
+    db: &Db,
+    embete: &str,
+    proof: Option<&EmbeteWork>,
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    let all = proof.is_some_and(|p| p.embete() == embete);
     let mut conn = db.acquire().await?;
     on!(conn.conn(), |c| {
-        sqlx::query("SELECT id, name FROM cycle WHERE embete = $1 ORDER BY starts_on DESC, id DESC")
-            .bind(embete)
-            .fetch_all(&mut *c)
-            .await?
-            .iter()
-            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-            .collect()
+        sqlx::query(
+            "SELECT id, name FROM cycle WHERE embete = $1 \
+             AND ($2 OR EXISTS (SELECT 1 FROM dialogue d WHERE d.cycle_id = cycle.id AND d.stage = 'published')) \
+             ORDER BY starts_on DESC, id DESC",
+        )
+        .bind(embete)
+        .bind(all)
+        .fetch_all(&mut *c)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .collect()
     })
 }
 
@@ -720,6 +742,24 @@ pub struct Published {
     pub url: String,
 }
 
+impl Publishable for Published {
+    fn public_texts(&self) -> Vec<(String, &str)> {
+        vec![("cycle".to_owned(), self.cycle.as_str())]
+    }
+
+    fn not_text() -> &'static [&'static str] {
+        &[
+            "embete",
+            "unit_number",
+            "unit_name",
+            "unit_kind",
+            "published_on",
+            "language",
+            "url",
+        ]
+    }
+}
+
 /// Published reports, newest first, optionally one embete's, one cycle's, or those with
 /// any of `units` (a unit and its predecessors and successors).
 pub async fn published(
@@ -760,11 +800,19 @@ pub async fn published(
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?
     });
-    Ok(match units {
-        Some(numbers) => all
-            .into_iter()
-            .filter(|p| numbers.contains(&p.unit_number))
-            .collect(),
-        None => all,
-    })
+    Ok(all
+        .into_iter()
+        .filter(|p| units.is_none_or(|numbers| numbers.contains(&p.unit_number)))
+        .filter(|p| {
+            // The gate again on the way out (lists, CSV, JSON).
+            let clean = publication::is_clean(&[p]);
+            if !clean {
+                tracing::error!(
+                    dialogue = p.id,
+                    "published report withheld from lists: it fails the publication gate"
+                );
+            }
+            clean
+        })
+        .collect())
 }

@@ -10,9 +10,10 @@ use crate::dialogue::{self, Dialogue, apply_step};
 use crate::{Conn, Db, StoreError, StoreResult, now, on};
 use samla_domain::access::{ApproveReports, EmbeteWork};
 use samla_domain::dialogue::Stage;
+use samla_domain::publication::{self, Publishable};
 use samla_domain::report::{
     AGE_BANDS, FOLLOW_UP_STATUSES, MAX_ROWS, MeetingKind, REPORT_LANGUAGES, SERVICES, YOUTH_GROUPS,
-    check_approvable, choices, crc_articles, field_name, participants, personal_id_gate, steps,
+    check_approvable, choices, crc_articles, field_name, participants, steps,
 };
 use samla_domain::{DomainError, ErrorCode};
 use serde::{Deserialize, Serialize};
@@ -94,9 +95,8 @@ pub struct Report {
     pub version: i64,
 }
 
-impl Report {
-    /// Every free-text field with the form name it is edited in, for the identity-number gate.
-    pub fn text_fields(&self) -> Vec<(String, &str)> {
+impl Publishable for Report {
+    fn public_texts(&self) -> Vec<(String, &str)> {
         let mut fields = vec![
             ("facts".to_owned(), self.facts.as_str()),
             ("leaders_said".to_owned(), self.leaders_said.as_str()),
@@ -112,6 +112,10 @@ impl Report {
             fields.push((format!("follow_up_owner_{i}"), f.owner.as_str()));
         }
         fields
+    }
+
+    fn not_text() -> &'static [&'static str] {
+        &["language", "crc_articles", "steps", "deadline", "status"]
     }
 }
 
@@ -588,7 +592,10 @@ pub async fn report_step(
     let mut extra = None;
     if matches!(to, Stage::ReportApproved | Stage::Published) {
         check_approvable(&report.child_summary)?;
-        let warned = personal_id_gate(&report.text_fields(), confirmed)
+        let cycle = dialogue::cycle(db, d.cycle_id)
+            .await?
+            .ok_or(DomainError::new(ErrorCode::NotFound))?;
+        let warned = publication::gate(&[&report, &cycle], confirmed)
             .map_err(|(code, field)| DomainError::field(code, field_name(&field)))?;
         if !warned.is_empty() {
             extra = Some(json!({ "eleven_digit_runs_in": warned }));

@@ -70,3 +70,14 @@ pub async fn all() -> Vec<Db> {
     dbs.extend(postgres().await);
     dbs
 }
+
+/// The backend `SAMLA_TEST_BACKEND` names (`sqlite`, the default, or `postgres`), for
+/// suites that run once per backend rather than on every backend in one run.
+pub async fn chosen() -> Db {
+    match std::env::var("SAMLA_TEST_BACKEND").as_deref() {
+        Ok("postgres") => postgres()
+            .await
+            .expect("SAMLA_TEST_BACKEND=postgres needs SAMLA_TEST_DATABASE_URL"),
+        _ => sqlite().await,
+    }
+}

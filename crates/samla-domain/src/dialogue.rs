@@ -189,8 +189,9 @@ impl UnitKind {
     }
 }
 
-/// A cycle's name and period, validated: a name, a period from 2019 that does not
-/// run backwards and lasts at most three years.
+/// A cycle's name and period, validated: a name (public at once, so it passes the
+/// publication gate), a period from 2019 that does not run backwards and lasts at
+/// most three years.
 pub fn check_cycle(
     name: &str,
     starts_on: &str,
@@ -200,6 +201,8 @@ pub fn check_cycle(
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 200 {
         errors.push(DomainError::field(ErrorCode::NameRequired, "name"));
+    } else if let Err(e) = crate::publication::check_name("name", name) {
+        errors.push(e);
     }
     let start = crate::dates::parse_region_date(starts_on, "starts_on")
         .map_err(|e| errors.push(e))
@@ -230,5 +233,11 @@ mod cycle_tests {
         assert!(fields.contains(&Some("name")) && fields.contains(&Some("starts_on")));
         let errors = check_cycle("x", "2020-06-01", "2020-01-01").unwrap_err();
         assert_eq!(errors[0].code, ErrorCode::InvalidPeriod);
+        // F1 of the security review: a name is public at once.
+        let errors = check_cycle("Runde 15.03.87 00089", "2019-01-01", "2019-12-31").unwrap_err();
+        assert_eq!(
+            (errors[0].code, errors[0].field),
+            (ErrorCode::PersonalIdFound, Some("name"))
+        );
     }
 }

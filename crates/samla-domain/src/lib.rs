@@ -10,6 +10,7 @@ pub mod dates;
 pub mod dialogue;
 pub mod error;
 pub mod personal_id;
+pub mod publication;
 pub mod regions;
 pub mod report;
 pub mod users;

