@@ -400,7 +400,7 @@ pub async fn take_step(
         step(before.stage, to)?;
         return Err(DomainError::field(ErrorCode::ReportRequired, "stage").into());
     }
-    apply_step(db, proof, who, id, to, date, seen_version, None).await
+    apply_step(db, proof, who, id, to, date, seen_version, None, None).await
 }
 
 /// Takes a step after its preconditions are checked; `extra` is written to the audit
@@ -414,6 +414,7 @@ pub(crate) async fn apply_step(
     to: Stage,
     date: Date,
     seen_version: i64,
+    report_version: Option<i64>,
     extra: Option<serde_json::Value>,
 ) -> StoreResult<Dialogue> {
     let (before, cycle) = dialogue(db, id).await?.ok_or(ErrorCode::NotFound)?;
@@ -460,6 +461,13 @@ pub(crate) async fn apply_step(
     if changed != 1 {
         return Err(DomainError::new(ErrorCode::EditConflict).into());
     }
+    // The row is ours now: a report saved since the caller checked it is a conflict
+    // (the step is rolled back when `tx` drops).
+    if let Some(expected) = report_version
+        && report_version_in(&mut tx, id).await? != expected
+    {
+        return Err(DomainError::field(ErrorCode::EditConflict, "report_version").into());
+    }
     let mut after = json!({ "stage": to, "stage_date": date_s });
     if let (Some(extra), Some(obj)) = (extra, after.as_object_mut()) {
         obj.insert("confirmed".into(), extra);
@@ -478,6 +486,51 @@ pub(crate) async fn apply_step(
     .await?;
     tx.commit().await?;
     Ok(dialogue(db, id).await?.ok_or(ErrorCode::NotFound)?.0)
+}
+
+/// Takes the dialogue's row for the rest of the transaction, if its stage is one of
+/// `stages`, and says whether it did. Everything that changes a dialogue's report or
+/// meetings, and every step, starts with this, so a save and an approval of the same
+/// dialogue never interleave: on PostgreSQL the second waits for the row, on SQLite
+/// for the write lock, and each then sees what the other committed. (A write as the
+/// first statement also keeps SQLite from starting on a snapshot it cannot upgrade.)
+pub(crate) async fn lock_at(
+    tx: &mut crate::Tx,
+    id: i64,
+    stages: impl Fn(Stage) -> bool,
+) -> Result<bool, sqlx::Error> {
+    let allowed: Vec<String> = Stage::ALL
+        .into_iter()
+        .filter(|s| stages(*s))
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect();
+    if allowed.is_empty() {
+        return Ok(false);
+    }
+    // The stage names are the fixed identifiers of `Stage`, never input.
+    let sql = format!(
+        "UPDATE dialogue SET version = version WHERE id = $1 AND stage IN ({})",
+        allowed.join(", ")
+    );
+    let n = on!(tx.conn(), |c| {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
+    });
+    Ok(n == 1)
+}
+
+/// The saved report's version (0 when none), read inside a transaction.
+pub(crate) async fn report_version_in(tx: &mut crate::Tx, id: i64) -> Result<i64, sqlx::Error> {
+    let v: Option<i64> = on!(tx.conn(), |c| {
+        sqlx::query_scalar("SELECT version FROM report WHERE dialogue_id = $1")
+            .bind(id)
+            .fetch_optional(&mut *c)
+            .await?
+    });
+    Ok(v.unwrap_or(0))
 }
 
 /// One unit's line in a coverage view.

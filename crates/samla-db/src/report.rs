@@ -255,6 +255,11 @@ pub async fn save_meeting(
     };
     let before = self::meeting(db, dialogue_id, kind).await?;
     let mut tx = db.begin().await?;
+    if !dialogue::lock_at(&mut tx, dialogue_id, |s| !s.report_is_approved()).await? {
+        return Err(SaveError::Invalid(vec![DomainError::new(
+            ErrorCode::MeetingLocked,
+        )]));
+    }
     replace_meeting(tx.conn(), dialogue_id, kind, &meeting).await?;
     audit::record(
         &mut tx,
@@ -499,6 +504,12 @@ pub async fn save_report(
     }
     let version = seen + 1;
     let mut tx = db.begin().await?;
+    // Checked again with the dialogue held: an approval that got in first wins.
+    if !dialogue::lock_at(&mut tx, dialogue_id, Stage::report_is_open).await? {
+        return Err(SaveError::Invalid(vec![DomainError::new(
+            ErrorCode::ReportLocked,
+        )]));
+    }
     let written = on!(tx.conn(), |c| {
         if seen == 0 {
             sqlx::query(
@@ -562,8 +573,9 @@ pub async fn save_report(
 }
 
 /// Takes one of the report's steps. Approval needs a leader's proof and the child-friendly
-/// summary; approval and publication pass the identity-number gate (other 11-digit runs
-/// need `confirmed`, which is audited).
+/// summary and the version of the report the leader read (`report_version`); approval
+/// and publication pass the publication gate (other 11-digit runs need `confirmed`,
+/// which is audited).
 #[allow(clippy::too_many_arguments)]
 pub async fn report_step(
     db: &Db,
@@ -574,6 +586,7 @@ pub async fn report_step(
     to: Stage,
     date: Date,
     seen_version: i64,
+    report_version: Option<i64>,
     confirmed: bool,
 ) -> StoreResult<Dialogue> {
     let d = own_dialogue(db, proof, dialogue_id).await?;
@@ -589,6 +602,17 @@ pub async fn report_step(
     if (to == Stage::ReportApproved || sends_back) && leader.is_none() {
         return Err(DomainError::field(ErrorCode::LeaderRequired, "stage").into());
     }
+    // A leader approves the text they read: its version comes with the approval, and
+    // a save since then is a conflict, checked again when the step is written.
+    match report_version {
+        None if to == Stage::ReportApproved => {
+            return Err(DomainError::field(ErrorCode::Required, "report_version").into());
+        }
+        Some(v) if v != report.version => {
+            return Err(DomainError::field(ErrorCode::EditConflict, "report_version").into());
+        }
+        _ => {}
+    }
     let mut extra = None;
     if matches!(to, Stage::ReportApproved | Stage::Published) {
         check_approvable(&report.child_summary)?;
@@ -601,5 +625,16 @@ pub async fn report_step(
             extra = Some(json!({ "eleven_digit_runs_in": warned }));
         }
     }
-    apply_step(db, proof, who, dialogue_id, to, date, seen_version, extra).await
+    apply_step(
+        db,
+        proof,
+        who,
+        dialogue_id,
+        to,
+        date,
+        seen_version,
+        Some(report.version),
+        extra,
+    )
+    .await
 }

@@ -129,7 +129,7 @@ async fn a_number_however_written_stops_the_approval() {
                 Method::POST,
                 &format!("{url}/steps"),
                 &leader,
-                json!({"stage": "report_approved", "date": "2021-04-02", "version": version}),
+                json!({"stage": "report_approved", "date": "2021-04-02", "version": version, "report_version": report_version}),
             )
             .await;
         assert_eq!(

@@ -1267,9 +1267,9 @@ async fn a_report_is_written_approved_by_a_leader_and_published_without_personal
         "and what changed is shown"
     );
 
-    let step = |stage: &str, v: i64, confirm: bool| {
+    let step = |stage: &str, v: i64, rv: i64, confirm: bool| {
         format!(
-            "stage={stage}&date=2019-12-01&dialogue_version={v}{}",
+            "stage={stage}&date=2019-12-01&dialogue_version={v}&report_version={rv}{}",
             if confirm {
                 "&confirm_personal_ids=yes"
             } else {
@@ -1283,7 +1283,7 @@ async fn a_report_is_written_approved_by_a_leader_and_published_without_personal
             Method::POST,
             s,
             Some(&staff),
-            Some(&step("report_drafted", 5, false))
+            Some(&step("report_drafted", 5, 1, false))
         )
         .await
         .status,
@@ -1294,7 +1294,7 @@ async fn a_report_is_written_approved_by_a_leader_and_published_without_personal
             Method::POST,
             s,
             Some(&staff),
-            Some(&step("report_approved", 6, false)),
+            Some(&step("report_approved", 6, 1, false)),
         )
         .await;
     assert_eq!(
@@ -1307,7 +1307,7 @@ async fn a_report_is_written_approved_by_a_leader_and_published_without_personal
             Method::POST,
             s,
             Some(&leader),
-            Some(&step("report_approved", 6, false)),
+            Some(&step("report_approved", 6, 1, false)),
         )
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
@@ -1333,7 +1333,7 @@ async fn a_report_is_written_approved_by_a_leader_and_published_without_personal
             Method::POST,
             s,
             Some(&leader),
-            Some(&step("report_approved", 6, true)),
+            Some(&step("report_approved", 6, 2, true)),
         )
         .await;
     assert_eq!(
@@ -1360,7 +1360,7 @@ async fn a_report_is_written_approved_by_a_leader_and_published_without_personal
             Method::POST,
             s,
             Some(&leader),
-            Some(&step("report_approved", 6, false)),
+            Some(&step("report_approved", 6, 3, false)),
         )
         .await;
     assert_eq!(
@@ -1373,7 +1373,7 @@ async fn a_report_is_written_approved_by_a_leader_and_published_without_personal
             Method::POST,
             s,
             Some(&leader),
-            Some(&step("report_approved", 6, true))
+            Some(&step("report_approved", 6, 3, true))
         )
         .await
         .status,
@@ -1440,7 +1440,7 @@ async fn a_report_is_written_approved_by_a_leader_and_published_without_personal
             Method::POST,
             s,
             Some(&staff),
-            Some(&step("published", 7, true)),
+            Some(&step("published", 7, 3, true)),
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
@@ -1795,18 +1795,46 @@ async fn the_whole_workflow_runs_through_the_api_with_the_same_rules() {
         (status, body["code"].as_str()),
         (StatusCode::FORBIDDEN, Some("leader_required"))
     );
+    let approve = |version: i64, report_version: &serde_json::Value| {
+        let mut body = step("report_approved", "2021-04-02", version);
+        body["report_version"] = report_version.clone();
+        body
+    };
+    // Approval names the report version the leader read.
     let (status, body) = take(&leader, step("report_approved", "2021-04-02", version)).await;
+    assert_eq!(
+        (status, body["code"].as_str(), body["field"].as_str()),
+        (
+            StatusCode::BAD_REQUEST,
+            Some("required"),
+            Some("report_version")
+        )
+    );
+    let (status, body) = take(&leader, approve(version, &saved["version"])).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert_eq!(body["field"], "facts");
     let mut fixed = report.clone();
     fixed["facts"] = json!("Om lag 3 000 innbyggjarar.");
     fixed["version"] = saved["version"].clone();
-    let (status, body) = app
+    let (status, fixed) = app
         .api(put.clone(), &format!("{url}/report"), &staff, fixed)
         .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(status, StatusCode::OK, "{fixed}");
+    // The code review's §2.3: the leader read the first version; the text changed since,
+    // so approving what they read is a conflict, not an approval of text they never saw.
+    let (status, body) = take(&leader, approve(version, &saved["version"])).await;
+    assert_eq!(
+        (status, body["code"].as_str(), body["field"].as_str()),
+        (
+            StatusCode::CONFLICT,
+            Some("edit_conflict"),
+            Some("report_version")
+        )
+    );
     for stage in ["report_approved", "published"] {
-        let (status, d) = take(&leader, step(stage, "2021-04-02", version)).await;
+        let mut body = step(stage, "2021-04-02", version);
+        body["report_version"] = fixed["version"].clone();
+        let (status, d) = take(&leader, body).await;
         assert_eq!(status, StatusCode::OK, "{stage}: {d}");
         version = d["version"].as_i64().unwrap();
     }

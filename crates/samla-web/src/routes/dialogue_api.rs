@@ -157,6 +157,9 @@ pub struct StepBody {
     date: String,
     /// The dialogue's `version` as last read; a newer one means someone else moved it.
     version: Option<i64>,
+    /// The report's `version` as the approver read it: required to approve, so a
+    /// leader never approves text saved after they read it.
+    report_version: Option<i64>,
     /// Approving or publishing a report with an 11-digit run that is not a valid
     /// identity number needs this (it is written to the audit log).
     #[serde(default)]
@@ -201,6 +204,7 @@ pub async fn take_step(
             stage,
             date,
             version,
+            body.report_version,
             body.confirm_eleven_digit_runs,
         )
         .await?

@@ -543,6 +543,7 @@ pub async fn report_step(
             .parse()
             .map_err(|_| DomainError::new(ErrorCode::InvalidInput))?;
         let confirmed = form.get("confirm_personal_ids") == "yes";
+        let report_version = form.get("report_version").parse().ok();
         report::report_step(
             &state.db,
             &proof,
@@ -552,6 +553,7 @@ pub async fn report_step(
             stage,
             date,
             version,
+            report_version,
             confirmed,
         )
         .await
@@ -570,7 +572,11 @@ pub async fn report_step(
             let mut errors = FormErrors::from_domain(
                 ctx.lang,
                 &[DomainError {
-                    field: Some(e.field.unwrap_or("stage")),
+                    // The report version is a hidden field: point at the step box.
+                    field: Some(match e.field {
+                        None | Some("report_version") => "stage",
+                        Some(f) => f,
+                    }),
                     ..e
                 }],
             );
