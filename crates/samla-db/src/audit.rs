@@ -1,10 +1,17 @@
 //! The audit log: who changed what, when, with the state before and after.
 //!
 //! [`record`] takes the open transaction of the change it describes, so a change
-//! without its audit row cannot commit. Rows are never updated or deleted.
+//! without its audit row cannot commit. Rows are never updated or deleted (one
+//! migration redacted the draft texts earlier versions kept; see [`draft_change`]).
+//!
+//! Published and structural data (steps, cycles, users) keep full before/after. Drafts
+//! (report text, meeting notes) keep only which fields changed and a SHA-256 of each
+//! new value: a draft is unpublished work, and it may hold what the publication gate
+//! refused, which must be gone once it is removed.
 
 use crate::{Conn, Db, Tx, decode, now, on};
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 /// Who did something: a user, or the system itself (command line, import, demo set-up).
@@ -37,6 +44,26 @@ pub struct Change<'a> {
     pub entity_id: &'a str,
     pub before: Option<serde_json::Value>,
     pub after: Option<serde_json::Value>,
+}
+
+/// What the log keeps of a change to a draft: each field whose value changed, with
+/// `sha256:` and the hash of its new value (as JSON), and the draft's `version`.
+pub fn draft_change(
+    before: Option<&serde_json::Value>,
+    after: &serde_json::Value,
+) -> serde_json::Value {
+    let mut kept = serde_json::Map::new();
+    if let Some(fields) = after.as_object() {
+        for (field, value) in fields {
+            if field == "version" {
+                kept.insert(field.clone(), value.clone());
+            } else if before.and_then(|b| b.get(field)) != Some(value) {
+                let hash = crate::auth::hex(&Sha256::digest(value.to_string().as_bytes()));
+                kept.insert(field.clone(), format!("sha256:{hash}").into());
+            }
+        }
+    }
+    serde_json::Value::Object(kept)
 }
 
 /// Writes one audit row inside the change's own transaction.
@@ -162,4 +189,24 @@ pub async fn actions(db: &Db) -> Result<Vec<String>, sqlx::Error> {
             .map(|r| r.try_get::<String, _>(0))
             .collect()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    #[test]
+    fn a_draft_change_names_fields_and_hashes_never_text() {
+        let before = json!({"facts": "Gammel tekst", "advice": "Samme", "version": 2});
+        let after = json!({"facts": "Ny tekst 15038700089", "advice": "Samme", "version": 3});
+        let kept = super::draft_change(Some(&before), &after);
+        let text = kept.to_string();
+        assert!(!text.contains("15038700089") && !text.contains("Ny tekst"));
+        assert_eq!(kept["version"], 3);
+        assert!(kept["facts"].as_str().unwrap().starts_with("sha256:"));
+        assert!(
+            kept.get("advice").is_none(),
+            "unchanged fields are left out"
+        );
+    }
 }

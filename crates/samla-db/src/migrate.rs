@@ -36,6 +36,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_follow_up_comments.sql"),
         postgres: include_str!("../migrations/postgres/0004_follow_up_comments.sql"),
     },
+    Migration {
+        version: 5,
+        name: "audit_without_drafts",
+        sqlite: include_str!("../migrations/sqlite/0005_audit_without_drafts.sql"),
+        postgres: include_str!("../migrations/postgres/0005_audit_without_drafts.sql"),
+    },
 ];
 
 /// Applies every migration not yet applied; returns how many ran.

@@ -268,8 +268,13 @@ pub async fn save_meeting(
             action: "meeting.save",
             entity_type: "dialogue",
             entity_id: &dialogue_id.to_string(),
-            before: before.map(|m| json!({ kind.as_str(): m })),
-            after: Some(json!({ kind.as_str(): meeting })),
+            before: None,
+            after: Some(json!({
+                kind.as_str(): audit::draft_change(
+                    before.map(|m| serde_json::to_value(m).unwrap_or_default()).as_ref(),
+                    &serde_json::to_value(&meeting).unwrap_or_default(),
+                )
+            })),
         },
     )
     .await?;
@@ -563,8 +568,13 @@ pub async fn save_report(
             action: "report.save",
             entity_type: "dialogue",
             entity_id: &dialogue_id.to_string(),
-            before: current.map(|r| serde_json::to_value(r).unwrap_or_default()),
-            after: Some(serde_json::to_value(&saved).unwrap_or_default()),
+            before: None,
+            after: Some(audit::draft_change(
+                current
+                    .map(|r| serde_json::to_value(r).unwrap_or_default())
+                    .as_ref(),
+                &serde_json::to_value(&saved).unwrap_or_default(),
+            )),
         },
     )
     .await?;
