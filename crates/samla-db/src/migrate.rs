@@ -42,6 +42,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_audit_without_drafts.sql"),
         postgres: include_str!("../migrations/postgres/0005_audit_without_drafts.sql"),
     },
+    Migration {
+        version: 6,
+        name: "step_reasons",
+        sqlite: include_str!("../migrations/sqlite/0006_step_reasons.sql"),
+        postgres: include_str!("../migrations/postgres/0006_step_reasons.sql"),
+    },
 ];
 
 /// Applies every migration not yet applied; returns how many ran.

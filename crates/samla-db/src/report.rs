@@ -608,7 +608,8 @@ pub async fn report_step(
         .await?
         .ok_or(DomainError::field(ErrorCode::ReportRequired, "stage"))?;
     // Sending an approved report back, and approving, are the leaders' decisions.
-    let sends_back = d.stage == Stage::ReportApproved && to == Stage::ReportDrafted;
+    let sends_back =
+        matches!(d.stage, Stage::ReportApproved | Stage::Withdrawn) && to == Stage::ReportDrafted;
     if (to == Stage::ReportApproved || sends_back) && leader.is_none() {
         return Err(DomainError::field(ErrorCode::LeaderRequired, "stage").into());
     }
@@ -647,4 +648,99 @@ pub async fn report_step(
         extra,
     )
     .await
+}
+
+/// Withdraws a published report: its public page then says when and why, and it leaves
+/// every list and the coverage count. For the embete's leaders; the reason is public.
+#[allow(clippy::too_many_arguments)]
+pub async fn withdraw(
+    db: &Db,
+    proof: &EmbeteWork,
+    _leader: &ApproveReports,
+    who: &Who,
+    dialogue_id: i64,
+    reason: &str,
+    seen_version: i64,
+) -> StoreResult<Dialogue> {
+    let reason = samla_domain::dialogue::check_reason(reason)?;
+    let before = own_dialogue(db, proof, dialogue_id).await?;
+    let today = samla_domain::dates::iso(samla_domain::dates::today());
+    let mut tx = db.begin().await?;
+    let changed = on!(tx.conn(), |c| {
+        let n = sqlx::query(
+            "UPDATE dialogue SET stage = 'withdrawn', stage_date = $1, version = version + 1 \
+             WHERE id = $2 AND version = $3 AND stage = 'published'",
+        )
+        .bind(&today)
+        .bind(dialogue_id)
+        .bind(seen_version)
+        .execute(&mut *c)
+        .await?
+        .rows_affected();
+        if n == 1 {
+            sqlx::query(
+                "INSERT INTO dialogue_step (dialogue_id, stage, step_date, actor, at, reason) VALUES ($1, 'withdrawn', $2, $3, $4, $5)",
+            )
+            .bind(dialogue_id)
+            .bind(&today)
+            .bind(&who.label)
+            .bind(now())
+            .bind(&reason)
+            .execute(&mut *c)
+            .await?;
+        }
+        n
+    });
+    if changed != 1 {
+        return Err(if before.version != seen_version {
+            DomainError::new(ErrorCode::EditConflict)
+        } else {
+            DomainError::field(ErrorCode::StageNotAllowed, "stage")
+        }
+        .into());
+    }
+    audit::record(
+        &mut tx,
+        who,
+        Change {
+            action: "dialogue.withdraw",
+            entity_type: "dialogue",
+            entity_id: &dialogue_id.to_string(),
+            before: Some(json!({ "stage": before.stage, "stage_date": before.stage_date })),
+            after: Some(
+                json!({ "stage": Stage::Withdrawn, "stage_date": today, "reason": reason }),
+            ),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(dialogue::dialogue(db, dialogue_id)
+        .await?
+        .ok_or(ErrorCode::NotFound)?
+        .0)
+}
+
+/// When and why a withdrawn report was withdrawn (public: it is what its page says).
+pub async fn withdrawal(
+    db: &Db,
+    dialogue_id: i64,
+) -> Result<Option<(String, String)>, sqlx::Error> {
+    let mut conn = db.acquire().await?;
+    on!(conn.conn(), |c| {
+        sqlx::query(
+            "SELECT s.step_date, s.reason FROM dialogue_step s JOIN dialogue d ON d.id = s.dialogue_id \
+             WHERE s.dialogue_id = $1 AND d.stage = 'withdrawn' AND s.stage = 'withdrawn' \
+             ORDER BY s.id DESC LIMIT 1",
+        )
+        .bind(dialogue_id)
+        .fetch_optional(&mut *c)
+        .await?
+        .map(|r| {
+            Ok::<_, sqlx::Error>((
+                r.try_get("step_date")?,
+                r.try_get::<Option<String>, _>("reason")?.unwrap_or_default(),
+            ))
+        })
+        .transpose()
+    })
 }

@@ -18,10 +18,12 @@ pub enum Stage {
     ReportDrafted,
     ReportApproved,
     Published,
+    /// A published report taken down by a leader, with a reason that stays public.
+    Withdrawn,
 }
 
 impl Stage {
-    pub const ALL: [Stage; 9] = [
+    pub const ALL: [Stage; 10] = [
         Stage::Planned,
         Stage::Invited,
         Stage::Accepted,
@@ -31,6 +33,7 @@ impl Stage {
         Stage::ReportDrafted,
         Stage::ReportApproved,
         Stage::Published,
+        Stage::Withdrawn,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -44,6 +47,7 @@ impl Stage {
             Stage::ReportDrafted => "report_drafted",
             Stage::ReportApproved => "report_approved",
             Stage::Published => "published",
+            Stage::Withdrawn => "withdrawn",
         }
     }
 
@@ -64,7 +68,10 @@ impl Stage {
             // A leader can send an approved report back for changes before it is published.
             Stage::ReportDrafted => &[Stage::ReportApproved],
             Stage::ReportApproved => &[Stage::Published, Stage::ReportDrafted],
+            // Withdrawing needs a reason, so it is its own action, not a step; a
+            // withdrawn report can be taken up again, corrected and published anew.
             Stage::Published => &[],
+            Stage::Withdrawn => &[Stage::ReportDrafted],
         }
     }
 
@@ -86,9 +93,13 @@ impl Stage {
         )
     }
 
-    /// Whether the report has been approved (and is locked until sent back).
+    /// Whether the report has been approved (and is locked until sent back, or, once
+    /// withdrawn, taken up again).
     pub fn report_is_approved(self) -> bool {
-        matches!(self, Stage::ReportApproved | Stage::Published)
+        matches!(
+            self,
+            Stage::ReportApproved | Stage::Published | Stage::Withdrawn
+        )
     }
 
     /// How far along the way to a published report this stage is (for coverage);
@@ -101,10 +112,25 @@ impl Stage {
             Stage::LeadersMeetingHeld => 4,
             Stage::YouthMeetingHeld => 5,
             Stage::ReportDrafted => 6,
-            Stage::ReportApproved => 7,
+            Stage::ReportApproved | Stage::Withdrawn => 7,
             Stage::Published => 8,
         }
     }
+}
+
+/// The reason a leader gives for withdrawing a published report: required, at most
+/// 1,000 characters, and public (it is shown where the report was), so it passes the
+/// publication gate.
+pub fn check_reason(reason: &str) -> Result<String, DomainError> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(DomainError::field(ErrorCode::Required, "reason"));
+    }
+    if reason.chars().count() > 1000 {
+        return Err(DomainError::field(ErrorCode::TextTooLong, "reason"));
+    }
+    crate::publication::check_name("reason", reason)?;
+    Ok(reason.to_owned())
 }
 
 /// Checks one step; the new stage if it is allowed now.
@@ -154,6 +180,24 @@ mod tests {
                 "{from:?} → {to:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_withdrawal_needs_a_public_reason() {
+        assert_eq!(check_reason("  ").unwrap_err().field, Some("reason"));
+        assert_eq!(
+            check_reason("Feil i fakta 150387 00089").unwrap_err().code,
+            ErrorCode::PersonalIdFound
+        );
+        assert_eq!(
+            check_reason(" Rapporten inneholdt en feil. ").unwrap(),
+            "Rapporten inneholdt en feil."
+        );
+        assert_eq!(
+            step(Stage::Withdrawn, Stage::ReportDrafted),
+            Ok(Stage::ReportDrafted)
+        );
+        assert!(step(Stage::Published, Stage::Withdrawn).is_err());
     }
 
     #[test]

@@ -305,3 +305,192 @@ async fn what_was_published_before_is_checked_again_on_the_way_out() {
         [StatusCode::NOT_FOUND, StatusCode::OK, StatusCode::NOT_FOUND]
     );
 }
+
+/// B1 of the new-user review: a leader withdraws a published report; its page answers
+/// 410 with the date and the reason, it leaves every list and the coverage count, and
+/// it can be corrected and published again.
+#[tokio::test]
+async fn a_leader_withdraws_a_published_report_and_publishes_it_again() {
+    let app = app().await;
+    let staff = app.token("embete_staff").await;
+    let leader = app.token("embete_leader").await;
+    let (url, mut version, report_version) = drafted(&app, &staff).await;
+    for stage in ["report_approved", "published"] {
+        let (status, d) = app
+            .api(Method::POST, &format!("{url}/steps"), &leader, json!({"stage": stage, "date": "2021-04-02", "version": version, "report_version": report_version}))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{d}");
+        version = d["version"].as_i64().unwrap();
+    }
+    let id = url.rsplit('/').next().unwrap().to_owned();
+    let public = format!("/dialogues/{id}");
+    assert_eq!(app.get(&public).await.status, StatusCode::OK);
+    let withdraw = format!("{url}/withdraw");
+    for (token, body, expected) in [
+        (
+            &staff,
+            json!({"reason": "Feil", "version": version}),
+            (StatusCode::FORBIDDEN, "leader_required", Some("stage")),
+        ),
+        (
+            &leader,
+            json!({"reason": " ", "version": version}),
+            (StatusCode::BAD_REQUEST, "required", Some("reason")),
+        ),
+        (
+            &leader,
+            json!({"reason": "Eleven 15.03.85 00047 var nevnt", "version": version}),
+            (StatusCode::BAD_REQUEST, "personal_id_found", Some("reason")),
+        ),
+        (
+            &leader,
+            json!({"reason": "Feil", "version": version - 1}),
+            (StatusCode::CONFLICT, "edit_conflict", None),
+        ),
+    ] {
+        let (status, body) = app.api(Method::POST, &withdraw, token, body).await;
+        assert_eq!(
+            (status, body["code"].as_str(), body["field"].as_str()),
+            (expected.0, Some(expected.1), expected.2),
+            "{body}"
+        );
+    }
+    let reason = "Rapporten inneholdt en feil om skolen.";
+    let (status, d) = app
+        .api(
+            Method::POST,
+            &withdraw,
+            &leader,
+            json!({"reason": reason, "version": version}),
+        )
+        .await;
+    assert_eq!(
+        (status, d["stage"].as_str()),
+        (StatusCode::OK, Some("withdrawn")),
+        "{d}"
+    );
+    version = d["version"].as_i64().unwrap();
+    // Gone, with the date and the reason; in no list, not counted as completed.
+    let gone = app.get(&public).await;
+    assert_eq!(gone.status, StatusCode::GONE);
+    assert!(gone.body.contains(reason) && gone.body.contains("trukket tilbake"));
+    for list in ["/reports", "/reports.csv", "/api/v1/dialogue/reports"] {
+        assert!(!app.get(list).await.body.contains(&public), "{list}");
+    }
+    let (_, coverage) = app
+        .api(
+            Method::GET,
+            "/api/v1/dialogue/coverage?embete=oslo-og-viken&date=2021-06-01",
+            &staff,
+            json!(null),
+        )
+        .await;
+    let hurdal = coverage["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["number"] == "3037")
+        .unwrap();
+    assert_eq!(hurdal["stage"], "withdrawn");
+    assert_eq!(hurdal["report_url"], Value::Null);
+    // Withdrawing twice is not a step that exists.
+    let (status, body) = app
+        .api(
+            Method::POST,
+            &withdraw,
+            &leader,
+            json!({"reason": reason, "version": version}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::CONFLICT, Some("stage_not_allowed"))
+    );
+    // The leader takes it up again, it is corrected, approved and published anew (the
+    // withdrawal is dated the day it happens, so the next steps are too).
+    let today = samla_domain::dates::iso(samla_domain::dates::today());
+    let (status, d) = app
+        .api(
+            Method::POST,
+            &format!("{url}/steps"),
+            &leader,
+            json!({"stage": "report_drafted", "date": today, "version": version}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{d}");
+    version = d["version"].as_i64().unwrap();
+    let (status, saved) = app
+        .api(
+            Method::PUT,
+            &format!("{url}/report"),
+            &staff,
+            report("Rettet fakta.", report_version),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    for stage in ["report_approved", "published"] {
+        let (status, d) = app
+            .api(Method::POST, &format!("{url}/steps"), &leader, json!({"stage": stage, "date": today, "version": version, "report_version": saved["version"]}))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{d}");
+        version = d["version"].as_i64().unwrap();
+    }
+    let again = app.get(&public).await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert!(again.body.contains("Rettet fakta."));
+}
+
+/// The same from the report page: the leader sees the form, a refused reason is kept.
+#[tokio::test]
+async fn the_report_page_withdraws_and_keeps_a_refused_reason() {
+    let app = app().await;
+    let leader = app.cookie("embete_leader");
+    // Bydel Bjerke's report (dialogue 1) is published.
+    let page = app
+        .get_as("embete_leader", "/dialogue/dialogues/1/report")
+        .await;
+    assert!(
+        page.body
+            .contains("action=\"/dialogue/dialogues/1/withdraw\"")
+    );
+    let staff_page = app
+        .get_as("embete_staff", "/dialogue/dialogues/1/report")
+        .await;
+    assert!(
+        !staff_page.body.contains("/withdraw\""),
+        "only leaders withdraw"
+    );
+    let version = page
+        .body
+        .split("name=\"version\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap()
+        .to_owned();
+    let r = app
+        .send(
+            Method::POST,
+            "/dialogue/dialogues/1/withdraw",
+            Some(&leader),
+            Some(&format!("version={version}&reason=Gjaldt+150385+00047")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(
+        r.body.contains("Gjaldt 150385 00047</textarea>"),
+        "the typed reason is kept"
+    );
+    assert!(r.body.contains("href=\"#reason\""));
+    let r = app
+        .send(
+            Method::POST,
+            "/dialogue/dialogues/1/withdraw",
+            Some(&leader),
+            Some(&format!("version={version}&reason=Feil+i+rapporten")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let gone = app.get("/dialogues/1").await;
+    assert_eq!(gone.status, StatusCode::GONE);
+    assert!(gone.body.contains("Feil i rapporten"));
+}

@@ -450,6 +450,17 @@ struct PublicDialoguePage {
     just_published: bool,
 }
 
+/// Where a withdrawn report was: when and why it was withdrawn (answered with 410).
+#[derive(Template)]
+#[template(path = "dialogue/withdrawn.html")]
+struct WithdrawnPage {
+    page: Page,
+    dialogue: Dialogue,
+    cycle: Cycle,
+    withdrawn_on: String,
+    reason: String,
+}
+
 #[derive(Deserialize, Default)]
 pub struct PublishedQuery {
     published: Option<String>,
@@ -465,6 +476,19 @@ pub async fn public_dialogue(
     let (dialogue, cycle) = dialogue::dialogue(&state.db, id)
         .await?
         .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    if dialogue.stage == Stage::Withdrawn
+        && let Some((withdrawn_on, reason)) = report::withdrawal(&state.db, id).await?
+    {
+        let title = format!("{} – {}", dialogue.unit_name, cycle.name);
+        let page = WithdrawnPage {
+            page: Page::new(&ctx, &title, "reports"),
+            dialogue,
+            cycle,
+            withdrawn_on,
+            reason,
+        };
+        return Ok((StatusCode::GONE, render(&page)?).into_response());
+    }
     if dialogue.stage != Stage::Published {
         return Err(AppError::Code(ErrorCode::NotFound));
     }

@@ -214,6 +214,41 @@ pub async fn take_step(
     Ok(Json(moved))
 }
 
+#[derive(Deserialize)]
+pub struct WithdrawBody {
+    #[serde(default)]
+    reason: String,
+    /// The dialogue's `version` as last read.
+    version: Option<i64>,
+}
+
+/// Withdraws a published report (the embete's leaders): its public page answers 410
+/// with the date and the reason, and it leaves every list and the coverage count.
+pub async fn withdraw(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(body): Json<WithdrawBody>,
+) -> Result<Json<Dialogue>, AppError> {
+    let (proof, _, cycle) = own(&state, &ctx, id).await?;
+    let leader = access::approve_reports(ctx.require_actor()?, &cycle.embete)?;
+    let version = body
+        .version
+        .ok_or(DomainError::field(ErrorCode::InvalidInput, "version"))?;
+    Ok(Json(
+        report::withdraw(
+            &state.db,
+            &proof,
+            &leader,
+            &actor_who(&ctx)?,
+            id,
+            &body.reason,
+            version,
+        )
+        .await?,
+    ))
+}
+
 fn kind_of(kind: &str) -> Result<MeetingKind, AppError> {
     MeetingKind::parse(kind).ok_or(AppError::Code(ErrorCode::NotFound))
 }

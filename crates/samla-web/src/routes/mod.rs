@@ -66,6 +66,7 @@ pub fn router(state: AppState) -> Router {
             "/dialogue/dialogues/{id}/report/step",
             post(report::report_step),
         )
+        .route("/dialogue/dialogues/{id}/withdraw", post(report::withdraw))
         .route("/dialogues/{id}", get(dialogue::public_dialogue))
         .route("/coverage", get(dialogue::coverage))
         .route("/follow-ups", get(follow_up::list))
@@ -105,6 +106,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/dialogue/dialogues/{id}/steps",
             post(dialogue_api::take_step),
+        )
+        .route(
+            "/api/v1/dialogue/dialogues/{id}/withdraw",
+            post(dialogue_api::withdraw),
         )
         .route(
             "/api/v1/dialogue/dialogues/{id}/meetings/{kind}",

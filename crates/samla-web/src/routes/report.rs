@@ -237,6 +237,8 @@ struct ReportPage {
     youth: Option<Meeting>,
     /// What the editor typed into a report that was locked before they saved.
     unsaved: Vec<Difference>,
+    /// The withdrawal reason as typed, kept when it is refused.
+    reason: String,
 }
 
 impl ReportPage {
@@ -316,6 +318,7 @@ async fn report_page(
         date_input: date_input.unwrap_or_else(|| iso(today())),
         youth,
         unsaved: Vec::new(),
+        reason: String::new(),
     })
 }
 
@@ -629,5 +632,64 @@ fn field_label(ctx: &Ctx, field: &str) -> String {
         crate::i18n::text(ctx.lang, "report-follow-up-row", &[("n", &n)])
     } else {
         ctx.t(&format!("report-{}", field.replace('_', "-")))
+    }
+}
+
+/// Withdraws the published report (leaders only), with a reason that stays public.
+pub async fn withdraw(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    form: MultiForm,
+) -> Result<Response, AppError> {
+    let (proof, dialogue, cycle) = own(&state, &ctx, id).await?;
+    let actor = ctx.require_actor()?;
+    let leader = access::approve_reports(actor, &cycle.embete)?;
+    let reason = form.get("reason");
+    let result = match form.get("version").parse::<i64>() {
+        Ok(version) => {
+            report::withdraw(
+                &state.db,
+                &proof,
+                &leader,
+                &actor_who(&ctx)?,
+                id,
+                &reason,
+                version,
+            )
+            .await
+        }
+        Err(_) => Err(DomainError::new(ErrorCode::InvalidInput).into()),
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/dialogues/{id}")).into_response()),
+        Err(samla_db::StoreError::Domain(e)) => {
+            let form_report = report::report(&state.db, id).await?.unwrap_or_default();
+            let errors = FormErrors::from_domain(
+                ctx.lang,
+                &[DomainError {
+                    field: Some(match e.field {
+                        Some("reason") => "reason",
+                        _ => "withdraw",
+                    }),
+                    ..e
+                }],
+            );
+            let mut page = report_page(
+                &state,
+                &ctx,
+                dialogue,
+                cycle,
+                form_report,
+                errors,
+                vec![],
+                None,
+                None,
+            )
+            .await?;
+            page.reason = reason;
+            Ok((crate::error::status_of(e.code), render(&page)?).into_response())
+        }
+        Err(e) => Err(e.into()),
     }
 }

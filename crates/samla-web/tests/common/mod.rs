@@ -256,3 +256,16 @@ impl App {
             .unwrap()
     }
 }
+
+/// Every route the router declares, read from its source: (path template, the text of
+/// its `.route(…)` call, which names the methods). Calls on one line or several alike.
+pub fn routes() -> Vec<(&'static str, &'static str)> {
+    include_str!("../../src/routes/mod.rs")
+        .split(".route(")
+        .skip(1)
+        .filter_map(|call| {
+            let template = call.trim_start().strip_prefix('"')?.split('"').next()?;
+            Some((template, call))
+        })
+        .collect()
+}
