@@ -203,7 +203,7 @@ async function behaviour(browser) {
   await sp.fill("#child_summary", "Vi snakket med ungdomsrådet.");
   await sp.fill("#finding_body_0", "Barn blir ikke alltid hørt.");
   await sp.fill("#finding_crc_0", "99");
-  await sp.click("main form.report-form button[type=submit]");
+  await sp.click("main form.report-form .button-row button[type=submit]");
   check("report errors keep the text", (await sp.inputValue("#child_summary")) === "Vi snakket med ungdomsrådet.");
   check("report errors point at the field", (await sp.getAttribute("#finding_crc_0", "aria-invalid")) === "true");
   await axe(sp, "report with an error (nb, 1280)");
@@ -396,8 +396,11 @@ async function flowSteps(open, contexts) {
   const summary = "Vi snakket med elevrådet og lederne i kommunen. De unge vil ha tryggere skolevei og " +
     "flere steder å være. Kommunen skal lage en plan for dette.";
   const stepButton = 'main form[action$="/step"] button[type=submit]';
-  const reportStepButton = 'main form[action$="/report/step"] button[type=submit]';
-  const saveReport = "main form.report-form button[type=submit]";
+  // While the report is open, the step box is part of the report's form (its button saves
+  // what was typed first); once approved, it is a form of its own.
+  const reportStepButton = 'main button[formaction$="/report/step"], main form[action$="/report/step"] button[type=submit]';
+  const reportStep = 'main button[formaction$="/report/step"], main form[action$="/report/step"]';
+  const saveReport = "main form.report-form .button-row button[type=submit]";
   const notice = (page) => textOf(page, "main .ds-alert[role=status]");
 
   // 1. The case officer signs in.
@@ -540,7 +543,7 @@ async function flowSteps(open, contexts) {
   // The report, written in the editor.
   await follow(sp, `main a[href="${dialogueUrl}/report"]`, "empty report");
   check("flow: no report step before the report is saved",
-    (await sp.locator('main form[action$="/report/step"]').count()) === 0);
+    (await sp.locator(reportStep).count()) === 0);
   await typeInto(sp, "#child_summary", summary);
   await typeInto(sp, "#facts", facts);
   await typeInto(sp, "#leaders_said", "Lederne vil samarbeide mer på tvers av tjenestene.");
@@ -570,7 +573,7 @@ async function flowSteps(open, contexts) {
   check("flow: report_drafted shows as the stage", (await stageShown(sp)) === "Rapport skrevet", await stageShown(sp));
   check("flow: a report step is confirmed as a step", (await notice(sp)) === "Steget er registrert.", await notice(sp));
   check("flow: a case officer is told a leader approves",
-    (await sp.locator('main form[action$="/report/step"]').count()) === 0 &&
+    (await sp.locator(reportStep).count()) === 0 &&
     (await textOf(sp, "main > .ds-alert[data-color=info]")).includes("En leder"));
 
   // 5. The identity-number gate: a valid number in a free-text field is saved...
@@ -673,6 +676,19 @@ async function flowSteps(open, contexts) {
     (await listed.textContent()).trim() === unitName);
   await follow(vp, `main table a[href="/dialogues/${id}"]`, "public dialogue from the list");
   check("flow: the list leads to the public page", new URL(vp.url()).pathname === `/dialogues/${id}`);
+
+  // 8. The leader withdraws the report with a reason the public sees; it leaves the list.
+  const reason = "Rapporten hadde en feil i faktadelen og trekkes tilbake for retting.";
+  await follow(lp, `main a[href="${dialogueUrl}/report"]`, "report page after publishing");
+  check("flow: the leader is offered to withdraw", (await lp.locator('main form[action$="/withdraw"]').count()) === 1);
+  await typeInto(lp, "#reason", reason);
+  res = await follow(lp, 'main form[action$="/withdraw"] button[type=submit]', "withdrawn report");
+  check("flow: the withdrawn report answers 410 with its reason", res.status() === 410 &&
+    (await textOf(lp, "main p.pre")) === reason, `${res.status()} ${await textOf(lp, "main p.pre")}`);
+  res = await vp.goto(`${BASE}/reports`);
+  await arrived(vp, res, "published reports after the withdrawal");
+  check("flow: the withdrawn report leaves the list",
+    (await vp.locator(`main table a[href="/dialogues/${id}"]`).count()) === 0);
 }
 
 async function sweep(browser) {

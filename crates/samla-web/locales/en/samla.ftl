@@ -355,6 +355,7 @@ map-attribution = Map data: © Kartverket (CC BY 4.0). Municipal division: Stati
 report-finding-row = Finding { $n }
 report-follow-up-row = Follow-up item { $n }
 public-just-published = The report is published. This page is now open to everyone.
+report-step-saves-first = What you have written in the report above is saved before the step is recorded.
 report-go-to-step = Go to the report's next step
 cycle-add-all = All not yet included ({ $count })
 cycle-planned-on = Planned on

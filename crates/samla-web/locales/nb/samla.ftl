@@ -355,6 +355,7 @@ map-attribution = Kartdata: © Kartverket (CC BY 4.0). Kommuneinndeling: Statist
 report-finding-row = Funn { $n }
 report-follow-up-row = Oppfølgingspunkt { $n }
 public-just-published = Rapporten er publisert. Denne siden er nå åpen for alle.
+report-step-saves-first = Det du har skrevet i rapporten over, lagres før steget registreres.
 report-go-to-step = Gå til neste steg for rapporten
 cycle-add-all = Alle som ikke er med ennå ({ $count })
 cycle-planned-on = Planlagt dato

@@ -355,6 +355,7 @@ map-attribution = Kartdata: © Kartverket (CC BY 4.0). Kommuneinndeling: Statist
 report-finding-row = Funn { $n }
 report-follow-up-row = Oppfølgingspunkt { $n }
 public-just-published = Rapporten er publisert. Denne sida er no open for alle.
+report-step-saves-first = Det du har skrive i rapporten over, blir lagra før steget blir registrert.
 report-go-to-step = Gå til neste steg for rapporten
 cycle-add-all = Alle som ikkje er med enno ({ $count })
 cycle-planned-on = Planlagd dato

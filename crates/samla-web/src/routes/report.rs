@@ -455,77 +455,91 @@ pub async fn save_report(
     Path(id): Path<i64>,
     form: MultiForm,
 ) -> Result<Response, AppError> {
-    let (proof, dialogue, cycle) = own(&state, &ctx, id).await?;
-    let mine = report_from(&form);
-    match report::save_report(&state.db, &proof, &actor_who(&ctx)?, id, mine.clone()).await {
-        Ok(_) => {
-            Ok(Redirect::to(&format!("/dialogue/dialogues/{id}/report?saved=1")).into_response())
-        }
-        Err(SaveError::Invalid(errors))
-            if errors.iter().any(|e| e.code == ErrorCode::ReportLocked) =>
-        {
-            // Approved (or not yet open) while this editor typed: show the report as it
-            // stands, and keep what they typed beside it so that nothing is lost.
-            let (dialogue, _) = dialogue::dialogue(&state.db, id)
-                .await?
-                .ok_or(AppError::Code(ErrorCode::NotFound))?;
-            let saved = report::report(&state.db, id).await?.unwrap_or_default();
-            let errors = FormErrors::from_domain(
-                ctx.lang,
-                &[DomainError::field(ErrorCode::ReportLocked, "unsaved")],
-            );
-            let mut page = report_page(
-                &state,
-                &ctx,
-                dialogue,
-                cycle,
-                saved.clone(),
-                errors,
-                vec![],
-                None,
-                None,
-            )
-            .await?;
-            page.unsaved = differences(&saved, &mine)
-                .into_iter()
-                .filter(|d| !d.text.trim().is_empty())
-                .collect();
-            Ok((StatusCode::CONFLICT, render(&page)?).into_response())
-        }
-        Err(SaveError::Invalid(errors)) => {
-            let errors = FormErrors::from_domain(ctx.lang, &errors);
-            let page = report_page(
-                &state,
-                &ctx,
-                dialogue,
-                cycle,
-                mine,
-                errors,
-                vec![],
-                None,
-                None,
-            )
-            .await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
-        }
-        Err(SaveError::Conflict(saved)) => {
-            // Keep the editor's text; show what the other editor saved; the next save
-            // builds on the saved version.
-            let conflict = differences(&mine, &saved);
-            let form = Report {
-                version: saved.version,
-                ..mine
-            };
-            let errors =
-                FormErrors::from_domain(ctx.lang, &[DomainError::new(ErrorCode::EditConflict)]);
-            let page = report_page(
-                &state, &ctx, dialogue, cycle, form, errors, conflict, None, None,
-            )
-            .await?;
-            Ok((StatusCode::CONFLICT, render(&page)?).into_response())
-        }
-        Err(SaveError::Store(e)) => Err(e.into()),
-    }
+    Ok(match save_posted(&state, &ctx, id, &form).await? {
+        Ok(_) => Redirect::to(&format!("/dialogue/dialogues/{id}/report?saved=1")).into_response(),
+        Err(page) => page,
+    })
+}
+
+/// Saves the report as posted: the saved report, or the page that says why not (with
+/// everything typed still in it).
+async fn save_posted(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    form: &MultiForm,
+) -> Result<Result<Report, Response>, AppError> {
+    let (proof, dialogue, cycle) = own(state, ctx, id).await?;
+    let mine = report_from(form);
+    let page =
+        match report::save_report(&state.db, &proof, &actor_who(ctx)?, id, mine.clone()).await {
+            Ok(saved) => return Ok(Ok(saved)),
+            Err(SaveError::Invalid(errors))
+                if errors.iter().any(|e| e.code == ErrorCode::ReportLocked) =>
+            {
+                // Approved (or not yet open) while this editor typed: show the report as it
+                // stands, and keep what they typed beside it so that nothing is lost.
+                let (dialogue, _) = dialogue::dialogue(&state.db, id)
+                    .await?
+                    .ok_or(AppError::Code(ErrorCode::NotFound))?;
+                let saved = report::report(&state.db, id).await?.unwrap_or_default();
+                let errors = FormErrors::from_domain(
+                    ctx.lang,
+                    &[DomainError::field(ErrorCode::ReportLocked, "unsaved")],
+                );
+                let mut page = report_page(
+                    state,
+                    ctx,
+                    dialogue,
+                    cycle,
+                    saved.clone(),
+                    errors,
+                    vec![],
+                    None,
+                    None,
+                )
+                .await?;
+                page.unsaved = differences(&saved, &mine)
+                    .into_iter()
+                    .filter(|d| !d.text.trim().is_empty())
+                    .collect();
+                (StatusCode::CONFLICT, render(&page)?).into_response()
+            }
+            Err(SaveError::Invalid(errors)) => {
+                let errors = FormErrors::from_domain(ctx.lang, &errors);
+                let page = report_page(
+                    state,
+                    ctx,
+                    dialogue,
+                    cycle,
+                    mine,
+                    errors,
+                    vec![],
+                    None,
+                    None,
+                )
+                .await?;
+                (StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response()
+            }
+            Err(SaveError::Conflict(saved)) => {
+                // Keep the editor's text; show what the other editor saved; the next save
+                // builds on the saved version.
+                let conflict = differences(&mine, &saved);
+                let form = Report {
+                    version: saved.version,
+                    ..mine
+                };
+                let errors =
+                    FormErrors::from_domain(ctx.lang, &[DomainError::new(ErrorCode::EditConflict)]);
+                let page = report_page(
+                    state, ctx, dialogue, cycle, form, errors, conflict, None, None,
+                )
+                .await?;
+                (StatusCode::CONFLICT, render(&page)?).into_response()
+            }
+            Err(SaveError::Store(e)) => return Err(e.into()),
+        };
+    Ok(Err(page))
 }
 
 pub async fn report_step(
@@ -537,6 +551,20 @@ pub async fn report_step(
     let (proof, dialogue, cycle) = own(&state, &ctx, id).await?;
     let actor = ctx.require_actor()?;
     let leader = access::approve_reports(actor, &cycle.embete).ok();
+    // While the report is open, the step box belongs to the report's form, so a step
+    // never throws away unsaved text: what was typed is saved first (when it differs
+    // from what is stored), and a refused save shows the page with everything typed.
+    let mut report_version = form.get("report_version").parse::<i64>().ok();
+    if form.0.iter().any(|(k, _)| k == "language") {
+        let stored = report::report(&state.db, id).await?.unwrap_or_default();
+        let typed = report_from(&form);
+        if typed.language != stored.language || !differences(&stored, &typed).is_empty() {
+            match save_posted(&state, &ctx, id, &form).await? {
+                Ok(saved) => report_version = Some(saved.version),
+                Err(page) => return Ok(page),
+            }
+        }
+    }
     let result = async {
         let stage = Stage::parse(&form.get("stage"))
             .ok_or(DomainError::field(ErrorCode::StageNotAllowed, "stage"))?;
@@ -546,7 +574,6 @@ pub async fn report_step(
             .parse()
             .map_err(|_| DomainError::new(ErrorCode::InvalidInput))?;
         let confirmed = form.get("confirm_personal_ids") == "yes";
-        let report_version = form.get("report_version").parse().ok();
         report::report_step(
             &state.db,
             &proof,

@@ -12,6 +12,7 @@ use samla_db::audit::Who;
 use samla_db::users::{self, NewUser};
 use samla_db::{Db, regions, testing};
 use samla_web::{AppState, WebConfig, router};
+use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use tower::ServiceExt;
 
@@ -268,4 +269,84 @@ pub fn routes() -> Vec<(&'static str, &'static str)> {
             Some((template, call))
         })
         .collect()
+}
+
+/// A dialogue with Hurdal in a new cycle, taken to "report drafted" with a clean
+/// report: (dialogue url, dialogue version, report version).
+pub async fn drafted(app: &App, staff: &str) -> (String, i64, i64) {
+    let (status, cycle) = app
+        .api(
+            Method::POST,
+            "/api/v1/dialogue/cycles",
+            staff,
+            json!({"name": "Runde 2021", "starts_on": "2021-01-01", "ends_on": "2021-12-31"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{cycle}");
+    let (_, added) = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/dialogue/cycles/{}/dialogues", cycle["id"]),
+            staff,
+            json!({"units": ["3037"]}),
+        )
+        .await;
+    let url = format!("/api/v1/dialogue/dialogues/{}", added["dialogues"][0]["id"]);
+    let mut version = added["dialogues"][0]["version"].as_i64().unwrap();
+    let mut take = async |stage: &str, date: &str| {
+        let (status, d) = app
+            .api(
+                Method::POST,
+                &format!("{url}/steps"),
+                staff,
+                json!({"stage": stage, "date": date, "version": version}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{stage}: {d}");
+        version = d["version"].as_i64().unwrap();
+    };
+    take("invited", "2021-02-01").await;
+    take("accepted", "2021-02-10").await;
+    for (kind, body) in [
+        (
+            "leaders",
+            json!({"held_on": "2021-03-01", "place": "Rådhuset", "services": ["health"]}),
+        ),
+        (
+            "youth",
+            json!({"held_on": "2021-03-15", "place": "Skolen", "youth_group": "youth_council", "participants": 8, "age_bands": ["13-15"]}),
+        ),
+    ] {
+        let (status, m) = app
+            .api(Method::PUT, &format!("{url}/meetings/{kind}"), staff, body)
+            .await;
+        assert_eq!(status, StatusCode::OK, "{m}");
+    }
+    take("leaders_meeting_held", "2021-03-01").await;
+    take("youth_meeting_held", "2021-03-15").await;
+    let (status, saved) = app
+        .api(
+            Method::PUT,
+            &format!("{url}/report"),
+            staff,
+            report("Om lag 3 000 innbyggjarar.", 0),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    take("report_drafted", "2021-04-01").await;
+    (url, version, saved["version"].as_i64().unwrap())
+}
+
+pub fn report(facts: &str, version: i64) -> Value {
+    json!({
+        "language": "nb",
+        "facts": facts,
+        "leaders_said": "Lederne vil samarbeide.",
+        "youth_said": "Ungdommene vil bli hørt.",
+        "advice": "Lag en plan for medvirkning.",
+        "child_summary": "Vi snakket med ungdomsrådet.",
+        "findings": [{"body": "Barn blir ikke alltid hørt.", "crc_articles": [12], "steps": [2]}],
+        "follow_ups": [],
+        "version": version
+    })
 }
