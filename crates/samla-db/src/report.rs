@@ -6,7 +6,7 @@
 //! page can keep the editor's text and show what changed.
 
 use crate::audit::{self, Change, Who};
-use crate::dialogue::{self, Dialogue, apply_step};
+use crate::dialogue::{self, Cycle, Dialogue, apply_step};
 use crate::{Conn, Db, StoreError, StoreResult, now, on};
 use samla_domain::access::{ApproveReports, EmbeteWork};
 use samla_domain::dialogue::Stage;
@@ -142,14 +142,14 @@ fn list(s: &str) -> Vec<String> {
         .collect()
 }
 
-async fn own_dialogue(db: &Db, proof: &EmbeteWork, id: i64) -> StoreResult<Dialogue> {
+async fn own_dialogue(db: &Db, proof: &EmbeteWork, id: i64) -> StoreResult<(Dialogue, Cycle)> {
     let (d, cycle) = dialogue::dialogue(db, id)
         .await?
         .ok_or(ErrorCode::NotFound)?;
     if cycle.embete != proof.embete() {
         return Err(DomainError::new(ErrorCode::NotFound).into());
     }
-    Ok(d)
+    Ok((d, cycle))
 }
 
 /// One of a dialogue's meetings, if recorded.
@@ -196,6 +196,7 @@ pub async fn save_meeting(
     // What the approved report says about the meetings is what gets published.
     if own_dialogue(db, proof, dialogue_id)
         .await?
+        .0
         .stage
         .report_is_approved()
     {
@@ -492,7 +493,7 @@ pub async fn save_report(
     dialogue_id: i64,
     input: Report,
 ) -> Result<Report, SaveError> {
-    let d = own_dialogue(db, proof, dialogue_id).await?;
+    let (d, _) = own_dialogue(db, proof, dialogue_id).await?;
     if !d.stage.report_is_open() {
         return Err(SaveError::Invalid(vec![DomainError::new(
             ErrorCode::ReportLocked,
@@ -599,7 +600,7 @@ pub async fn report_step(
     report_version: Option<i64>,
     confirmed: bool,
 ) -> StoreResult<Dialogue> {
-    let d = own_dialogue(db, proof, dialogue_id).await?;
+    let (d, cycle) = own_dialogue(db, proof, dialogue_id).await?;
     samla_domain::dialogue::step(d.stage, to)?;
     if !to.needs_report() {
         return Err(DomainError::field(ErrorCode::StageNotAllowed, "stage").into());
@@ -627,9 +628,6 @@ pub async fn report_step(
     let mut extra = None;
     if matches!(to, Stage::ReportApproved | Stage::Published) {
         check_approvable(&report.child_summary)?;
-        let cycle = dialogue::cycle(db, d.cycle_id)
-            .await?
-            .ok_or(DomainError::new(ErrorCode::NotFound))?;
         let warned = publication::gate(&[&report, &cycle], confirmed)
             .map_err(|(code, field)| DomainError::field(code, field_name(&field)))?;
         if !warned.is_empty() {
@@ -663,7 +661,7 @@ pub async fn withdraw(
     seen_version: i64,
 ) -> StoreResult<Dialogue> {
     let reason = samla_domain::dialogue::check_reason(reason)?;
-    let before = own_dialogue(db, proof, dialogue_id).await?;
+    let (before, _) = own_dialogue(db, proof, dialogue_id).await?;
     let today = samla_domain::dates::iso(samla_domain::dates::today());
     let mut tx = db.begin().await?;
     let changed = on!(tx.conn(), |c| {

@@ -497,9 +497,10 @@ pub async fn public_dialogue(
     let report = report::report(&state.db, id).await?;
     // The gate again on the way out: text published before the detector learnt a way
     // of writing a number is withheld rather than shown.
-    let clean = match &report {
-        Some(r) => publication::is_clean(&[r, &cycle]),
-        None => publication::is_clean(&[&cycle]),
+    let clean = {
+        let mut public: Vec<&dyn publication::Publishable> = vec![&cycle];
+        public.extend(report.as_ref().map(|r| r as &dyn publication::Publishable));
+        publication::is_clean(&public)
     };
     if !clean {
         tracing::error!(
