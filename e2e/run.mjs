@@ -5,12 +5,12 @@
 // Any axe violation tagged wcag2a, wcag2aa, wcag21a or wcag21aa fails the run.
 //
 // Usage: node run.mjs   (SAMLA_BIN picks the binary; default ../target/debug/samla)
-//        SAMLA_E2E_ONLY=behaviour|flow|sweep runs one part alone (unset: all three)
+//        SAMLA_E2E_ONLY=behaviour|flow|sweep|expiry runs one part alone (unset: all four)
 
 import { chromium } from "playwright-core";
 import { AxeBuilder } from "@axe-core/playwright";
 import { spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -20,7 +20,7 @@ const BASE = `http://127.0.0.1:${PORT}`;
 const PASSWORD = "samla-demo-2026";
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 const SHOTS = resolve("screenshots");
-const PARTS = ["behaviour", "flow", "sweep"];
+const PARTS = ["behaviour", "flow", "sweep", "expiry"];
 const ONLY = process.env.SAMLA_E2E_ONLY ?? "";
 
 const ROLES = [
@@ -69,11 +69,11 @@ function check(name, ok, detail = "") {
   }
 }
 
-async function waitForHealth(deadlineMs) {
+async function waitForHealth(deadlineMs, base = BASE) {
   const until = Date.now() + deadlineMs;
   while (Date.now() < until) {
     try {
-      const res = await fetch(`${BASE}/healthz`);
+      const res = await fetch(`${base}/healthz`);
       if (res.ok) return true;
     } catch {
       // not up yet
@@ -719,10 +719,72 @@ async function sweep(browser) {
   }
 }
 
+// A session that runs out while a report is being written: a second server on the same
+// database ends sessions after one idle minute. The posted report must come back after
+// the new login, and be saved when it is sent again.
+async function expiry(browser, dbUrl, dir) {
+  const port = String(Number(PORT) + 1);
+  const base = `http://127.0.0.1:${port}`;
+  const config = join(dir, "expiry.toml");
+  writeFileSync(config, "session_idle_minutes = 1\n");
+  const server = spawn(BIN, ["serve", "--config", config], {
+    env: { ...process.env, SAMLA_DATABASE_URL: dbUrl, SAMLA_LISTEN: `127.0.0.1:${port}` },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  mkdirSync(SHOTS, { recursive: true });
+  try {
+    check("expiry: second server healthy", await waitForHealth(30_000, base));
+    const page = await context.newPage();
+    const signIn = async () => {
+      await page.fill("#email", "saksbehandler@samla.example");
+      await page.fill("#password", PASSWORD);
+      await page.click("main form[action='/login'] button[type=submit]");
+    };
+    await page.goto(`${base}/login`);
+    await signIn();
+    await page.waitForURL((u) => !u.pathname.startsWith("/login"));
+    await page.goto(`${base}/dialogue/dialogues/2/report`);
+    const typed = "Lederne skrev dette før økten løp ut, og det skal ikke gå tapt.";
+    await page.fill("#leaders_said", typed);
+    await page.waitForTimeout(62_000);
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === "/login"),
+      page.click("#report-form > .button-row button[type=submit]"),
+    ]);
+    const notice = await page.locator("main .ds-alert").innerText().catch(() => "");
+    check("expiry: the login page says the session ran out and the form is kept", notice.includes("tatt vare på"), notice);
+    await axe(page, "expiry login page");
+    await signIn();
+    await page.waitForURL((u) => u.pathname.startsWith("/kept-forms/"));
+    check("expiry: the kept form shows what was typed", (await page.locator("main").innerText()).includes(typed));
+    await axe(page, "kept form page");
+    await page.screenshot({ path: join(SHOTS, "kept-form-1280.png"), fullPage: true });
+    await page.setViewportSize({ width: 320, height: 800 });
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+    check("expiry: the kept form page fits 320 px", !wide);
+    await axe(page, "kept form page 320");
+    await page.screenshot({ path: join(SHOTS, "kept-form-320.png"), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const keptUrl = page.url();
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === "/dialogue/dialogues/2/report"),
+      page.click("#kept-send"),
+    ]);
+    check("expiry: sent again, the report holds the typed text", (await page.inputValue("#leaders_said")) === typed);
+    const gone = await page.goto(keptUrl);
+    check("expiry: the kept form is gone once sent", gone.status() === 404, String(gone.status()));
+  } finally {
+    await context.close();
+    server.kill("SIGTERM");
+  }
+}
+
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), "samla-e2e-"));
+  const dbUrl = `sqlite://${join(dir, "e2e.db")}`;
   const server = spawn(BIN, ["serve", "--demo"], {
-    env: { ...process.env, SAMLA_DATABASE_URL: `sqlite://${join(dir, "e2e.db")}`, SAMLA_LISTEN: `127.0.0.1:${PORT}` },
+    env: { ...process.env, SAMLA_DATABASE_URL: dbUrl, SAMLA_LISTEN: `127.0.0.1:${PORT}` },
     stdio: ["ignore", "inherit", "inherit"],
   });
   let browser;
@@ -737,6 +799,7 @@ async function main() {
     if (!ONLY || ONLY === "behaviour") await behaviour(browser);
     if (!ONLY || ONLY === "flow") await keyboardFlow(browser);
     if (!ONLY || ONLY === "sweep") await sweep(browser);
+    if (!ONLY || ONLY === "expiry") await expiry(browser, dbUrl, dir);
   } catch (e) {
     check("suite ran to the end", false, e.stack ?? String(e));
   } finally {

@@ -48,6 +48,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0006_step_reasons.sql"),
         postgres: include_str!("../migrations/postgres/0006_step_reasons.sql"),
     },
+    Migration {
+        version: 7,
+        name: "kept_forms",
+        sqlite: include_str!("../migrations/sqlite/0007_kept_forms.sql"),
+        postgres: include_str!("../migrations/postgres/0007_kept_forms.sql"),
+    },
 ];
 
 /// Applies every migration not yet applied; returns how many ran.

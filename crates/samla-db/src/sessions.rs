@@ -150,8 +150,29 @@ pub async fn login(db: &Db, email: &str, password: &str) -> StoreResult<LoginOut
     Ok(outcome)
 }
 
+/// What a session cookie stands for.
+#[derive(Debug)]
+pub enum SessionState {
+    Alive(Actor),
+    /// The session ran out (idle or absolute); it is removed, but whose it was is known,
+    /// so a form posted with it can be kept for that user.
+    Expired {
+        user_id: i64,
+    },
+    /// No such session, or its user can no longer act.
+    Unknown,
+}
+
 /// The actor behind a session cookie, if the session is alive; a dead one is removed.
 pub async fn resolve(db: &Db, secret: &str, lifetimes: Lifetimes) -> StoreResult<Option<Actor>> {
+    Ok(match inspect(db, secret, lifetimes).await? {
+        SessionState::Alive(actor) => Some(actor),
+        SessionState::Expired { .. } | SessionState::Unknown => None,
+    })
+}
+
+/// Like [`resolve`], but tells an expired session from an unknown one.
+pub async fn inspect(db: &Db, secret: &str, lifetimes: Lifetimes) -> StoreResult<SessionState> {
     let hash = secret_hash(secret);
     let t = now();
     let mut conn = db.acquire().await?;
@@ -164,7 +185,7 @@ pub async fn resolve(db: &Db, secret: &str, lifetimes: Lifetimes) -> StoreResult
             .transpose()?
     });
     let Some((user_id, created, seen)) = row else {
-        return Ok(None);
+        return Ok(SessionState::Unknown);
     };
     if t - seen > lifetimes.idle || t - created > lifetimes.absolute {
         on!(conn.conn(), |c| {
@@ -174,7 +195,7 @@ pub async fn resolve(db: &Db, secret: &str, lifetimes: Lifetimes) -> StoreResult
                 .await?
                 .rows_affected()
         });
-        return Ok(None);
+        return Ok(SessionState::Expired { user_id });
     }
     // Touch at most once a minute: idle expiry needs no finer grain, and reads stay reads.
     if t - seen >= 60 {
@@ -187,7 +208,10 @@ pub async fn resolve(db: &Db, secret: &str, lifetimes: Lifetimes) -> StoreResult
                 .rows_affected()
         });
     }
-    Ok(users::actor(conn.conn(), user_id).await?)
+    Ok(match users::actor(conn.conn(), user_id).await? {
+        Some(actor) => SessionState::Alive(actor),
+        None => SessionState::Unknown,
+    })
 }
 
 /// Ends a session on the server.

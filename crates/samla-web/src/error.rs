@@ -226,7 +226,11 @@ pub async fn render_errors(
     }
     if info.code == Some(ErrorCode::LoginRequired) {
         let next = urlencode(&path);
-        return Redirect::to(&format!("/login?next={next}")).into_response();
+        // A session cookie that no longer works means the session ran out: say so.
+        let expired =
+            crate::ctx::cookie(&headers, crate::ctx::SESSION_COOKIE).is_some_and(|s| !s.is_empty());
+        let reason = if expired { "&reason=expired" } else { "" };
+        return Redirect::to(&format!("/login?next={next}{reason}")).into_response();
     }
     let ctx = match Ctx::from_headers(&state, &headers, path).await {
         Ok(ctx) => ctx,

@@ -63,14 +63,7 @@ async fn the_step_button_saves_what_was_typed_first() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let (_, stored) = app
-        .api(
-            Method::GET,
-            &format!("{url}/report"),
-            &staff,
-            serde_json::json!(null),
-        )
-        .await;
+    let stored = app.read(&format!("{url}/report"), &staff).await;
     assert_eq!(stored["facts"], "Skrevet men ikke lagret");
     let (_, d) = app
         .api(Method::GET, &url, &staff, serde_json::json!(null))

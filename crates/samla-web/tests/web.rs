@@ -819,6 +819,20 @@ fn matrix(disable_id: i64) -> Vec<(String, Row)> {
             "",
             [303, 303, 403, 403, 403, 403, 403, 403],
         ),
+        // Nobody has a kept form here: each user sees only their own.
+        (
+            "/kept-forms/{id}",
+            Method::GET,
+            "/kept-forms/1",
+            [303, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            "/kept-forms/{id}/discard",
+            Method::POST,
+            "/kept-forms/1/discard",
+            [303, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        // Last: it ends every requester's session.
         ("/logout", Method::POST, "/logout", [303; 8]),
     ];
     rows.into_iter()

@@ -32,6 +32,16 @@ home-who-text = Case officers and leaders at the county governors, the secretari
 
 login-title = Log in
 login-lead = Log in with the e-mail address and password of your samla account.
+login-expired = Your session ended because you had not been active for a while. Log in again to continue.
+login-expired-kept = Your session ended because you had not been active for a while. What you sent has been kept: log in again to get it back.
+kept-title = The form you sent has been kept
+kept-lead = You sent a form at { $time } after your session had ended. Nothing in it has been saved yet, but everything you wrote has been kept.
+kept-texts = What you wrote
+kept-how = Send the form again to save it. It goes where it was going, under the same rules as the first time: if someone else saved in the meantime, you will see it before anything is overwritten.
+kept-send = Send the form again
+kept-discard = Discard the form
+kept-expires = The form is deleted after 24 hours if you do not send it.
+kept-back = Back to the page you were on
 field-email = E-mail address
 field-password = Password
 field-name = Name

@@ -32,6 +32,16 @@ home-who-text = Saksbehandlere og ledere hos statsforvalterne, sekretariatet og 
 
 login-title = Logg inn
 login-lead = Logg inn med e-postadressen og passordet til kontoen din i samla.
+login-expired = Økten din ble avsluttet fordi du ikke hadde vært aktiv på en stund. Logg inn igjen for å fortsette.
+login-expired-kept = Økten din ble avsluttet fordi du ikke hadde vært aktiv på en stund. Det du sendte, er tatt vare på: logg inn igjen, så får du det tilbake.
+kept-title = Skjemaet du sendte, er tatt vare på
+kept-lead = Du sendte et skjema { $time } etter at økten din var avsluttet. Ingenting av det er lagret ennå, men alt du skrev, er tatt vare på.
+kept-texts = Dette skrev du
+kept-how = Send skjemaet på nytt for å lagre det. Det går dit det skulle, med de samme reglene som første gang: har noen andre lagret i mellomtiden, får du se det før noe blir skrevet over.
+kept-send = Send skjemaet på nytt
+kept-discard = Forkast skjemaet
+kept-expires = Skjemaet slettes etter 24 timer hvis du ikke sender det.
+kept-back = Tilbake til siden du var på
 field-email = E-postadresse
 field-password = Passord
 field-name = Navn

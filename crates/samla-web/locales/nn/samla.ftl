@@ -32,6 +32,16 @@ home-who-text = Saksbehandlarar og leiarar hos statsforvaltarane, sekretariatet 
 
 login-title = Logg inn
 login-lead = Logg inn med e-postadressa og passordet til kontoen din i samla.
+login-expired = Økta di vart avslutta fordi du ikkje hadde vore aktiv på ei stund. Logg inn igjen for å halde fram.
+login-expired-kept = Økta di vart avslutta fordi du ikkje hadde vore aktiv på ei stund. Det du sende, er teke vare på: logg inn igjen, så får du det tilbake.
+kept-title = Skjemaet du sende, er teke vare på
+kept-lead = Du sende eit skjema { $time } etter at økta di var avslutta. Ingenting av det er lagra enno, men alt du skreiv, er teke vare på.
+kept-texts = Dette skreiv du
+kept-how = Send skjemaet på nytt for å lagre det. Det går dit det skulle, med dei same reglane som første gongen: har nokon andre lagra i mellomtida, får du sjå det før noko blir skrive over.
+kept-send = Send skjemaet på nytt
+kept-discard = Forkast skjemaet
+kept-expires = Skjemaet blir sletta etter 24 timar viss du ikkje sender det.
+kept-back = Tilbake til sida du var på
 field-email = E-postadresse
 field-password = Passord
 field-name = Namn

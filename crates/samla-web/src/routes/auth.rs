@@ -12,6 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use samla_db::audit::Who;
+use samla_db::kept_forms;
 use samla_db::sessions::{self, LoginOutcome};
 use samla_domain::{DomainError, ErrorCode};
 use serde::Deserialize;
@@ -34,7 +35,21 @@ pub fn safe_next(next: Option<&str>) -> String {
 #[derive(Deserialize, Default)]
 pub struct NextQuery {
     next: Option<String>,
+    /// Why the login is needed (`expired`: the session ran out).
+    reason: Option<String>,
 }
+
+/// The notice the login page shows for the reason it was sent to (none without one).
+fn login_notice(reason: Option<&str>, next: &str) -> Option<&'static str> {
+    match reason {
+        Some("expired") if next.starts_with(KEPT_PREFIX) => Some("login-expired-kept"),
+        Some("expired") => Some("login-expired"),
+        _ => None,
+    }
+}
+
+/// Where a kept form waits for its user (see `kept_forms`).
+const KEPT_PREFIX: &str = "/kept-forms/";
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -42,6 +57,9 @@ struct LoginPage {
     page: Page,
     email: String,
     next: String,
+    /// `reason` as it came, carried through a refused attempt.
+    reason: String,
+    notice: Option<&'static str>,
     errors: FormErrors,
 }
 
@@ -49,13 +67,16 @@ fn login_page(
     ctx: &Ctx,
     email: String,
     next: String,
+    reason: Option<String>,
     errors: FormErrors,
 ) -> Result<axum::response::Html<String>, AppError> {
     let title = ctx.t("login-title");
     render(&LoginPage {
         page: Page::new(ctx, &title, "login"),
         email,
+        notice: login_notice(reason.as_deref(), &next),
         next,
+        reason: reason.unwrap_or_default(),
         errors,
     })
 }
@@ -65,7 +86,7 @@ pub async fn login_form(ctx: Ctx, Query(q): Query<NextQuery>) -> Result<Response
     if ctx.actor.is_some() {
         return Ok(Redirect::to(&next).into_response());
     }
-    Ok(login_page(&ctx, String::new(), next, FormErrors::default())?.into_response())
+    Ok(login_page(&ctx, String::new(), next, q.reason, FormErrors::default())?.into_response())
 }
 
 #[derive(Deserialize)]
@@ -75,6 +96,7 @@ pub struct LoginForm {
     #[serde(default)]
     password: String,
     next: Option<String>,
+    reason: Option<String>,
 }
 
 fn session_cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
@@ -111,11 +133,16 @@ pub async fn login(
         LoginOutcome::Refused(ErrorCode::InvalidCredentials)
     };
     match outcome {
-        LoginOutcome::Success { session, .. } => {
+        LoginOutcome::Success { session, user_id } => {
             // A session that existed before login is ended: the new id replaces it.
             if let Some(old) = &ctx.session {
                 sessions::logout(&state.db, old, &Who::system("login")).await?;
             }
+            // A form kept when this user's last session ran out comes back first.
+            let next = match kept_forms::newest(&state.db, user_id).await? {
+                Some(id) if !next.starts_with(KEPT_PREFIX) => format!("{KEPT_PREFIX}{id}"),
+                _ => next,
+            };
             let mut response = Redirect::to(&next).into_response();
             response.headers_mut().append(
                 header::SET_COOKIE,
@@ -137,6 +164,7 @@ pub async fn login(
                 &ctx,
                 form.email.trim().to_owned(),
                 next,
+                form.reason,
                 FormErrors::from_domain(ctx.lang, &errors),
             )?;
             Ok((status, html).into_response())

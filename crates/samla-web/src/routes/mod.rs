@@ -11,6 +11,7 @@ pub mod dialogue;
 pub mod dialogue_api;
 pub mod follow_up;
 pub mod home;
+pub mod kept_forms;
 pub mod pages;
 pub mod regions;
 pub mod report;
@@ -36,6 +37,8 @@ pub fn router(state: AppState) -> Router {
         .route("/lang/{code}", get(auth::choose_language))
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/logout", post(auth::logout))
+        .route("/kept-forms/{id}", get(kept_forms::show))
+        .route("/kept-forms/{id}/discard", post(kept_forms::discard))
         .route("/regions", get(regions::index))
         .route("/regions/embeter/{code}", get(regions::embete))
         .route(
@@ -127,6 +130,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/me", get(api::me))
         .route("/api/v1/organisations/{code}/members", get(api::members))
         .fallback(not_found)
+        // Inside the error rendering (its refusals are rendered) and the CSRF check (a
+        // form from another site is never kept).
+        .layer(from_fn_with_state(state.clone(), kept_forms::keep_expired))
         .layer(from_fn_with_state(state.clone(), render_errors))
         .layer(from_fn(security::csrf))
         .layer(from_fn_with_state(state.clone(), security::headers))

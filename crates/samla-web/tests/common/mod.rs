@@ -247,6 +247,13 @@ impl App {
         )
     }
 
+    /// What an API client reads at `uri` (the body only).
+    pub async fn read(&self, uri: &str, token: &str) -> serde_json::Value {
+        self.api(Method::GET, uri, token, serde_json::Value::Null)
+            .await
+            .1
+    }
+
     pub async fn token(&self, role: &str) -> String {
         let id = users::find_user_id(&self.db, &format!("{role}@test.example"))
             .await
