@@ -7,7 +7,7 @@
 
 use crate::audit::{self, Change, Who};
 use crate::{Db, StoreResult, now, on, regions};
-use samla_domain::access::EmbeteWork;
+use samla_domain::access::{ApproveReports, EmbeteWork};
 use samla_domain::dates::iso;
 use samla_domain::dialogue::{Stage, UnitKind, check_cycle, step};
 use samla_domain::publication::{self, Publishable};
@@ -52,10 +52,22 @@ pub struct Dialogue {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct StepRecord {
+    pub id: i64,
     pub stage: Stage,
     pub step_date: String,
     pub actor: String,
     pub at: i64,
+    /// Set when the step was undone: when, by whom and why. It stays in the history.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub undone: Option<Undone>,
+}
+
+/// How a step was undone.
+#[derive(Debug, Clone, Serialize)]
+pub struct Undone {
+    pub at: i64,
+    pub by: String,
+    pub reason: String,
 }
 
 /// A cycle with how far its dialogues have come.
@@ -135,8 +147,14 @@ pub async fn create_cycle(
             .bind(iso(end))
             .bind(now())
             .fetch_one(&mut *c)
-            .await?;
-            cycle_from(&row)?
+            .await;
+            // One name per cycle in an embete: a second submit of the same form lands here.
+            match row {
+                Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                    return Err(DomainError::field(ErrorCode::DuplicateName, "name").into());
+                }
+                row => cycle_from(&row?)?,
+            }
         });
         audit::record(&mut tx, who, Change {
             action: "cycle.create",
@@ -150,7 +168,10 @@ pub async fn create_cycle(
         Ok(cycle)
     }
     .await;
-    result.map_err(Err)
+    result.map_err(|e| match e {
+        crate::StoreError::Domain(d) if d.code == ErrorCode::DuplicateName => Ok(vec![d]),
+        e => Err(e),
+    })
 }
 
 /// One cycle by id (any embete's; callers check the proof against `cycle.embete`).
@@ -259,21 +280,36 @@ pub async fn dialogue(db: &Db, id: i64) -> Result<Option<(Dialogue, Cycle)>, sql
 pub async fn steps(db: &Db, dialogue_id: i64) -> Result<Vec<StepRecord>, sqlx::Error> {
     let mut conn = db.acquire().await?;
     on!(conn.conn(), |c| {
-        sqlx::query("SELECT stage, step_date, actor, at FROM dialogue_step WHERE dialogue_id = $1 ORDER BY at, id")
-            .bind(dialogue_id)
-            .fetch_all(&mut *c)
-            .await?
-            .iter()
-            .map(|r| {
-                let stage: String = r.try_get("stage")?;
-                Ok(StepRecord {
-                    stage: Stage::parse(&stage).unwrap_or(Stage::Planned),
-                    step_date: r.try_get("step_date")?,
-                    actor: r.try_get("actor")?,
-                    at: r.try_get("at")?,
-                })
+        sqlx::query(
+            "SELECT id, stage, step_date, actor, at, undone_at, undone_by, undo_reason FROM dialogue_step \
+             WHERE dialogue_id = $1 ORDER BY at, id",
+        )
+        .bind(dialogue_id)
+        .fetch_all(&mut *c)
+        .await?
+        .iter()
+        .map(|r| {
+            let stage: String = r.try_get("stage")?;
+            let undone_at: Option<i64> = r.try_get("undone_at")?;
+            Ok(StepRecord {
+                id: r.try_get("id")?,
+                stage: Stage::parse(&stage).unwrap_or(Stage::Planned),
+                step_date: r.try_get("step_date")?,
+                actor: r.try_get("actor")?,
+                at: r.try_get("at")?,
+                undone: match undone_at {
+                    Some(at) => Some(Undone {
+                        at,
+                        by: r.try_get::<Option<String>, _>("undone_by")?.unwrap_or_default(),
+                        reason: r
+                            .try_get::<Option<String>, _>("undo_reason")?
+                            .unwrap_or_default(),
+                    }),
+                    None => None,
+                },
             })
-            .collect()
+        })
+        .collect()
     })
 }
 
@@ -481,6 +517,91 @@ pub(crate) async fn apply_step(
             entity_id: &id.to_string(),
             before: Some(json!({ "stage": before.stage, "stage_date": before.stage_date })),
             after: Some(after),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(dialogue(db, id).await?.ok_or(ErrorCode::NotFound)?.0)
+}
+
+/// Undoes a dialogue's last step, with a reason that is kept: the dialogue goes back to
+/// the stage and date before it, and the step stays in its history marked as undone.
+/// Undoing what only a leader may do needs a leader (`leader`).
+pub async fn undo_step(
+    db: &Db,
+    proof: &EmbeteWork,
+    leader: Option<&ApproveReports>,
+    who: &Who,
+    id: i64,
+    reason: &str,
+    seen_version: i64,
+) -> StoreResult<Dialogue> {
+    let (before, cycle) = dialogue(db, id).await?.ok_or(ErrorCode::NotFound)?;
+    if cycle.embete != proof.embete() {
+        return Err(DomainError::new(ErrorCode::Forbidden).into());
+    }
+    let reason = samla_domain::dialogue::check_reason(reason)?;
+    let mut tx = db.begin().await?;
+    // The version-guarded write comes first: it takes the row, so two undos (or an undo
+    // and a step) never both win.
+    let taken = on!(tx.conn(), |c| {
+        sqlx::query("UPDATE dialogue SET version = version + 1 WHERE id = $1 AND version = $2")
+            .bind(id)
+            .bind(seen_version)
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
+    });
+    if taken != 1 {
+        return Err(DomainError::new(ErrorCode::EditConflict).into());
+    }
+    let live: Vec<(i64, String, String)> = on!(tx.conn(), |c| {
+        sqlx::query(
+            "SELECT id, stage, step_date FROM dialogue_step WHERE dialogue_id = $1 AND undone_at IS NULL \
+             ORDER BY at DESC, id DESC LIMIT 2",
+        )
+        .bind(id)
+        .fetch_all(&mut *c)
+        .await?
+        .iter()
+        .map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+        .collect::<Result<Vec<_>, _>>()?
+    });
+    let stage_of = |s: &str| Stage::parse(s).unwrap_or(Stage::Planned);
+    let last = live
+        .first()
+        .ok_or(DomainError::field(ErrorCode::NothingToUndo, "stage"))?;
+    let previous = live.get(1);
+    let undo = samla_domain::dialogue::undo(previous.map(|p| stage_of(&p.1)), stage_of(&last.1))?;
+    if undo.needs_leader && leader.is_none() {
+        return Err(DomainError::field(ErrorCode::LeaderRequired, "stage").into());
+    }
+    let back_to = previous.map(|p| p.2.clone()).unwrap_or_default();
+    on!(tx.conn(), |c| {
+        sqlx::query("UPDATE dialogue SET stage = $1, stage_date = $2 WHERE id = $3")
+            .bind(undo.to.as_str())
+            .bind(&back_to)
+            .bind(id)
+            .execute(&mut *c)
+            .await?;
+        sqlx::query("UPDATE dialogue_step SET undone_at = $1, undone_by = $2, undo_reason = $3 WHERE id = $4")
+            .bind(now())
+            .bind(&who.label)
+            .bind(&reason)
+            .bind(last.0)
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
+    });
+    audit::record(
+        &mut tx,
+        who,
+        Change {
+            action: "dialogue.undo_step",
+            entity_type: "dialogue",
+            entity_id: &id.to_string(),
+            before: Some(json!({ "stage": before.stage, "stage_date": before.stage_date })),
+            after: Some(json!({ "stage": undo.to, "stage_date": back_to, "undone": last.1, "reason": reason })),
         },
     )
     .await?;

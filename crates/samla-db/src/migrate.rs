@@ -54,6 +54,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_kept_forms.sql"),
         postgres: include_str!("../migrations/postgres/0007_kept_forms.sql"),
     },
+    Migration {
+        version: 8,
+        name: "corrections",
+        sqlite: include_str!("../migrations/sqlite/0008_corrections.sql"),
+        postgres: include_str!("../migrations/postgres/0008_corrections.sql"),
+    },
 ];
 
 /// Applies every migration not yet applied; returns how many ran.

@@ -727,7 +727,7 @@ pub async fn withdrawal(
     on!(conn.conn(), |c| {
         sqlx::query(
             "SELECT s.step_date, s.reason FROM dialogue_step s JOIN dialogue d ON d.id = s.dialogue_id \
-             WHERE s.dialogue_id = $1 AND d.stage = 'withdrawn' AND s.stage = 'withdrawn' \
+             WHERE s.dialogue_id = $1 AND d.stage = 'withdrawn' AND s.stage = 'withdrawn' AND s.undone_at IS NULL \
              ORDER BY s.id DESC LIMIT 1",
         )
         .bind(dialogue_id)

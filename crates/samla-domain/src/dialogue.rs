@@ -133,6 +133,33 @@ pub fn check_reason(reason: &str) -> Result<String, DomainError> {
     Ok(reason.to_owned())
 }
 
+/// What undoing a dialogue's last step does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Undo {
+    /// The stage the dialogue goes back to.
+    pub to: Stage,
+    /// Whether only a leader may undo it (as only a leader may take it).
+    pub needs_leader: bool,
+}
+
+/// Whether the step from `previous` into `last` can be undone. The first step has
+/// nothing before it (a unit added by mistake is removed instead); a publication is
+/// corrected by withdrawing or reopening it, never silently; and a withdrawal, whose
+/// reason is public, is followed by taking the report up again.
+pub fn undo(previous: Option<Stage>, last: Stage) -> Result<Undo, DomainError> {
+    let previous = match previous {
+        Some(p) if !matches!(last, Stage::Planned | Stage::Published | Stage::Withdrawn) => p,
+        _ => return Err(DomainError::field(ErrorCode::NothingToUndo, "stage")),
+    };
+    let needs_leader = last == Stage::ReportApproved
+        || (last == Stage::ReportDrafted
+            && matches!(previous, Stage::ReportApproved | Stage::Withdrawn));
+    Ok(Undo {
+        to: previous,
+        needs_leader,
+    })
+}
+
 /// Checks one step; the new stage if it is allowed now.
 pub fn step(from: Stage, to: Stage) -> Result<Stage, DomainError> {
     if from.next().contains(&to) {
@@ -145,6 +172,44 @@ pub fn step(from: Stage, to: Stage) -> Result<Stage, DomainError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_last_step_can_be_undone_except_the_first_and_publication() {
+        let u = undo(Some(Stage::Planned), Stage::Invited).unwrap();
+        assert_eq!(u.to, Stage::Planned);
+        assert!(!u.needs_leader);
+        assert_eq!(
+            undo(Some(Stage::Invited), Stage::Declined).unwrap().to,
+            Stage::Invited
+        );
+        for (previous, last) in [
+            (None, Stage::Planned),
+            (Some(Stage::ReportApproved), Stage::Published),
+            (Some(Stage::Published), Stage::Withdrawn),
+        ] {
+            assert_eq!(
+                undo(previous, last).unwrap_err().code,
+                ErrorCode::NothingToUndo,
+                "{last:?}"
+            );
+        }
+        // What only a leader may do, only a leader may undo.
+        assert!(
+            undo(Some(Stage::ReportDrafted), Stage::ReportApproved)
+                .unwrap()
+                .needs_leader
+        );
+        assert!(
+            undo(Some(Stage::ReportApproved), Stage::ReportDrafted)
+                .unwrap()
+                .needs_leader
+        );
+        assert!(
+            !undo(Some(Stage::YouthMeetingHeld), Stage::ReportDrafted)
+                .unwrap()
+                .needs_leader
+        );
+    }
 
     #[test]
     fn the_happy_path_is_allowed_in_order() {

@@ -45,6 +45,8 @@ pub enum ErrorCode {
     DateBeforePreviousStep,
     ReportLocked,
     MeetingLocked,
+    NothingToUndo,
+    DuplicateName,
 }
 
 impl ErrorCode {
@@ -90,11 +92,13 @@ impl ErrorCode {
             Self::DateBeforePreviousStep => "date_before_previous_step",
             Self::ReportLocked => "report_locked",
             Self::MeetingLocked => "meeting_locked",
+            Self::NothingToUndo => "nothing_to_undo",
+            Self::DuplicateName => "duplicate_name",
         }
     }
 
     /// Every code, so tests can prove each one has a translation.
-    pub const ALL: [ErrorCode; 39] = [
+    pub const ALL: [ErrorCode; 41] = [
         Self::InvalidDate,
         Self::DateOutOfRange,
         Self::InvalidMunicipalityNumber,
@@ -134,6 +138,8 @@ impl ErrorCode {
         Self::DateBeforePreviousStep,
         Self::ReportLocked,
         Self::MeetingLocked,
+        Self::NothingToUndo,
+        Self::DuplicateName,
     ];
 }
 

@@ -62,7 +62,9 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         | ErrorCode::StageNotAllowed
         | ErrorCode::ReportRequired
         | ErrorCode::ReportLocked
-        | ErrorCode::MeetingLocked => StatusCode::CONFLICT,
+        | ErrorCode::MeetingLocked
+        | ErrorCode::NothingToUndo
+        | ErrorCode::DuplicateName => StatusCode::CONFLICT,
         _ => StatusCode::BAD_REQUEST,
     }
 }

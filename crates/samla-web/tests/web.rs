@@ -590,6 +590,13 @@ fn matrix(disable_id: i64) -> Vec<(String, Row)> {
             "/dialogue/dialogues/3/withdraw",
             [303, 403, 403, 403, 403, 404, 404, 403],
         ),
+        // Without a version nothing is undone.
+        (
+            "/dialogue/dialogues/{id}/undo",
+            Method::POST,
+            "/dialogue/dialogues/2/undo",
+            [303, 403, 403, 403, 403, 400, 400, 403],
+        ),
         (
             "/reports",
             Method::GET,
@@ -768,6 +775,18 @@ fn matrix(disable_id: i64) -> Vec<(String, Row)> {
             "/api/v1/dialogue/dialogues/{id}/withdraw",
             Method::POST,
             "/api/v1/dialogue/dialogues/3/withdraw",
+            [401, 403, 403, 403, 403, 404, 404, 403],
+        ),
+        (
+            "/api/v1/dialogue/dialogues/{id}/undo",
+            Method::POST,
+            "/api/v1/dialogue/dialogues/2/undo",
+            [401, 403, 403, 403, 403, 400, 400, 403],
+        ),
+        (
+            "/api/v1/dialogue/dialogues/{id}/undo",
+            Method::POST,
+            "/api/v1/dialogue/dialogues/3/undo",
             [401, 403, 403, 403, 403, 404, 404, 403],
         ),
         (

@@ -292,21 +292,49 @@ struct DialoguePage {
     next: Vec<Stage>,
     date_input: String,
     errors: FormErrors,
-    saved: bool,
+    /// The confirmation to show (the key of its text), after a step or an undo.
+    notice: Option<&'static str>,
+    /// The stage undoing the last step goes back to, when this user may undo it.
+    undo_to: Option<Stage>,
+    /// The reason typed into a refused undo form.
+    undo_reason: String,
     /// What has been written so far, for the cards that lead to the meetings and report.
     leaders: Option<Meeting>,
     youth: Option<Meeting>,
     report: Option<Report>,
 }
 
+/// What a dialogue page shows besides the dialogue: a confirmation, or a refused form's
+/// input and errors.
+#[derive(Default)]
+struct DialogueForms {
+    date_input: Option<String>,
+    undo_reason: String,
+    errors: FormErrors,
+    notice: Option<&'static str>,
+}
+
+/// The stage the dialogue would go back to if `actor` undid its last step, if they may.
+fn undo_for(actor: &access::Actor, embete: &str, steps: &[StepRecord]) -> Option<Stage> {
+    let mut live = steps.iter().rev().filter(|s| s.undone.is_none());
+    let last = live.next()?;
+    let undo = samla_domain::dialogue::undo(live.next().map(|s| s.stage), last.stage).ok()?;
+    let allowed = !undo.needs_leader || access::approve_reports(actor, embete).is_ok();
+    allowed.then_some(undo.to)
+}
+
 async fn dialogue_page(
     state: &AppState,
     ctx: &Ctx,
     id: i64,
-    date_input: Option<String>,
-    errors: FormErrors,
-    saved: bool,
+    forms: DialogueForms,
 ) -> Result<DialoguePage, AppError> {
+    let DialogueForms {
+        date_input,
+        undo_reason,
+        errors,
+        notice,
+    } = forms;
     let proof = own_work(ctx)?;
     let (dialogue, cycle) = dialogue::dialogue(&state.db, id)
         .await?
@@ -315,6 +343,7 @@ async fn dialogue_page(
         return Err(AppError::Code(ErrorCode::NotFound));
     }
     let steps = dialogue::steps(&state.db, id).await?;
+    let undo_to = undo_for(ctx.require_actor()?, &cycle.embete, &steps);
     let next: Vec<Stage> = dialogue
         .stage
         .next()
@@ -345,13 +374,16 @@ async fn dialogue_page(
         next,
         date_input,
         errors,
-        saved,
+        notice,
+        undo_to,
+        undo_reason,
     })
 }
 
 #[derive(Deserialize, Default)]
 pub struct SavedQuery {
     saved: Option<String>,
+    undone: Option<String>,
 }
 
 pub async fn show_dialogue(
@@ -360,18 +392,92 @@ pub async fn show_dialogue(
     Path(id): Path<i64>,
     Query(q): Query<SavedQuery>,
 ) -> Result<Response, AppError> {
-    Ok(render(
-        &dialogue_page(
-            &state,
-            &ctx,
-            id,
-            None,
-            FormErrors::default(),
-            q.saved.is_some(),
-        )
-        .await?,
-    )?
-    .into_response())
+    let notice = if q.undone.is_some() {
+        Some("dialogue-step-undone")
+    } else {
+        q.saved.map(|_| "dialogue-step-saved")
+    };
+    let forms = DialogueForms {
+        notice,
+        ..DialogueForms::default()
+    };
+    Ok(render(&dialogue_page(&state, &ctx, id, forms).await?)?.into_response())
+}
+
+/// Undoes the dialogue's last step, with a reason that is kept in its history.
+pub async fn undo_step(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    form: MultiForm,
+) -> Result<Response, AppError> {
+    let proof = own_work(&ctx)?;
+    let actor = ctx.require_actor()?;
+    let leader = access::approve_reports(actor, proof.embete()).ok();
+    let reason = form.get("reason");
+    let version: i64 = form
+        .get("version")
+        .parse()
+        .map_err(|_| AppError::Code(ErrorCode::InvalidInput))?;
+    let who = who(&ctx)?;
+    let undone = dialogue::undo_step(
+        &state.db,
+        &proof,
+        leader.as_ref(),
+        &who,
+        id,
+        &reason,
+        version,
+    )
+    .await;
+    match undone {
+        Ok(_) => Ok(Redirect::to(&format!("/dialogue/dialogues/{id}?undone=1")).into_response()),
+        Err(e) => {
+            refused_on_page(
+                &state,
+                &ctx,
+                id,
+                e,
+                DialogueForms {
+                    undo_reason: reason,
+                    ..DialogueForms::default()
+                },
+            )
+            .await
+        }
+    }
+}
+
+/// A refused step or undo: another embete's dialogue is not found; otherwise the page
+/// again, with the error at its field and what was typed.
+async fn refused_on_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    error: samla_db::StoreError,
+    forms: DialogueForms,
+) -> Result<Response, AppError> {
+    match error {
+        samla_db::StoreError::Domain(e)
+            if matches!(e.code, ErrorCode::Forbidden | ErrorCode::NotFound) =>
+        {
+            Err(AppError::Code(ErrorCode::NotFound))
+        }
+        samla_db::StoreError::Domain(e) => {
+            let status = crate::error::status_of(e.code);
+            let e = DomainError {
+                field: Some(e.field.unwrap_or("stage")),
+                ..e
+            };
+            let forms = DialogueForms {
+                errors: FormErrors::from_domain(ctx.lang, &[e]),
+                ..forms
+            };
+            let html = render(&dialogue_page(state, ctx, id, forms).await?)?;
+            Ok((status, html).into_response())
+        }
+        e => Err(e.into()),
+    }
 }
 
 pub async fn take_step(
@@ -383,25 +489,13 @@ pub async fn take_step(
     let proof = own_work(&ctx)?;
     match step_from_form(&state, &ctx, &proof, id, &form).await {
         Ok(()) => Ok(Redirect::to(&format!("/dialogue/dialogues/{id}?saved=1")).into_response()),
-        // Another embete's dialogue is not shown to exist.
-        Err(samla_db::StoreError::Domain(e))
-            if matches!(e.code, ErrorCode::Forbidden | ErrorCode::NotFound) =>
-        {
-            Err(AppError::Code(ErrorCode::NotFound))
-        }
-        Err(samla_db::StoreError::Domain(e)) => {
-            let status = crate::error::status_of(e.code);
-            let e = DomainError {
-                field: Some(e.field.unwrap_or("stage")),
-                ..e
+        Err(e) => {
+            let forms = DialogueForms {
+                date_input: Some(form.get("date")),
+                ..DialogueForms::default()
             };
-            let errors = FormErrors::from_domain(ctx.lang, &[e]);
-            let html = render(
-                &dialogue_page(&state, &ctx, id, Some(form.get("date")), errors, false).await?,
-            )?;
-            Ok((status, html).into_response())
+            refused_on_page(&state, &ctx, id, e, forms).await
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -492,7 +586,9 @@ pub async fn public_dialogue(
     if dialogue.stage != Stage::Published {
         return Err(AppError::Code(ErrorCode::NotFound));
     }
-    let steps = dialogue::steps(&state.db, id).await?;
+    // Undone steps are the embete's own corrections; the public history is what stands.
+    let mut steps = dialogue::steps(&state.db, id).await?;
+    steps.retain(|s| s.undone.is_none());
     let embete_name = embete_name_on(&state, &cycle.embete, &cycle.starts_on).await?;
     let report = report::report(&state.db, id).await?;
     // The gate again on the way out: text published before the detector learnt a way

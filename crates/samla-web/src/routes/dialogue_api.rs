@@ -214,6 +214,7 @@ pub async fn take_step(
     Ok(Json(moved))
 }
 
+/// A correction's body: why, and the dialogue's version as last read (withdraw, undo).
 #[derive(Deserialize)]
 pub struct WithdrawBody {
     #[serde(default)]
@@ -240,6 +241,34 @@ pub async fn withdraw(
             &state.db,
             &proof,
             &leader,
+            &actor_who(&ctx)?,
+            id,
+            &body.reason,
+            version,
+        )
+        .await?,
+    ))
+}
+
+/// Undoes the dialogue's last step (`{"reason", "version"}`): it goes back to the stage
+/// and date before, and the step stays in `steps` with `undone`. What only a leader may
+/// do, only a leader may undo.
+pub async fn undo_step(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(body): Json<WithdrawBody>,
+) -> Result<Json<Dialogue>, AppError> {
+    let (proof, _, cycle) = own(&state, &ctx, id).await?;
+    let leader = access::approve_reports(ctx.require_actor()?, &cycle.embete).ok();
+    let version = body
+        .version
+        .ok_or(DomainError::field(ErrorCode::InvalidInput, "version"))?;
+    Ok(Json(
+        dialogue::undo_step(
+            &state.db,
+            &proof,
+            leader.as_ref(),
             &actor_who(&ctx)?,
             id,
             &body.reason,

@@ -57,6 +57,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/dialogue/dialogues/{id}", get(dialogue::show_dialogue))
         .route("/dialogue/dialogues/{id}/step", post(dialogue::take_step))
+        .route("/dialogue/dialogues/{id}/undo", post(dialogue::undo_step))
         .route(
             "/dialogue/dialogues/{id}/meetings/{kind}",
             get(report::meeting_form).post(report::save_meeting),
@@ -113,6 +114,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/dialogue/dialogues/{id}/withdraw",
             post(dialogue_api::withdraw),
+        )
+        .route(
+            "/api/v1/dialogue/dialogues/{id}/undo",
+            post(dialogue_api::undo_step),
         )
         .route(
             "/api/v1/dialogue/dialogues/{id}/meetings/{kind}",
