@@ -186,7 +186,7 @@ async function behaviour(browser) {
   await sp.focus("#stage-leaders_meeting_held");
   await sp.keyboard.press("Space");
   await sp.fill("#date", "2019-10-28");
-  await sp.focus("main button[type=submit]");
+  await sp.focus("#step-form button[type=submit]");
   await sp.keyboard.press("Enter");
   await sp.waitForURL(/saved=1/);
   check("a step is recorded from the keyboard", (await sp.locator(".timeline li").count()) === 4);
@@ -194,7 +194,7 @@ async function behaviour(browser) {
   // Skipping a step is refused on the page, with the date kept.
   await sp.goto(`${BASE}/dialogue/dialogues/2`);
   await sp.fill("#date", "2018-05-05");
-  await sp.click("main button[type=submit]");
+  await sp.click("#step-form button[type=submit]");
   check("a bad step date keeps what was typed", (await sp.inputValue("#date")) === "2018-05-05");
   check("a bad step date is explained", (await sp.locator(".ds-error-summary").count()) === 1);
   await axe(sp, "dialogue with an error (nb, 1280)");

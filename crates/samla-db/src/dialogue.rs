@@ -7,7 +7,7 @@
 
 use crate::audit::{self, Change, Who};
 use crate::{Db, StoreResult, now, on, regions};
-use samla_domain::access::{ApproveReports, EmbeteWork};
+use samla_domain::access::EmbeteWork;
 use samla_domain::dates::iso;
 use samla_domain::dialogue::{Stage, UnitKind, check_cycle, step};
 use samla_domain::publication::{self, Publishable};
@@ -517,91 +517,6 @@ pub(crate) async fn apply_step(
             entity_id: &id.to_string(),
             before: Some(json!({ "stage": before.stage, "stage_date": before.stage_date })),
             after: Some(after),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(dialogue(db, id).await?.ok_or(ErrorCode::NotFound)?.0)
-}
-
-/// Undoes a dialogue's last step, with a reason that is kept: the dialogue goes back to
-/// the stage and date before it, and the step stays in its history marked as undone.
-/// Undoing what only a leader may do needs a leader (`leader`).
-pub async fn undo_step(
-    db: &Db,
-    proof: &EmbeteWork,
-    leader: Option<&ApproveReports>,
-    who: &Who,
-    id: i64,
-    reason: &str,
-    seen_version: i64,
-) -> StoreResult<Dialogue> {
-    let (before, cycle) = dialogue(db, id).await?.ok_or(ErrorCode::NotFound)?;
-    if cycle.embete != proof.embete() {
-        return Err(DomainError::new(ErrorCode::Forbidden).into());
-    }
-    let reason = samla_domain::dialogue::check_reason(reason)?;
-    let mut tx = db.begin().await?;
-    // The version-guarded write comes first: it takes the row, so two undos (or an undo
-    // and a step) never both win.
-    let taken = on!(tx.conn(), |c| {
-        sqlx::query("UPDATE dialogue SET version = version + 1 WHERE id = $1 AND version = $2")
-            .bind(id)
-            .bind(seen_version)
-            .execute(&mut *c)
-            .await?
-            .rows_affected()
-    });
-    if taken != 1 {
-        return Err(DomainError::new(ErrorCode::EditConflict).into());
-    }
-    let live: Vec<(i64, String, String)> = on!(tx.conn(), |c| {
-        sqlx::query(
-            "SELECT id, stage, step_date FROM dialogue_step WHERE dialogue_id = $1 AND undone_at IS NULL \
-             ORDER BY at DESC, id DESC LIMIT 2",
-        )
-        .bind(id)
-        .fetch_all(&mut *c)
-        .await?
-        .iter()
-        .map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
-        .collect::<Result<Vec<_>, _>>()?
-    });
-    let stage_of = |s: &str| Stage::parse(s).unwrap_or(Stage::Planned);
-    let last = live
-        .first()
-        .ok_or(DomainError::field(ErrorCode::NothingToUndo, "stage"))?;
-    let previous = live.get(1);
-    let undo = samla_domain::dialogue::undo(previous.map(|p| stage_of(&p.1)), stage_of(&last.1))?;
-    if undo.needs_leader && leader.is_none() {
-        return Err(DomainError::field(ErrorCode::LeaderRequired, "stage").into());
-    }
-    let back_to = previous.map(|p| p.2.clone()).unwrap_or_default();
-    on!(tx.conn(), |c| {
-        sqlx::query("UPDATE dialogue SET stage = $1, stage_date = $2 WHERE id = $3")
-            .bind(undo.to.as_str())
-            .bind(&back_to)
-            .bind(id)
-            .execute(&mut *c)
-            .await?;
-        sqlx::query("UPDATE dialogue_step SET undone_at = $1, undone_by = $2, undo_reason = $3 WHERE id = $4")
-            .bind(now())
-            .bind(&who.label)
-            .bind(&reason)
-            .bind(last.0)
-            .execute(&mut *c)
-            .await?
-            .rows_affected()
-    });
-    audit::record(
-        &mut tx,
-        who,
-        Change {
-            action: "dialogue.undo_step",
-            entity_type: "dialogue",
-            entity_id: &id.to_string(),
-            before: Some(json!({ "stage": before.stage, "stage_date": before.stage_date })),
-            after: Some(json!({ "stage": undo.to, "stage_date": back_to, "undone": last.1, "reason": reason })),
         },
     )
     .await?;

@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod corrections;
 pub mod dialogue;
 pub mod follow_up;
 pub mod kept_forms;

@@ -47,6 +47,7 @@ pub enum ErrorCode {
     MeetingLocked,
     NothingToUndo,
     DuplicateName,
+    HasRecords,
 }
 
 impl ErrorCode {
@@ -94,11 +95,12 @@ impl ErrorCode {
             Self::MeetingLocked => "meeting_locked",
             Self::NothingToUndo => "nothing_to_undo",
             Self::DuplicateName => "duplicate_name",
+            Self::HasRecords => "has_records",
         }
     }
 
     /// Every code, so tests can prove each one has a translation.
-    pub const ALL: [ErrorCode; 41] = [
+    pub const ALL: [ErrorCode; 42] = [
         Self::InvalidDate,
         Self::DateOutOfRange,
         Self::InvalidMunicipalityNumber,
@@ -140,6 +142,7 @@ impl ErrorCode {
         Self::MeetingLocked,
         Self::NothingToUndo,
         Self::DuplicateName,
+        Self::HasRecords,
     ];
 }
 

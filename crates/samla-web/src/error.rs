@@ -64,7 +64,8 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         | ErrorCode::ReportLocked
         | ErrorCode::MeetingLocked
         | ErrorCode::NothingToUndo
-        | ErrorCode::DuplicateName => StatusCode::CONFLICT,
+        | ErrorCode::DuplicateName
+        | ErrorCode::HasRecords => StatusCode::CONFLICT,
         _ => StatusCode::BAD_REQUEST,
     }
 }

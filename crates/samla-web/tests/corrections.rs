@@ -243,3 +243,218 @@ async fn a_cycle_form_sent_twice_makes_one_cycle() {
         "Agder's name is free for Oslo og Viken"
     );
 }
+
+#[tokio::test]
+async fn a_unit_added_by_mistake_is_removed_before_anything_happens() {
+    let app = app().await;
+    let staff = app.token("embete_staff").await;
+    let (status, added) = app
+        .api(
+            Method::POST,
+            "/api/v1/dialogue/cycles/1/dialogues",
+            &staff,
+            json!({"units": ["0233"], "planned_on": "2019-08-20"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{added}");
+    let d = &added["dialogues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["unit_number"] == "0233")
+        .unwrap()
+        .clone();
+    let url = format!("/api/v1/dialogue/dialogues/{}", d["id"]);
+    let version = d["version"].as_i64().unwrap();
+    // A dialogue already invited is not removed: its step would be undone first.
+    let (status, problem) = app
+        .api(
+            Method::POST,
+            &format!("{HURDAL}/remove"),
+            &staff,
+            json!({"reason": "Feil", "version": 2}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(problem["code"], "stage_not_allowed");
+    // A meeting recorded for a planned dialogue would be lost: refused.
+    let (status, _) = app
+        .api(
+            Method::PUT,
+            &format!("{url}/meetings/leaders"),
+            &staff,
+            json!({"held_on": "2019-09-01", "place": "Rådhuset"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, problem) = app
+        .api(
+            Method::POST,
+            &format!("{url}/remove"),
+            &staff,
+            json!({"reason": "Feil enhet", "version": version}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{problem}");
+    assert_eq!(problem["code"], "has_records");
+
+    // A unit with nothing recorded goes, on the page, and the audit log says why.
+    let (_, added) = app
+        .api(
+            Method::POST,
+            "/api/v1/dialogue/cycles/1/dialogues",
+            &staff,
+            json!({"units": ["0234"], "planned_on": "2019-08-20"}),
+        )
+        .await;
+    let d = added["dialogues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["unit_number"] == "0234")
+        .unwrap()
+        .clone();
+    let page_url = format!("/dialogue/dialogues/{}", d["id"]);
+    let page = app.get_as("embete_staff", &page_url).await;
+    assert!(page.body.contains(&format!("action=\"{page_url}/remove\"")));
+    let cookie = app.cookie("embete_staff");
+    let r = app
+        .send(
+            Method::POST,
+            &format!("{page_url}/remove"),
+            Some(&cookie),
+            Some(&format!("version={}&reason=", d["version"])),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("id=\"remove_reason-error\""));
+    let r = app
+        .send(
+            Method::POST,
+            &format!("{page_url}/remove"),
+            Some(&cookie),
+            Some(&format!(
+                "version={}&reason=Lagt+til+ved+en+feil",
+                d["version"]
+            )),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.headers["location"], "/dialogue/cycles/1?removed=1");
+    assert_eq!(
+        app.get_as("embete_staff", &page_url).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let audit = app
+        .get_as("admin", "/admin/audit?action=dialogue.remove")
+        .await;
+    assert!(audit.body.contains("Lagt til ved en feil"));
+}
+
+#[tokio::test]
+async fn a_cycle_is_renamed_or_deleted_only_while_nothing_has_begun() {
+    let app = app().await;
+    let staff = app.token("embete_staff").await;
+    // The 2019 round has begun: neither renamed nor deleted.
+    let (status, problem) = app
+        .api(
+            Method::POST,
+            "/api/v1/dialogue/cycles/1/rename",
+            &staff,
+            json!({"name": "Nytt navn", "reason": "Skrivefeil"}),
+        )
+        .await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (StatusCode::CONFLICT, Some("stage_not_allowed"))
+    );
+    let (status, _) = app
+        .api(
+            Method::POST,
+            "/api/v1/dialogue/cycles/1/delete",
+            &staff,
+            json!({"reason": "Feil"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+
+    let (_, cycle) = app
+        .api(
+            Method::POST,
+            "/api/v1/dialogue/cycles",
+            &staff,
+            json!({"name": "Runde 2025", "starts_on": "2025-01-01", "ends_on": "2025-12-31"}),
+        )
+        .await;
+    let id = cycle["id"].as_i64().unwrap();
+    app.api(
+        Method::POST,
+        &format!("/api/v1/dialogue/cycles/{id}/dialogues"),
+        &staff,
+        json!({"units": ["3242"]}),
+    )
+    .await;
+    // Renamed through the page, with the gate on the new name and the reason required.
+    let cookie = app.cookie("embete_staff");
+    let rename = format!("/dialogue/cycles/{id}/rename");
+    let r = app
+        .send(
+            Method::POST,
+            &rename,
+            Some(&cookie),
+            Some(&format!("name=Runde+{}&reason=Skrivefeil", synthetic_fnr())),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("id=\"name-error\""));
+    let r = app
+        .send(
+            Method::POST,
+            &rename,
+            Some(&cookie),
+            Some("name=Sjumilstegdialog+2025&reason="),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("id=\"rename_reason-error\""));
+    assert!(
+        r.body.contains("value=\"Sjumilstegdialog 2025\""),
+        "the typed name is kept"
+    );
+    let r = app
+        .send(
+            Method::POST,
+            &rename,
+            Some(&cookie),
+            Some("name=Sjumilstegdialog+2025&reason=Skrivefeil"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let detail = app
+        .read(&format!("/api/v1/dialogue/cycles/{id}"), &staff)
+        .await;
+    assert_eq!(detail["cycle"]["name"], "Sjumilstegdialog 2025");
+    // Deleted with its planned dialogue; the audit log keeps what it was.
+    let (status, _) = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/dialogue/cycles/{id}/delete"),
+            &staff,
+            json!({"reason": "Laget to ganger"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/dialogue/cycles/{id}"),
+            &staff,
+            json!(null),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let audit = app
+        .get_as("admin", "/admin/audit?action=cycle.delete")
+        .await;
+    assert!(audit.body.contains("Laget to ganger") && audit.body.contains("3242"));
+}

@@ -590,12 +590,55 @@ fn matrix(disable_id: i64) -> Vec<(String, Row)> {
             "/dialogue/dialogues/3/withdraw",
             [303, 403, 403, 403, 403, 404, 404, 403],
         ),
+        // Corrections without their reason (or version) change nothing.
+        (
+            "/dialogue/cycles/{id}/rename",
+            Method::POST,
+            "/dialogue/cycles/1/rename",
+            [303, 403, 403, 403, 403, 400, 400, 403],
+        ),
+        (
+            "/dialogue/cycles/{id}/rename",
+            Method::POST,
+            "/dialogue/cycles/2/rename",
+            [303, 403, 403, 403, 403, 404, 404, 403],
+        ),
+        (
+            "/dialogue/cycles/{id}/delete",
+            Method::POST,
+            "/dialogue/cycles/1/delete",
+            [303, 403, 403, 403, 403, 400, 400, 403],
+        ),
+        (
+            "/dialogue/cycles/{id}/delete",
+            Method::POST,
+            "/dialogue/cycles/2/delete",
+            [303, 403, 403, 403, 403, 404, 404, 403],
+        ),
+        (
+            "/dialogue/dialogues/{id}/remove",
+            Method::POST,
+            "/dialogue/dialogues/2/remove",
+            [303, 403, 403, 403, 403, 400, 400, 403],
+        ),
+        (
+            "/dialogue/dialogues/{id}/remove",
+            Method::POST,
+            "/dialogue/dialogues/3/remove",
+            [303, 403, 403, 403, 403, 404, 404, 403],
+        ),
         // Without a version nothing is undone.
         (
             "/dialogue/dialogues/{id}/undo",
             Method::POST,
             "/dialogue/dialogues/2/undo",
             [303, 403, 403, 403, 403, 400, 400, 403],
+        ),
+        (
+            "/dialogue/dialogues/{id}/undo",
+            Method::POST,
+            "/dialogue/dialogues/3/undo",
+            [303, 403, 403, 403, 403, 404, 404, 403],
         ),
         (
             "/reports",
@@ -775,6 +818,42 @@ fn matrix(disable_id: i64) -> Vec<(String, Row)> {
             "/api/v1/dialogue/dialogues/{id}/withdraw",
             Method::POST,
             "/api/v1/dialogue/dialogues/3/withdraw",
+            [401, 403, 403, 403, 403, 404, 404, 403],
+        ),
+        (
+            "/api/v1/dialogue/cycles/{id}/rename",
+            Method::POST,
+            "/api/v1/dialogue/cycles/1/rename",
+            [401, 403, 403, 403, 403, 400, 400, 403],
+        ),
+        (
+            "/api/v1/dialogue/cycles/{id}/rename",
+            Method::POST,
+            "/api/v1/dialogue/cycles/2/rename",
+            [401, 403, 403, 403, 403, 404, 404, 403],
+        ),
+        (
+            "/api/v1/dialogue/cycles/{id}/delete",
+            Method::POST,
+            "/api/v1/dialogue/cycles/1/delete",
+            [401, 403, 403, 403, 403, 400, 400, 403],
+        ),
+        (
+            "/api/v1/dialogue/cycles/{id}/delete",
+            Method::POST,
+            "/api/v1/dialogue/cycles/2/delete",
+            [401, 403, 403, 403, 403, 404, 404, 403],
+        ),
+        (
+            "/api/v1/dialogue/dialogues/{id}/remove",
+            Method::POST,
+            "/api/v1/dialogue/dialogues/2/remove",
+            [401, 403, 403, 403, 403, 400, 400, 403],
+        ),
+        (
+            "/api/v1/dialogue/dialogues/{id}/remove",
+            Method::POST,
+            "/api/v1/dialogue/dialogues/3/remove",
             [401, 403, 403, 403, 403, 404, 404, 403],
         ),
         (

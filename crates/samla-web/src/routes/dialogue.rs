@@ -13,6 +13,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use samla_db::audit::Who;
+use samla_db::corrections;
 use samla_db::dialogue::{self, Coverage, Cycle, CycleSummary, Dialogue, StepRecord, Unit};
 use samla_db::regions;
 use samla_db::report::{self, Meeting, Report};
@@ -58,15 +59,27 @@ impl Page {
 struct CyclesPage {
     page: Page,
     cycles: Vec<CycleSummary>,
+    /// Right after a cycle was deleted.
+    deleted: bool,
 }
 
-pub async fn cycles(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+#[derive(Deserialize, Default)]
+pub struct DeletedQuery {
+    deleted: Option<String>,
+}
+
+pub async fn cycles(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<DeletedQuery>,
+) -> Result<Response, AppError> {
     let proof = own_work(&ctx)?;
     let cycles = dialogue::cycles(&state.db, &proof).await?;
     let title = ctx.t("cycles-title");
     Ok(render(&CyclesPage {
         page: Page::new(&ctx, &title, "dialogue"),
         cycles,
+        deleted: q.deleted.is_some(),
     })?
     .into_response())
 }
@@ -132,6 +145,18 @@ struct CyclePage {
     errors: FormErrors,
     /// What the user sent with a refused form, so that nothing they chose is lost.
     typed: AddForm,
+    /// Whether the cycle can still be renamed or deleted (no dialogue past "planned").
+    can_fix: bool,
+    fix: FixForm,
+}
+
+/// The rename and delete forms of a cycle, as typed (shown open after a refusal).
+#[derive(Default)]
+struct FixForm {
+    name: String,
+    rename_reason: String,
+    delete_reason: String,
+    open: bool,
 }
 
 /// The add-dialogues form: the units ticked and the planning date.
@@ -203,13 +228,20 @@ async fn cycle_page(
     notice: Option<String>,
     errors: FormErrors,
     typed: Option<AddForm>,
+    fix: Option<FixForm>,
 ) -> Result<CyclePage, AppError> {
     let CycleDetail {
         cycle,
         dialogues,
         available,
     } = cycle_detail(state, cycle).await?;
+    let fix = fix.unwrap_or_else(|| FixForm {
+        name: cycle.name.clone(),
+        ..FixForm::default()
+    });
     Ok(CyclePage {
+        can_fix: dialogues.iter().all(|d| d.stage == Stage::Planned),
+        fix,
         page: Page::new(ctx, &cycle.name, "dialogue"),
         embete_name: embete_name_on(state, &cycle.embete, &cycle.starts_on).await?,
         cycle,
@@ -227,6 +259,8 @@ async fn cycle_page(
 #[derive(Deserialize, Default)]
 pub struct AddedQuery {
     added: Option<usize>,
+    renamed: Option<String>,
+    removed: Option<String>,
 }
 
 pub async fn cycle(
@@ -236,13 +270,104 @@ pub async fn cycle(
     Query(q): Query<AddedQuery>,
 ) -> Result<Response, AppError> {
     let (_, cycle) = own_cycle(&state, &ctx, id).await?;
-    let notice = q
-        .added
-        .map(|n| crate::i18n::text(ctx.lang, "cycle-added", &[("count", &n.to_string())]));
-    Ok(
-        render(&cycle_page(&state, &ctx, cycle, notice, FormErrors::default(), None).await?)?
-            .into_response(),
+    let notice = match (q.added, q.renamed, q.removed) {
+        (Some(n), _, _) => Some(crate::i18n::text(
+            ctx.lang,
+            "cycle-added",
+            &[("count", &n.to_string())],
+        )),
+        (_, Some(_), _) => Some(ctx.t("cycle-renamed")),
+        (_, _, Some(_)) => Some(ctx.t("dialogue-removed")),
+        _ => None,
+    };
+    let page = cycle_page(
+        &state,
+        &ctx,
+        cycle,
+        notice,
+        FormErrors::default(),
+        None,
+        None,
     )
+    .await?;
+    Ok(render(&page)?.into_response())
+}
+
+/// A refused correction of a cycle: the page again with the error at its field and the
+/// forms open as typed. `field` renames the domain's field to the form's input.
+async fn refused_fix(
+    state: &AppState,
+    ctx: &Ctx,
+    cycle: Cycle,
+    error: samla_db::StoreError,
+    fix: FixForm,
+    field: impl Fn(&'static str) -> &'static str,
+) -> Result<Response, AppError> {
+    match error {
+        samla_db::StoreError::Domain(e)
+            if !matches!(e.code, ErrorCode::Forbidden | ErrorCode::NotFound) =>
+        {
+            let status = crate::error::status_of(e.code);
+            let e = DomainError {
+                field: Some(field(e.field.unwrap_or("reason"))),
+                ..e
+            };
+            let errors = FormErrors::from_domain(ctx.lang, &[e]);
+            let fix = FixForm { open: true, ..fix };
+            let page = cycle_page(state, ctx, cycle, None, errors, None, Some(fix)).await?;
+            Ok((status, render(&page)?).into_response())
+        }
+        samla_db::StoreError::Domain(_) => Err(AppError::Code(ErrorCode::NotFound)),
+        e => Err(e.into()),
+    }
+}
+
+/// Renames a cycle none of whose dialogues has gone past "planned".
+pub async fn rename_cycle(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    form: MultiForm,
+) -> Result<Response, AppError> {
+    let (proof, cycle) = own_cycle(&state, &ctx, id).await?;
+    let fix = FixForm {
+        name: form.get("name"),
+        rename_reason: form.get("reason"),
+        ..FixForm::default()
+    };
+    let who = who(&ctx)?;
+    let renamed =
+        corrections::rename_cycle(&state.db, &proof, &who, id, &fix.name, &fix.rename_reason).await;
+    match renamed {
+        Ok(_) => Ok(Redirect::to(&format!("/dialogue/cycles/{id}?renamed=1")).into_response()),
+        Err(e) => {
+            refused_fix(&state, &ctx, cycle, e, fix, |f| match f {
+                "name" => "name",
+                _ => "rename_reason",
+            })
+            .await
+        }
+    }
+}
+
+/// Deletes a cycle made by mistake, while every dialogue in it is planned with nothing recorded.
+pub async fn delete_cycle(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    form: MultiForm,
+) -> Result<Response, AppError> {
+    let (proof, cycle) = own_cycle(&state, &ctx, id).await?;
+    let fix = FixForm {
+        name: cycle.name.clone(),
+        delete_reason: form.get("reason"),
+        ..FixForm::default()
+    };
+    let who = who(&ctx)?;
+    match corrections::delete_cycle(&state.db, &proof, &who, id, &fix.delete_reason).await {
+        Ok(()) => Ok(Redirect::to("/dialogue/cycles?deleted=1").into_response()),
+        Err(e) => refused_fix(&state, &ctx, cycle, e, fix, |_| "delete_reason").await,
+    }
 }
 
 pub async fn add_dialogues(
@@ -267,7 +392,7 @@ pub async fn add_dialogues(
         Ok(n) => Ok(Redirect::to(&format!("/dialogue/cycles/{id}?added={n}")).into_response()),
         Err(samla_db::StoreError::Domain(e)) if e.field.is_some() => {
             let errors = FormErrors::from_domain(ctx.lang, &[e]);
-            let page = cycle_page(&state, &ctx, cycle, None, errors, Some(typed)).await?;
+            let page = cycle_page(&state, &ctx, cycle, None, errors, Some(typed), None).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
         }
         Err(e) => Err(e.into()),
@@ -298,6 +423,10 @@ struct DialoguePage {
     undo_to: Option<Stage>,
     /// The reason typed into a refused undo form.
     undo_reason: String,
+    /// Whether the unit can be removed from the cycle (planned, nothing recorded).
+    removable: bool,
+    /// The reason typed into a refused remove form.
+    remove_reason: String,
     /// What has been written so far, for the cards that lead to the meetings and report.
     leaders: Option<Meeting>,
     youth: Option<Meeting>,
@@ -310,6 +439,7 @@ struct DialoguePage {
 struct DialogueForms {
     date_input: Option<String>,
     undo_reason: String,
+    remove_reason: String,
     errors: FormErrors,
     notice: Option<&'static str>,
 }
@@ -332,6 +462,7 @@ async fn dialogue_page(
     let DialogueForms {
         date_input,
         undo_reason,
+        remove_reason,
         errors,
         notice,
     } = forms;
@@ -353,6 +484,11 @@ async fn dialogue_page(
         .collect();
     let leaders = report::meeting(&state.db, id, MeetingKind::Leaders).await?;
     let youth = report::meeting(&state.db, id, MeetingKind::Youth).await?;
+    let report = report::report(&state.db, id).await?;
+    let removable = dialogue.stage == Stage::Planned
+        && leaders.is_none()
+        && youth.is_none()
+        && report.is_none();
     // The step that says a meeting was held is dated by that meeting, when it is recorded.
     let held = match next.first() {
         Some(Stage::LeadersMeetingHeld) => leaders.as_ref(),
@@ -367,7 +503,9 @@ async fn dialogue_page(
         page: Page::new(ctx, &title, "dialogue"),
         leaders,
         youth,
-        report: report::report(&state.db, id).await?,
+        report,
+        removable,
+        remove_reason,
         dialogue,
         cycle,
         steps,
@@ -404,6 +542,15 @@ pub async fn show_dialogue(
     Ok(render(&dialogue_page(&state, &ctx, id, forms).await?)?.into_response())
 }
 
+/// The reason and the dialogue's version that a correction form sends.
+fn reason_and_version(form: &MultiForm) -> Result<(String, i64), AppError> {
+    let version = form
+        .get("version")
+        .parse()
+        .map_err(|_| AppError::Code(ErrorCode::InvalidInput))?;
+    Ok((form.get("reason"), version))
+}
+
 /// Undoes the dialogue's last step, with a reason that is kept in its history.
 pub async fn undo_step(
     State(state): State<AppState>,
@@ -411,16 +558,13 @@ pub async fn undo_step(
     Path(id): Path<i64>,
     form: MultiForm,
 ) -> Result<Response, AppError> {
-    let proof = own_work(&ctx)?;
+    // Another embete's dialogue is not shown to exist, whatever the form holds.
+    let (proof, _, _) = super::report::own(&state, &ctx, id).await?;
     let actor = ctx.require_actor()?;
     let leader = access::approve_reports(actor, proof.embete()).ok();
-    let reason = form.get("reason");
-    let version: i64 = form
-        .get("version")
-        .parse()
-        .map_err(|_| AppError::Code(ErrorCode::InvalidInput))?;
+    let (reason, version) = reason_and_version(&form)?;
     let who = who(&ctx)?;
-    let undone = dialogue::undo_step(
+    let undone = corrections::undo_step(
         &state.db,
         &proof,
         leader.as_ref(),
@@ -444,6 +588,40 @@ pub async fn undo_step(
                 },
             )
             .await
+        }
+    }
+}
+
+/// Removes a unit added to the cycle by mistake, before anything happened with it.
+pub async fn remove_dialogue(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    form: MultiForm,
+) -> Result<Response, AppError> {
+    // Another embete's dialogue is not shown to exist, whatever the form holds.
+    let (proof, _, _) = super::report::own(&state, &ctx, id).await?;
+    let (reason, version) = reason_and_version(&form)?;
+    let who = who(&ctx)?;
+    match corrections::remove_dialogue(&state.db, &proof, &who, id, &reason, version).await {
+        Ok(cycle) => {
+            Ok(Redirect::to(&format!("/dialogue/cycles/{}?removed=1", cycle.id)).into_response())
+        }
+        Err(e) => {
+            // The page's reason field for this form is `remove_reason`.
+            let e = match e {
+                samla_db::StoreError::Domain(d) if d.field == Some("reason") => DomainError {
+                    field: Some("remove_reason"),
+                    ..d
+                }
+                .into(),
+                e => e,
+            };
+            let forms = DialogueForms {
+                remove_reason: reason,
+                ..DialogueForms::default()
+            };
+            refused_on_page(&state, &ctx, id, e, forms).await
         }
     }
 }

@@ -12,6 +12,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use samla_db::corrections;
 use samla_db::dialogue::{self, Cycle, CycleSummary, Dialogue, StepRecord};
 use samla_db::follow_up::{self, Item};
 use samla_db::report::{self, Meeting, MeetingInput, Report, SaveError};
@@ -265,7 +266,7 @@ pub async fn undo_step(
         .version
         .ok_or(DomainError::field(ErrorCode::InvalidInput, "version"))?;
     Ok(Json(
-        dialogue::undo_step(
+        corrections::undo_step(
             &state.db,
             &proof,
             leader.as_ref(),
@@ -276,6 +277,71 @@ pub async fn undo_step(
         )
         .await?,
     ))
+}
+
+/// Removes a unit added to a cycle by mistake (`{"reason", "version"}`): only while its
+/// dialogue is planned with no meeting or report recorded. Answers the cycle as it is now.
+pub async fn remove_dialogue(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(body): Json<WithdrawBody>,
+) -> Result<Json<CycleDetail>, AppError> {
+    let (proof, _, _) = own(&state, &ctx, id).await?;
+    let version = body
+        .version
+        .ok_or(DomainError::field(ErrorCode::InvalidInput, "version"))?;
+    let cycle = corrections::remove_dialogue(
+        &state.db,
+        &proof,
+        &actor_who(&ctx)?,
+        id,
+        &body.reason,
+        version,
+    )
+    .await?;
+    Ok(Json(cycle_detail(&state, cycle).await?))
+}
+
+#[derive(Deserialize)]
+pub struct RenameBody {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// Renames a cycle none of whose dialogues has gone past "planned" (`{"name", "reason"}`).
+pub async fn rename_cycle(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(body): Json<RenameBody>,
+) -> Result<Json<Cycle>, AppError> {
+    let (proof, _) = own_cycle(&state, &ctx, id).await?;
+    let who = actor_who(&ctx)?;
+    Ok(Json(
+        corrections::rename_cycle(&state.db, &proof, &who, id, &body.name, &body.reason).await?,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct ReasonBody {
+    #[serde(default)]
+    reason: String,
+}
+
+/// Deletes a cycle made by mistake (`{"reason"}`), while every dialogue in it is planned
+/// with nothing recorded. 204 when it is gone.
+pub async fn delete_cycle(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(body): Json<ReasonBody>,
+) -> Result<StatusCode, AppError> {
+    let (proof, _) = own_cycle(&state, &ctx, id).await?;
+    corrections::delete_cycle(&state.db, &proof, &actor_who(&ctx)?, id, &body.reason).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 fn kind_of(kind: &str) -> Result<MeetingKind, AppError> {

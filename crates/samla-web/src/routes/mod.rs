@@ -51,6 +51,8 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/dialogue/cycles/new", get(dialogue::new_cycle))
         .route("/dialogue/cycles/{id}", get(dialogue::cycle))
+        .route("/dialogue/cycles/{id}/rename", post(dialogue::rename_cycle))
+        .route("/dialogue/cycles/{id}/delete", post(dialogue::delete_cycle))
         .route(
             "/dialogue/cycles/{id}/dialogues",
             post(dialogue::add_dialogues),
@@ -58,6 +60,10 @@ pub fn router(state: AppState) -> Router {
         .route("/dialogue/dialogues/{id}", get(dialogue::show_dialogue))
         .route("/dialogue/dialogues/{id}/step", post(dialogue::take_step))
         .route("/dialogue/dialogues/{id}/undo", post(dialogue::undo_step))
+        .route(
+            "/dialogue/dialogues/{id}/remove",
+            post(dialogue::remove_dialogue),
+        )
         .route(
             "/dialogue/dialogues/{id}/meetings/{kind}",
             get(report::meeting_form).post(report::save_meeting),
@@ -118,6 +124,18 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/dialogue/dialogues/{id}/undo",
             post(dialogue_api::undo_step),
+        )
+        .route(
+            "/api/v1/dialogue/dialogues/{id}/remove",
+            post(dialogue_api::remove_dialogue),
+        )
+        .route(
+            "/api/v1/dialogue/cycles/{id}/rename",
+            post(dialogue_api::rename_cycle),
+        )
+        .route(
+            "/api/v1/dialogue/cycles/{id}/delete",
+            post(dialogue_api::delete_cycle),
         )
         .route(
             "/api/v1/dialogue/dialogues/{id}/meetings/{kind}",
