@@ -577,17 +577,11 @@ pub async fn undo_step(
     match undone {
         Ok(_) => Ok(Redirect::to(&format!("/dialogue/dialogues/{id}?undone=1")).into_response()),
         Err(e) => {
-            refused_on_page(
-                &state,
-                &ctx,
-                id,
-                e,
-                DialogueForms {
-                    undo_reason: reason,
-                    ..DialogueForms::default()
-                },
-            )
-            .await
+            let forms = DialogueForms {
+                undo_reason: reason,
+                ..DialogueForms::default()
+            };
+            refused_on_page(&state, &ctx, id, e, forms, |f| f).await
         }
     }
 }
@@ -608,32 +602,27 @@ pub async fn remove_dialogue(
             Ok(Redirect::to(&format!("/dialogue/cycles/{}?removed=1", cycle.id)).into_response())
         }
         Err(e) => {
-            // The page's reason field for this form is `remove_reason`.
-            let e = match e {
-                samla_db::StoreError::Domain(d) if d.field == Some("reason") => DomainError {
-                    field: Some("remove_reason"),
-                    ..d
-                }
-                .into(),
-                e => e,
-            };
             let forms = DialogueForms {
                 remove_reason: reason,
                 ..DialogueForms::default()
             };
-            refused_on_page(&state, &ctx, id, e, forms).await
+            // The page's reason field for this form is `remove_reason`.
+            let field = |f| if f == "reason" { "remove_reason" } else { f };
+            refused_on_page(&state, &ctx, id, e, forms, field).await
         }
     }
 }
 
-/// A refused step or undo: another embete's dialogue is not found; otherwise the page
-/// again, with the error at its field and what was typed.
+/// A refused step or correction: another embete's dialogue is not found; otherwise the
+/// page again, with the error at its field and what was typed. `field` renames the
+/// domain's field to the form's input (as `refused_fix` does for a cycle).
 async fn refused_on_page(
     state: &AppState,
     ctx: &Ctx,
     id: i64,
     error: samla_db::StoreError,
     forms: DialogueForms,
+    field: impl Fn(&'static str) -> &'static str,
 ) -> Result<Response, AppError> {
     match error {
         samla_db::StoreError::Domain(e)
@@ -644,7 +633,7 @@ async fn refused_on_page(
         samla_db::StoreError::Domain(e) => {
             let status = crate::error::status_of(e.code);
             let e = DomainError {
-                field: Some(e.field.unwrap_or("stage")),
+                field: Some(field(e.field.unwrap_or("stage"))),
                 ..e
             };
             let forms = DialogueForms {
@@ -672,7 +661,7 @@ pub async fn take_step(
                 date_input: Some(form.get("date")),
                 ..DialogueForms::default()
             };
-            refused_on_page(&state, &ctx, id, e, forms).await
+            refused_on_page(&state, &ctx, id, e, forms, |f| f).await
         }
     }
 }

@@ -215,9 +215,10 @@ pub async fn take_step(
     Ok(Json(moved))
 }
 
-/// A correction's body: why, and the dialogue's version as last read (withdraw, undo).
+/// A correction's body: why, and the dialogue's version as last read (withdraw, undo,
+/// remove).
 #[derive(Deserialize)]
-pub struct WithdrawBody {
+pub struct CorrectionBody {
     #[serde(default)]
     reason: String,
     /// The dialogue's `version` as last read.
@@ -230,13 +231,11 @@ pub async fn withdraw(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Json(body): Json<WithdrawBody>,
+    Json(body): Json<CorrectionBody>,
 ) -> Result<Json<Dialogue>, AppError> {
     let (proof, _, cycle) = own(&state, &ctx, id).await?;
     let leader = access::approve_reports(ctx.require_actor()?, &cycle.embete)?;
-    let version = body
-        .version
-        .ok_or(DomainError::field(ErrorCode::InvalidInput, "version"))?;
+    let version = body.version()?;
     Ok(Json(
         report::withdraw(
             &state.db,
@@ -258,13 +257,11 @@ pub async fn undo_step(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Json(body): Json<WithdrawBody>,
+    Json(body): Json<CorrectionBody>,
 ) -> Result<Json<Dialogue>, AppError> {
     let (proof, _, cycle) = own(&state, &ctx, id).await?;
     let leader = access::approve_reports(ctx.require_actor()?, &cycle.embete).ok();
-    let version = body
-        .version
-        .ok_or(DomainError::field(ErrorCode::InvalidInput, "version"))?;
+    let version = body.version()?;
     Ok(Json(
         corrections::undo_step(
             &state.db,
@@ -285,12 +282,10 @@ pub async fn remove_dialogue(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Json(body): Json<WithdrawBody>,
+    Json(body): Json<CorrectionBody>,
 ) -> Result<Json<CycleDetail>, AppError> {
     let (proof, _, _) = own(&state, &ctx, id).await?;
-    let version = body
-        .version
-        .ok_or(DomainError::field(ErrorCode::InvalidInput, "version"))?;
+    let version = body.version()?;
     let cycle = corrections::remove_dialogue(
         &state.db,
         &proof,
@@ -342,6 +337,14 @@ pub async fn delete_cycle(
     let (proof, _) = own_cycle(&state, &ctx, id).await?;
     corrections::delete_cycle(&state.db, &proof, &actor_who(&ctx)?, id, &body.reason).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+impl CorrectionBody {
+    /// The version is required: a correction of a dialogue someone moved since is a conflict.
+    fn version(&self) -> Result<i64, DomainError> {
+        self.version
+            .ok_or(DomainError::field(ErrorCode::InvalidInput, "version"))
+    }
 }
 
 fn kind_of(kind: &str) -> Result<MeetingKind, AppError> {
