@@ -5,7 +5,7 @@
 // Any axe violation tagged wcag2a, wcag2aa, wcag21a or wcag21aa fails the run.
 //
 // Usage: node run.mjs   (SAMLA_BIN picks the binary; default ../target/debug/samla)
-//        SAMLA_E2E_ONLY=behaviour|flow|sweep|expiry runs one part alone (unset: all four)
+//        SAMLA_E2E_ONLY=behaviour|flow|sweep|correction|expiry runs one part alone (unset: all five)
 
 import { chromium } from "playwright-core";
 import { AxeBuilder } from "@axe-core/playwright";
@@ -20,7 +20,7 @@ const BASE = `http://127.0.0.1:${PORT}`;
 const PASSWORD = "samla-demo-2026";
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 const SHOTS = resolve("screenshots");
-const PARTS = ["behaviour", "flow", "sweep", "expiry"];
+const PARTS = ["behaviour", "flow", "sweep", "correction", "expiry"];
 const ONLY = process.env.SAMLA_E2E_ONLY ?? "";
 
 const ROLES = [
@@ -681,7 +681,7 @@ async function flowSteps(open, contexts) {
   const reason = "Rapporten hadde en feil i faktadelen og trekkes tilbake for retting.";
   await follow(lp, `main a[href="${dialogueUrl}/report"]`, "report page after publishing");
   check("flow: the leader is offered to withdraw", (await lp.locator('main form[action$="/withdraw"]').count()) === 1);
-  await typeInto(lp, "#reason", reason);
+  await typeInto(lp, "#withdraw_reason", reason);
   res = await follow(lp, 'main form[action$="/withdraw"] button[type=submit]', "withdrawn report");
   check("flow: the withdrawn report answers 410 with its reason", res.status() === 410 &&
     (await textOf(lp, "main p.pre")) === reason, `${res.status()} ${await textOf(lp, "main p.pre")}`);
@@ -722,6 +722,114 @@ async function sweep(browser) {
 // A session that runs out while a report is being written: a second server on the same
 // database ends sessions after one idle minute. The posted report must come back after
 // the new login, and be saved when it is sent again.
+/** A published report is reopened for correction, two people edit it at once and
+ *  settle the field both changed, and the correction is published: the public page
+ *  keeps the published text until then, and afterwards says "Korrigert". */
+async function correction(browser) {
+  const serverErrors = [];
+  const contexts = [];
+  const open = async (width = 1280) => {
+    const ctx = await browser.newContext({ viewport: { width, height: 900 }, locale: "nb-NO" });
+    contexts.push(ctx);
+    const page = await ctx.newPage();
+    page.on("response", (r) => { if (r.status() >= 500) serverErrors.push(`${r.status()} ${r.url()}`); });
+    return page;
+  };
+  const report = `${BASE}/dialogue/dialogues/1/report`;
+  const saveReport = "main form.report-form .button-row button[type=submit]";
+  const notice = (page) => textOf(page, "main .ds-alert[role=status]");
+  try {
+    mkdirSync(SHOTS, { recursive: true });
+    const lp = await open();
+    await keyboardLogin(lp, "leder@samla.example");
+    const visitor = await open();
+    await visitor.goto(`${BASE}/dialogues/1`);
+    const oldFacts = await textOf(visitor, "main article.report .facts");
+    check("correction: the published facts are read", oldFacts.length > 0);
+
+    // The leader reopens the report with a reason.
+    await lp.goto(report);
+    check("correction: the leader is offered to reopen", (await lp.locator('main form[action$="/reopen"]').count()) === 1);
+    const reason = "Antall deltakere i ungdomsmøtet var feil og rettes.";
+    await typeInto(lp, "#reopen_reason", reason);
+    await follow(lp, 'main form[action$="/reopen"] button[type=submit]', "report reopened for correction");
+    check("correction: the report can be edited again", (await lp.locator("#report-form").count()) === 1);
+    check("correction: the page says the published version stays public",
+      (await lp.locator("main").innerText()).includes("åpnet for korrigering"));
+    let res = await visitor.goto(`${BASE}/dialogues/1`);
+    check("correction: the published version stays public while it is corrected",
+      res.status() === 200 && (await res.text()).includes(oldFacts), String(res.status()));
+
+    // Two editors at once: the case officer saves first, the leader meets a merge.
+    const sp = await open();
+    await keyboardLogin(sp, "saksbehandler@samla.example");
+    await sp.goto(report);
+    await lp.goto(report);
+    await sp.fill("#facts", "Fakta rettet av saksbehandleren.");
+    await sp.click(saveReport);
+    await sp.waitForLoadState();
+    check("correction: the first save goes through", (await notice(sp)) === "Rapporten er lagret.", await notice(sp));
+    await lp.fill("#facts", "Fakta rettet av lederen.");
+    await lp.fill("#advice", "Råd skrevet av lederen.");
+    await lp.click(saveReport);
+    await lp.waitForLoadState();
+    check("correction: the second editor gets a merge, not an overwrite",
+      (await lp.locator("#merge").count()) === 1 && (await lp.locator("input[name=choose_facts]").count()) === 2);
+    check("correction: the advice only the leader changed stays in the editor",
+      (await lp.inputValue("#advice")) === "Råd skrevet av lederen.");
+    await axe(lp, "correction: merge page (1280)");
+    await lp.screenshot({ path: join(SHOTS, "merge-1280.png"), fullPage: true });
+    await lp.setViewportSize({ width: 320, height: 800 });
+    check("correction: the merge page fits 320 px",
+      !(await lp.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1)));
+    await axe(lp, "correction: merge page (320)");
+    await lp.screenshot({ path: join(SHOTS, "merge-320.png"), fullPage: true });
+    await lp.setViewportSize({ width: 1280, height: 900 });
+    // Saving without a choice is refused, and points at the choice.
+    await lp.click(saveReport);
+    await lp.waitForLoadState();
+    check("correction: saving without choosing is refused",
+      (await lp.locator('main a[href="#choose_facts"]').count()) === 1);
+    check("correction: the typed advice survives the refusal", (await lp.inputValue("#advice")) === "Råd skrevet av lederen.");
+    await toggle(lp, "#choose_facts-mine");
+    await lp.click(saveReport);
+    await lp.waitForLoadState();
+    check("correction: the chosen text is saved", (await notice(lp)) === "Rapporten er lagret." &&
+      (await lp.inputValue("#facts")) === "Fakta rettet av lederen." &&
+      (await lp.inputValue("#advice")) === "Råd skrevet av lederen.", await notice(lp));
+
+    // The versions page compares word by word.
+    await follow(lp, 'main a[href$="/report/versions"]', "report versions");
+    check("correction: the versions page shows what changed", (await lp.locator("main .diff ins").count()) > 0);
+
+    // Approve (naming the version and hash read) and publish again.
+    await lp.goto(report);
+    await chooseStage(lp, "report_approved");
+    await follow(lp, 'main button[formaction$="/report/step"]', "correction approved");
+    await chooseStage(lp, "published");
+    await follow(lp, 'main form[action$="/report/step"] button[type=submit]', "correction published");
+    res = await visitor.goto(`${BASE}/dialogues/1`);
+    const after = await visitor.locator("main").innerText();
+    check("correction: the public page shows the corrected text", after.includes("Fakta rettet av lederen."));
+    check("correction: the public page says Korrigert with the reason", after.includes("Korrigert") && after.includes(reason));
+    await visitor.click("main .correction summary");
+    check("correction: what changed is listed word by word",
+      (await visitor.locator("main .correction del").count()) > 0 && (await visitor.locator("main .correction ins").count()) > 0);
+    await axe(visitor, "correction: corrected public page (1280)");
+    await visitor.screenshot({ path: join(SHOTS, "corrected-1280.png"), fullPage: true });
+    await visitor.setViewportSize({ width: 320, height: 800 });
+    check("correction: the corrected page fits 320 px",
+      !(await visitor.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1)));
+    await axe(visitor, "correction: corrected public page (320)");
+    check("correction: the corrected page answers 200", res.status() === 200, String(res.status()));
+  } catch (e) {
+    check("correction: ran to the end", false, e instanceof FlowStop ? e.message : (e.stack ?? String(e)));
+  } finally {
+    for (const ctx of contexts) await ctx.close();
+  }
+  check("correction: no server errors", serverErrors.length === 0, serverErrors.join(", "));
+}
+
 async function expiry(browser, dbUrl, dir) {
   const port = String(Number(PORT) + 1);
   const base = `http://127.0.0.1:${port}`;
@@ -799,6 +907,7 @@ async function main() {
     if (!ONLY || ONLY === "behaviour") await behaviour(browser);
     if (!ONLY || ONLY === "flow") await keyboardFlow(browser);
     if (!ONLY || ONLY === "sweep") await sweep(browser);
+    if (!ONLY || ONLY === "correction") await correction(browser);
     if (!ONLY || ONLY === "expiry") await expiry(browser, dbUrl, dir);
   } catch (e) {
     check("suite ran to the end", false, e.stack ?? String(e));

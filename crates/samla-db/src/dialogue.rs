@@ -48,6 +48,16 @@ pub struct Dialogue {
     pub stage: Stage,
     pub stage_date: String,
     pub version: i64,
+    /// The report version the public sees: set when the report is published, kept
+    /// while it is reopened for correction, cleared when it is withdrawn.
+    pub public_version: Option<i64>,
+}
+
+impl Dialogue {
+    /// Whether the public sees a published report of this dialogue.
+    pub fn is_public(&self) -> bool {
+        self.public_version.is_some()
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -118,12 +128,13 @@ where
         stage: Stage::parse(&stage).unwrap_or(Stage::Planned),
         stage_date: r.try_get("stage_date")?,
         version: r.try_get("version")?,
+        public_version: r.try_get("public_version")?,
     })
 }
 
 const CYCLE_COLUMNS: &str = "id, embete, name, starts_on, ends_on";
 const DIALOGUE_COLUMNS: &str =
-    "id, cycle_id, unit_kind, unit_number, unit_name, stage, stage_date, version";
+    "id, cycle_id, unit_kind, unit_number, unit_name, stage, stage_date, version, public_version";
 
 /// Creates a cycle for the proof's embete.
 pub async fn create_cycle(
@@ -196,7 +207,7 @@ pub async fn cycles(db: &Db, proof: &EmbeteWork) -> Result<Vec<CycleSummary>, sq
         let rows = sqlx::query(
             "SELECT c.id, c.embete, c.name, c.starts_on, c.ends_on, \
                     COUNT(d.id) AS dialogues, \
-                    SUM(CASE WHEN d.stage = 'published' THEN 1 ELSE 0 END) AS published \
+                    SUM(CASE WHEN d.public_version IS NOT NULL THEN 1 ELSE 0 END) AS published \
              FROM cycle c LEFT JOIN dialogue d ON d.cycle_id = c.id \
              WHERE c.embete = $1 GROUP BY c.id, c.embete, c.name, c.starts_on, c.ends_on ORDER BY c.starts_on DESC, c.id DESC",
         )
@@ -227,7 +238,7 @@ pub async fn cycle_names(
     on!(conn.conn(), |c| {
         sqlx::query(
             "SELECT id, name FROM cycle WHERE embete = $1 \
-             AND ($2 OR EXISTS (SELECT 1 FROM dialogue d WHERE d.cycle_id = cycle.id AND d.stage = 'published')) \
+             AND ($2 OR EXISTS (SELECT 1 FROM dialogue d WHERE d.cycle_id = cycle.id AND d.public_version IS NOT NULL)) \
              ORDER BY starts_on DESC, id DESC",
         )
         .bind(embete)
@@ -439,6 +450,15 @@ pub async fn take_step(
     apply_step(db, proof, who, id, to, date, seen_version, None, None).await
 }
 
+/// The report version a step is taken on (approval, publication): checked once more
+/// with the dialogue held, and named in the step with its hash.
+pub(crate) struct ReportPin {
+    pub version: i64,
+    pub hash: String,
+    /// Set when the step publishes this version.
+    pub publication: Option<crate::documents::Publication>,
+}
+
 /// Takes a step after its preconditions are checked; `extra` is written to the audit
 /// log with it (the report step's confirmations).
 #[allow(clippy::too_many_arguments)]
@@ -450,7 +470,7 @@ pub(crate) async fn apply_step(
     to: Stage,
     date: Date,
     seen_version: i64,
-    report_version: Option<i64>,
+    report: Option<ReportPin>,
     extra: Option<serde_json::Value>,
 ) -> StoreResult<Dialogue> {
     let (before, cycle) = dialogue(db, id).await?.ok_or(ErrorCode::NotFound)?;
@@ -499,12 +519,38 @@ pub(crate) async fn apply_step(
     }
     // The row is ours now: a report saved since the caller checked it is a conflict
     // (the step is rolled back when `tx` drops).
-    if let Some(expected) = report_version
-        && report_version_in(&mut tx, id).await? != expected
-    {
-        return Err(DomainError::field(ErrorCode::EditConflict, "report_version").into());
+    if let Some(pin) = &report {
+        if report_version_in(&mut tx, id).await? != pin.version {
+            return Err(DomainError::field(ErrorCode::EditConflict, "report_version").into());
+        }
+        on!(tx.conn(), |c| {
+            sqlx::query(
+                "UPDATE dialogue_step SET report_version = $1, report_hash = $2 \
+                 WHERE id = (SELECT MAX(id) FROM dialogue_step WHERE dialogue_id = $3)",
+            )
+            .bind(pin.version)
+            .bind(&pin.hash)
+            .bind(id)
+            .execute(&mut *c)
+            .await?;
+            if pin.publication.is_some() {
+                sqlx::query("UPDATE dialogue SET public_version = $1 WHERE id = $2")
+                    .bind(pin.version)
+                    .bind(id)
+                    .execute(&mut *c)
+                    .await?;
+            }
+        });
+        if let Some(publication) = &pin.publication {
+            crate::documents::publish(tx.conn(), &crate::report::document_key(id), publication)
+                .await?;
+        }
     }
     let mut after = json!({ "stage": to, "stage_date": date_s });
+    if let (Some(pin), Some(obj)) = (&report, after.as_object_mut()) {
+        obj.insert("report_version".into(), json!(pin.version));
+        obj.insert("report_sha256".into(), json!(pin.hash));
+    }
     if let (Some(extra), Some(obj)) = (extra, after.as_object_mut()) {
         obj.insert("confirmed".into(), extra);
     }
@@ -620,9 +666,9 @@ pub async fn coverage_with(
     let d = iso(date);
     let mut conn = db.acquire().await?;
     // (unit number) → (cycle start, stage, stage date, dialogue id) of its latest dialogue
-    let rows: Vec<(String, String, String, String, i64)> = on!(conn.conn(), |c| {
+    let rows: Vec<(String, String, String, String, i64, Option<i64>)> = on!(conn.conn(), |c| {
         sqlx::query(
-            "SELECT d.unit_number, c.starts_on, d.stage, d.stage_date, d.id FROM dialogue d JOIN cycle c ON c.id = d.cycle_id \
+            "SELECT d.unit_number, c.starts_on, d.stage, d.stage_date, d.id, d.public_version FROM dialogue d JOIN cycle c ON c.id = d.cycle_id \
              WHERE c.starts_on <= $1 AND ($2 IS NULL OR c.embete = $2) AND ($3 IS NULL OR c.id = $3)",
         )
         .bind(&d)
@@ -631,13 +677,17 @@ pub async fn coverage_with(
         .fetch_all(&mut *c)
         .await?
         .iter()
-        .map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?)))
+        .map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?, r.try_get(5)?)))
         .collect::<Result<Vec<_>, _>>()?
     });
     let mut latest: BTreeMap<&str, (&str, Stage, &str, i64)> = BTreeMap::new();
     let mut published: BTreeSet<&str> = BTreeSet::new();
-    for (number, start, stage, stage_date, id) in &rows {
-        let stage = Stage::parse(stage).unwrap_or(Stage::Planned);
+    for (number, start, stage, stage_date, id, public_version) in &rows {
+        // A report reopened for correction is still published to the public.
+        let stage = match public_version {
+            Some(_) => Stage::Published,
+            None => Stage::parse(stage).unwrap_or(Stage::Planned),
+        };
         if stage == Stage::Published {
             published.insert(number);
         }
@@ -736,6 +786,10 @@ pub async fn seed(db: &Db, who: &Who, cycles: &[SeedCycle]) -> StoreResult<usize
             let Some((last_stage, last_date)) = d.steps.last() else {
                 continue;
             };
+            // What the public reads of a published dialogue is its report's version.
+            if *last_stage == Stage::Published && d.report.is_none() {
+                return Err(DomainError::field(ErrorCode::ReportRequired, "report").into());
+            }
             let id: i64 = on!(tx.conn(), |c| {
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO dialogue (cycle_id, unit_kind, unit_number, unit_name, stage, stage_date, version, created_at) \
@@ -781,7 +835,8 @@ pub async fn seed(db: &Db, who: &Who, cycles: &[SeedCycle]) -> StoreResult<usize
                 id
             });
             if let Some(r) = &d.report {
-                crate::report::replace_rows(tx.conn(), id, r).await?;
+                let published_on = (*last_stage == Stage::Published).then_some(last_date.as_str());
+                crate::report::seed_rows(&mut tx, id, r.clone(), published_on, &who.label).await?;
             }
             for (kind, meeting) in &d.meetings {
                 crate::report::replace_meeting(tx.conn(), id, *kind, meeting).await?;
@@ -861,10 +916,11 @@ pub async fn published(
     let all: Vec<Published> = on!(conn.conn(), |c| {
         sqlx::query(
             "SELECT d.id, c.embete, c.id AS cycle_id, c.name AS cycle, d.unit_number, d.unit_name, d.unit_kind, \
-                    d.stage_date, r.language \
+                    p.published_on AS stage_date, r.language \
              FROM dialogue d JOIN cycle c ON c.id = d.cycle_id LEFT JOIN report r ON r.dialogue_id = d.id \
-             WHERE d.stage = 'published' AND ($1 IS NULL OR c.embete = $1) AND ($2 IS NULL OR c.id = $2) \
-             ORDER BY d.stage_date DESC, d.unit_name",
+             JOIN document_publication p ON p.id = (SELECT MAX(l.id) FROM document_publication l WHERE l.document = 'report:' || CAST(d.id AS TEXT)) \
+             WHERE d.public_version IS NOT NULL AND ($1 IS NULL OR c.embete = $1) AND ($2 IS NULL OR c.id = $2) \
+             ORDER BY p.published_on DESC, d.unit_name",
         )
         .bind(embete)
         .bind(cycle)

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod corrections;
 pub mod dialogue;
+pub mod documents;
 pub mod follow_up;
 pub mod kept_forms;
 mod migrate;

@@ -60,6 +60,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0008_corrections.sql"),
         postgres: include_str!("../migrations/postgres/0008_corrections.sql"),
     },
+    Migration {
+        version: 9,
+        name: "documents",
+        sqlite: include_str!("../migrations/sqlite/0009_documents.sql"),
+        postgres: include_str!("../migrations/postgres/0009_documents.sql"),
+    },
 ];
 
 /// Applies every migration not yet applied; returns how many ran.
@@ -107,5 +113,10 @@ pub async fn migrate(db: &Db) -> anyhow::Result<usize> {
         count += 1;
     }
     tx.commit().await?;
+    // Reports saved before the document kernel kept versions get theirs.
+    let recorded = crate::report::record_missing_versions(db).await?;
+    if recorded > 0 {
+        tracing::info!(reports = recorded, "report versions recorded");
+    }
     Ok(count)
 }

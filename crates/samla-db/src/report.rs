@@ -6,10 +6,12 @@
 //! page can keep the editor's text and show what changed.
 
 use crate::audit::{self, Change, Who};
-use crate::dialogue::{self, Cycle, Dialogue, apply_step};
+use crate::dialogue::{self, Cycle, Dialogue, ReportPin, apply_step};
+use crate::documents;
 use crate::{Conn, Db, StoreError, StoreResult, now, on};
 use samla_domain::access::{ApproveReports, EmbeteWork};
 use samla_domain::dialogue::Stage;
+use samla_domain::document::{self, Clash, Sections};
 use samla_domain::publication::{self, Publishable};
 use samla_domain::report::{
     AGE_BANDS, FOLLOW_UP_STATUSES, MAX_ROWS, MeetingKind, REPORT_LANGUAGES, SERVICES, YOUTH_GROUPS,
@@ -49,6 +51,8 @@ pub struct MeetingInput {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(default)]
 pub struct Finding {
+    /// Stable across versions (0 for a row not saved yet).
+    pub id: i64,
     pub body: String,
     /// Comma-separated article numbers; API clients may send a list of numbers.
     #[serde(deserialize_with = "number_list_text")]
@@ -74,6 +78,8 @@ fn number_list_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D:
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(default)]
 pub struct FollowUp {
+    /// Stable across versions, so the unit's comments and status stay with the item.
+    pub id: i64,
     pub body: String,
     pub owner: String,
     pub deadline: String,
@@ -123,8 +129,8 @@ impl Publishable for Report {
 #[derive(Debug)]
 pub enum SaveError {
     Invalid(Vec<DomainError>),
-    /// Someone else saved first; this is what they saved.
-    Conflict(Box<Report>),
+    /// Someone else saved first and changed what this editor changed too.
+    Conflict(Box<Conflict>),
     Store(StoreError),
 }
 
@@ -296,15 +302,15 @@ pub async fn report(db: &Db, dialogue_id: i64) -> Result<Option<Report>, sqlx::E
         else {
             return Ok(None);
         };
-        let findings = sqlx::query("SELECT body, crc_articles, steps FROM finding WHERE dialogue_id = $1 ORDER BY position")
+        let findings = sqlx::query("SELECT id, body, crc_articles, steps FROM finding WHERE dialogue_id = $1 ORDER BY position")
             .bind(dialogue_id)
             .fetch_all(&mut *c)
             .await?
             .iter()
-            .map(|f| Ok(Finding { body: f.try_get("body")?, crc_articles: f.try_get("crc_articles")?, steps: f.try_get("steps")? }))
+            .map(|f| Ok(Finding { id: f.try_get("id")?, body: f.try_get("body")?, crc_articles: f.try_get("crc_articles")?, steps: f.try_get("steps")? }))
             .collect::<Result<Vec<_>, sqlx::Error>>()?;
         let follow_ups = sqlx::query(
-            "SELECT body, owner, deadline, status FROM follow_up WHERE dialogue_id = $1 ORDER BY position",
+            "SELECT id, body, owner, deadline, status FROM follow_up WHERE dialogue_id = $1 ORDER BY position",
         )
         .bind(dialogue_id)
         .fetch_all(&mut *c)
@@ -312,6 +318,7 @@ pub async fn report(db: &Db, dialogue_id: i64) -> Result<Option<Report>, sqlx::E
         .iter()
         .map(|f| {
             Ok(FollowUp {
+                id: f.try_get("id")?,
                 body: f.try_get("body")?,
                 owner: f.try_get("owner")?,
                 deadline: f.try_get("deadline")?,
@@ -367,45 +374,107 @@ pub(crate) async fn replace_meeting(
     Ok(())
 }
 
+/// Writes a report's findings and follow-up items over the stored ones, in the
+/// caller's transaction. A row that comes with the id of one of this report's rows is
+/// updated in place, so its id (and the comments and status that hang on a follow-up
+/// item) survives the save; new rows get their ids here; rows left out are removed.
 pub(crate) async fn replace_rows(
     conn: Conn<'_>,
     dialogue_id: i64,
-    report: &Report,
+    report: &mut Report,
 ) -> Result<(), sqlx::Error> {
     on!(conn, |c| {
-        sqlx::query("DELETE FROM finding WHERE dialogue_id = $1")
-            .bind(dialogue_id)
-            .execute(&mut *c)
-            .await?;
-        sqlx::query("DELETE FROM follow_up WHERE dialogue_id = $1")
-            .bind(dialogue_id)
-            .execute(&mut *c)
-            .await?;
-        for (i, f) in report.findings.iter().enumerate() {
-            sqlx::query("INSERT INTO finding (dialogue_id, position, body, crc_articles, steps) VALUES ($1, $2, $3, $4, $5)")
+        let mut kept = Vec::new();
+        for (i, f) in report.findings.iter_mut().enumerate() {
+            let updated = f.id > 0
+                && sqlx::query(
+                    "UPDATE finding SET position = $1, body = $2, crc_articles = $3, steps = $4 WHERE id = $5 AND dialogue_id = $6",
+                )
+                .bind(i as i64)
+                .bind(f.body.trim())
+                .bind(&f.crc_articles)
+                .bind(&f.steps)
+                .bind(f.id)
+                .bind(dialogue_id)
+                .execute(&mut *c)
+                .await?
+                .rows_affected()
+                    == 1;
+            if !updated {
+                f.id = sqlx::query_scalar(
+                    "INSERT INTO finding (dialogue_id, position, body, crc_articles, steps) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                )
                 .bind(dialogue_id)
                 .bind(i as i64)
                 .bind(f.body.trim())
                 .bind(&f.crc_articles)
                 .bind(&f.steps)
-                .execute(&mut *c)
+                .fetch_one(&mut *c)
                 .await?;
+            }
+            f.body = f.body.trim().to_owned();
+            kept.push(f.id.to_string());
         }
-        for (i, f) in report.follow_ups.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO follow_up (dialogue_id, position, body, owner, deadline, status) VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(dialogue_id)
-            .bind(i as i64)
-            .bind(f.body.trim())
-            .bind(f.owner.trim())
-            .bind(f.deadline.trim())
-            .bind(&f.status)
-            .execute(&mut *c)
-            .await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DELETE FROM finding WHERE dialogue_id = $1 AND id NOT IN ({})",
+            ids_or_none(&kept)
+        )))
+        .bind(dialogue_id)
+        .execute(&mut *c)
+        .await?;
+        let mut kept = Vec::new();
+        for (i, f) in report.follow_ups.iter_mut().enumerate() {
+            let updated = f.id > 0
+                && sqlx::query(
+                    "UPDATE follow_up SET position = $1, body = $2, owner = $3, deadline = $4, status = $5 WHERE id = $6 AND dialogue_id = $7",
+                )
+                .bind(i as i64)
+                .bind(f.body.trim())
+                .bind(f.owner.trim())
+                .bind(f.deadline.trim())
+                .bind(&f.status)
+                .bind(f.id)
+                .bind(dialogue_id)
+                .execute(&mut *c)
+                .await?
+                .rows_affected()
+                    == 1;
+            if !updated {
+                f.id = sqlx::query_scalar(
+                    "INSERT INTO follow_up (dialogue_id, position, body, owner, deadline, status) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                )
+                .bind(dialogue_id)
+                .bind(i as i64)
+                .bind(f.body.trim())
+                .bind(f.owner.trim())
+                .bind(f.deadline.trim())
+                .bind(&f.status)
+                .fetch_one(&mut *c)
+                .await?;
+            }
+            f.body = f.body.trim().to_owned();
+            f.owner = f.owner.trim().to_owned();
+            f.deadline = f.deadline.trim().to_owned();
+            kept.push(f.id.to_string());
         }
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DELETE FROM follow_up WHERE dialogue_id = $1 AND id NOT IN ({})",
+            ids_or_none(&kept)
+        )))
+        .bind(dialogue_id)
+        .execute(&mut *c)
+        .await?;
         Ok(())
     })
+}
+
+/// Ids (numbers the store assigned, never input) as an SQL list; `-1` for none.
+fn ids_or_none(ids: &[String]) -> String {
+    if ids.is_empty() {
+        "-1".into()
+    } else {
+        ids.join(", ")
+    }
 }
 
 /// Checks a report's structured parts; blank finding and follow-up rows are dropped.
@@ -476,6 +545,23 @@ fn validate(mut input: Report) -> Result<Report, Vec<DomainError>> {
         }
     }
     if errors.is_empty() {
+        // Browsers send line breaks as CRLF, API clients mostly as LF: one form is
+        // stored, so that versions compare by what was written.
+        for field in [
+            &mut input.facts,
+            &mut input.leaders_said,
+            &mut input.youth_said,
+            &mut input.advice,
+            &mut input.child_summary,
+        ] {
+            *field = field.replace("\r\n", "\n");
+        }
+        for f in &mut input.findings {
+            f.body = f.body.replace("\r\n", "\n");
+        }
+        for f in &mut input.follow_ups {
+            f.body = f.body.replace("\r\n", "\n");
+        }
         input.findings.retain(|f| !blank_finding(f));
         input.follow_ups.retain(|f| !blank_follow_up(f));
         Ok(input)
@@ -484,15 +570,253 @@ fn validate(mut input: Report) -> Result<Report, Vec<DomainError>> {
     }
 }
 
-/// Saves a report, if the dialogue is at a stage where it is written and nobody saved
-/// since `input.version` (0 for a first save).
+/// The document key of a dialogue's report in the document kernel.
+pub fn document_key(dialogue_id: i64) -> String {
+    format!("report:{dialogue_id}")
+}
+
+impl Report {
+    /// A version's content as the document kernel stores and hashes it: the whole
+    /// report but its version number.
+    pub fn content(&self) -> String {
+        let mut value = serde_json::to_value(self).unwrap_or_default();
+        if let Some(fields) = value.as_object_mut() {
+            fields.remove("version");
+        }
+        value.to_string()
+    }
+
+    /// The SHA-256 of [`Report::content`]: what an approval names.
+    pub fn sha256(&self) -> String {
+        document::hash(&self.content())
+    }
+
+    /// The report as the kernel's sections: each text field, and each row under its
+    /// stable id (rows not saved yet under their position), so that two editors who
+    /// changed different fields or rows never conflict.
+    pub fn sections(&self) -> Sections {
+        let mut out = Sections::new();
+        for (key, text) in self.text_fields() {
+            out.insert(key.to_owned(), text.replace("\r\n", "\n"));
+        }
+        for (i, f) in self.findings.iter().enumerate() {
+            let row = Finding { id: 0, ..f.clone() };
+            out.insert(row_key("finding", f.id, i), json_of(&row));
+        }
+        for (i, f) in self.follow_ups.iter().enumerate() {
+            let row = FollowUp { id: 0, ..f.clone() };
+            out.insert(row_key("follow_up", f.id, i), json_of(&row));
+        }
+        out
+    }
+
+    fn text_fields(&self) -> [(&'static str, &str); 6] {
+        [
+            ("language", self.language.as_str()),
+            ("child_summary", self.child_summary.as_str()),
+            ("facts", self.facts.as_str()),
+            ("leaders_said", self.leaders_said.as_str()),
+            ("youth_said", self.youth_said.as_str()),
+            ("advice", self.advice.as_str()),
+        ]
+    }
+
+    fn text_field_mut(&mut self, key: &str) -> Option<&mut String> {
+        Some(match key {
+            "language" => &mut self.language,
+            "child_summary" => &mut self.child_summary,
+            "facts" => &mut self.facts,
+            "leaders_said" => &mut self.leaders_said,
+            "youth_said" => &mut self.youth_said,
+            "advice" => &mut self.advice,
+            _ => return None,
+        })
+    }
+
+    /// Puts `text` (a section's content, `None` for a removed row) in place of section
+    /// `key`. A row that is new to this report is added at the end.
+    pub fn set_section(&mut self, key: &str, text: Option<&str>) {
+        if let Some(field) = self.text_field_mut(key) {
+            *field = text.unwrap_or_default().to_owned();
+            return;
+        }
+        fn place<T: for<'de> Deserialize<'de> + Clone>(
+            rows: &mut Vec<T>,
+            key: &str,
+            kind: &str,
+            text: Option<&str>,
+            id_of: fn(&T) -> i64,
+            with_id: fn(T, i64) -> T,
+        ) {
+            let at = rows
+                .iter()
+                .enumerate()
+                .position(|(i, r)| row_key(kind, id_of(r), i) == key);
+            let id = key
+                .strip_prefix(kind)
+                .and_then(|k| k.strip_prefix('_'))
+                .and_then(|k| k.parse::<i64>().ok())
+                .unwrap_or(0);
+            let row = text.and_then(|t| serde_json::from_str::<T>(t).ok());
+            match (at, row) {
+                (Some(i), Some(row)) => rows[i] = with_id(row, id),
+                (Some(i), None) => {
+                    rows.remove(i);
+                }
+                (None, Some(row)) => rows.push(with_id(row, id)),
+                (None, None) => {}
+            }
+        }
+        if key.starts_with("finding_") {
+            place(
+                &mut self.findings,
+                key,
+                "finding",
+                text,
+                |f| f.id,
+                |f, id| Finding { id, ..f },
+            );
+        } else if key.starts_with("follow_up_") {
+            place(
+                &mut self.follow_ups,
+                key,
+                "follow_up",
+                text,
+                |f| f.id,
+                |f, id| FollowUp { id, ..f },
+            );
+        }
+    }
+}
+
+/// A row's section key: `finding_12` for a saved row, `finding_new_0` for a new one.
+fn row_key(kind: &str, id: i64, position: usize) -> String {
+    if id > 0 {
+        format!("{kind}_{id}")
+    } else {
+        format!("{kind}_new_{position}")
+    }
+}
+
+fn json_of<T: Serialize>(row: &T) -> String {
+    serde_json::to_string(row).unwrap_or_default()
+}
+
+/// Which part of the report a section key belongs to, for lists of what changed:
+/// the field itself, or `findings` / `follow_ups` for a row.
+pub fn section_part(key: &str) -> &str {
+    if key.starts_with("finding_") {
+        "findings"
+    } else if key.starts_with("follow_up_") {
+        "follow_ups"
+    } else {
+        key
+    }
+}
+
+/// `mine` merged into `theirs` from `base`: the sections only the other editor changed
+/// carry their text, and a section both changed keeps mine for now and is listed.
+fn merge(base: Option<&Report>, mine: &Report, theirs: &Report) -> (Report, document::Merge) {
+    let base = base.map(Report::sections).unwrap_or_default();
+    let their_sections = theirs.sections();
+    let mut merge = document::merge(&base, &mine.sections(), &their_sections);
+    let mut merged = mine.clone();
+    // The same row added on both sides is kept once: the saved one, with its id.
+    let added_by_them: Vec<&String> = their_sections
+        .iter()
+        .filter(|(k, _)| !base.contains_key(*k))
+        .map(|(_, v)| v)
+        .collect();
+    let twins: Vec<String> = merge
+        .settled
+        .iter()
+        .filter(|(k, v)| k.contains("_new_") && added_by_them.contains(v))
+        .map(|(k, _)| k.clone())
+        .collect();
+    // Removed last row first, so that the positions in the other keys still hold.
+    let mut twins = twins;
+    twins.sort_by_key(|k| {
+        std::cmp::Reverse(
+            k.rsplit('_')
+                .next()
+                .and_then(|n| n.parse::<usize>().ok())
+                .unwrap_or(0),
+        )
+    });
+    for key in twins {
+        merge.settled.remove(&key);
+        merged.set_section(&key, None);
+    }
+    for key in &merge.taken {
+        merged.set_section(key, merge.settled.get(key).map(String::as_str));
+    }
+    (merged, merge)
+}
+
+/// A save that met a newer version with sections both editors changed.
+#[derive(Debug)]
+pub struct Conflict {
+    /// What is saved now.
+    pub current: Report,
+    /// The editor's report with every section the other editor alone changed taken in.
+    pub merged: Report,
+    /// The sections both changed; each needs an explicit choice.
+    pub clashes: Vec<Clash>,
+}
+
+/// A report that was saved, and the sections another editor had changed meanwhile
+/// that were merged in.
+#[derive(Debug)]
+pub struct Saved {
+    pub report: Report,
+    pub merged: Vec<String>,
+}
+
+/// A stored version of a dialogue's report, for its own embete.
+pub async fn version(
+    db: &Db,
+    proof: &EmbeteWork,
+    dialogue_id: i64,
+    version: i64,
+) -> StoreResult<Option<Report>> {
+    own_dialogue(db, proof, dialogue_id).await?;
+    Ok(stored_version(db, dialogue_id, version).await?)
+}
+
+async fn stored_version(
+    db: &Db,
+    dialogue_id: i64,
+    version: i64,
+) -> Result<Option<Report>, sqlx::Error> {
+    let mut conn = db.acquire().await?;
+    let found = documents::content(conn.conn(), &document_key(dialogue_id), version).await?;
+    Ok(found
+        .and_then(|(content, _)| content)
+        .and_then(|c| serde_json::from_str::<Report>(&c).ok())
+        .map(|r| Report { version, ..r }))
+}
+
+/// Every saved version of the report, newest first, for its own embete.
+pub async fn versions(
+    db: &Db,
+    proof: &EmbeteWork,
+    dialogue_id: i64,
+) -> StoreResult<Vec<documents::VersionInfo>> {
+    own_dialogue(db, proof, dialogue_id).await?;
+    Ok(documents::versions(db, &document_key(dialogue_id)).await?)
+}
+
+/// Saves a report, if the dialogue is at a stage where it is written. If someone saved
+/// since `input.version` (0 for a first save), the two are merged section by section
+/// from the version this editor started from; a section both changed is a conflict and
+/// nothing is written.
 pub async fn save_report(
     db: &Db,
     proof: &EmbeteWork,
     who: &Who,
     dialogue_id: i64,
     input: Report,
-) -> Result<Report, SaveError> {
+) -> Result<Saved, SaveError> {
     let (d, _) = own_dialogue(db, proof, dialogue_id).await?;
     if !d.stage.report_is_open() {
         return Err(SaveError::Invalid(vec![DomainError::new(
@@ -500,15 +824,36 @@ pub async fn save_report(
         )]));
     }
     let seen = input.version;
-    let report = validate(input).map_err(SaveError::Invalid)?;
+    let mut report = validate(input).map_err(SaveError::Invalid)?;
     let current = self::report(db, dialogue_id).await?;
-    if current.as_ref().map(|r| r.version).unwrap_or(0) != seen {
-        return Err(match current {
-            Some(current) => SaveError::Conflict(Box::new(current)),
-            None => SaveError::Invalid(vec![DomainError::new(ErrorCode::EditConflict)]),
-        });
+    let mut merged = Vec::new();
+    let at = current.as_ref().map(|r| r.version).unwrap_or(0);
+    if at != seen {
+        let Some(current) = current.clone() else {
+            return Err(SaveError::Invalid(vec![DomainError::new(
+                ErrorCode::EditConflict,
+            )]));
+        };
+        // A first save started from the empty report.
+        let base = match seen {
+            0 => Some(Report::default()),
+            _ => stored_version(db, dialogue_id, seen).await?,
+        };
+        let (result, merge) = self::merge(base.as_ref(), &report, &current);
+        if !merge.clashes.is_empty() {
+            return Err(SaveError::Conflict(Box::new(Conflict {
+                current,
+                merged: Report {
+                    version: at,
+                    ..result
+                },
+                clashes: merge.clashes,
+            })));
+        }
+        merged = merge.taken;
+        report = result;
     }
-    let version = seen + 1;
+    let version = at + 1;
     let mut tx = db.begin().await?;
     // Checked again with the dialogue held: an approval that got in first wins.
     if !dialogue::lock_at(&mut tx, dialogue_id, Stage::report_is_open).await? {
@@ -517,7 +862,7 @@ pub async fn save_report(
         )]));
     }
     let written = on!(tx.conn(), |c| {
-        if seen == 0 {
+        if at == 0 {
             sqlx::query(
                 "INSERT INTO report (dialogue_id, language, facts, leaders_said, youth_said, advice, child_summary, version, updated_at, updated_by) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9) ON CONFLICT (dialogue_id) DO NOTHING",
@@ -548,20 +893,34 @@ pub async fn save_report(
             .bind(now())
             .bind(&who.label)
             .bind(dialogue_id)
-            .bind(seen)
+            .bind(at)
             .execute(&mut *c)
             .await?
             .rows_affected()
         }
     });
     if written != 1 {
-        // Lost a race with another save between our read and our write.
+        // Lost a race with another save between our read and our write: the caller
+        // sees everything that differs, as a conflict to settle.
         drop(tx);
         let current = self::report(db, dialogue_id).await?.unwrap_or_default();
-        return Err(SaveError::Conflict(Box::new(current)));
+        let (result, merge) = self::merge(None, &report, &current);
+        return Err(SaveError::Conflict(Box::new(Conflict {
+            merged: Report {
+                version: current.version,
+                ..result
+            },
+            current,
+            clashes: merge.clashes,
+        })));
     }
-    replace_rows(tx.conn(), dialogue_id, &report).await?;
+    replace_rows(tx.conn(), dialogue_id, &mut report).await?;
     let saved = Report { version, ..report };
+    let key = document_key(dialogue_id);
+    documents::record(tx.conn(), &key, version, &saved.content(), &who.label).await?;
+    if samla_domain::personal_id::scan(&saved.content()).is_empty() {
+        documents::forget_numbers(tx.conn(), &key, version).await?;
+    }
     audit::record(
         &mut tx,
         who,
@@ -580,7 +939,86 @@ pub async fn save_report(
     )
     .await?;
     tx.commit().await?;
-    Ok(saved)
+    Ok(Saved {
+        report: saved,
+        merged,
+    })
+}
+
+/// A demo report's rows, its first version, and (when it is published) its publication.
+pub(crate) async fn seed_rows(
+    tx: &mut crate::Tx,
+    dialogue_id: i64,
+    mut report: Report,
+    published_on: Option<&str>,
+    saved_by: &str,
+) -> Result<(), sqlx::Error> {
+    replace_rows(tx.conn(), dialogue_id, &mut report).await?;
+    let key = document_key(dialogue_id);
+    documents::record(tx.conn(), &key, 1, &report.content(), saved_by).await?;
+    if let Some(date) = published_on {
+        documents::publish(
+            tx.conn(),
+            &key,
+            &documents::Publication {
+                version: 1,
+                published_on: date.to_owned(),
+                reason: None,
+                changes: Vec::new(),
+            },
+        )
+        .await?;
+        on!(tx.conn(), |c| {
+            sqlx::query("UPDATE dialogue SET public_version = 1 WHERE id = $1")
+                .bind(dialogue_id)
+                .execute(&mut *c)
+                .await?;
+        });
+    }
+    Ok(())
+}
+
+/// Gives every report saved before versions were kept its current version in the
+/// kernel, and every report published then its publication. Runs after migrating;
+/// finds nothing to do once done.
+pub(crate) async fn record_missing_versions(db: &Db) -> Result<usize, sqlx::Error> {
+    let mut conn = db.acquire().await?;
+    let missing: Vec<(i64, String, Option<String>)> = on!(conn.conn(), |c| {
+        sqlx::query(
+            "SELECT r.dialogue_id, r.updated_by, CASE WHEN d.public_version IS NOT NULL THEN d.stage_date END AS published_on \
+             FROM report r JOIN dialogue d ON d.id = r.dialogue_id WHERE NOT EXISTS \
+             (SELECT 1 FROM document_version v WHERE v.document = 'report:' || CAST(r.dialogue_id AS TEXT) AND v.version = r.version)",
+        )
+        .fetch_all(&mut *c)
+        .await?
+        .iter()
+        .map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+        .collect::<Result<Vec<_>, _>>()?
+    });
+    drop(conn);
+    for (id, by, published_on) in &missing {
+        let Some(report) = report(db, *id).await? else {
+            continue;
+        };
+        let mut tx = db.begin().await?;
+        let key = document_key(*id);
+        documents::record(tx.conn(), &key, report.version, &report.content(), by).await?;
+        if let Some(date) = published_on {
+            documents::publish(
+                tx.conn(),
+                &key,
+                &documents::Publication {
+                    version: report.version,
+                    published_on: date.clone(),
+                    reason: None,
+                    changes: Vec::new(),
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+    }
+    Ok(missing.len())
 }
 
 /// Takes one of the report's steps. Approval needs a leader's proof and the child-friendly
@@ -598,6 +1036,7 @@ pub async fn report_step(
     date: Date,
     seen_version: i64,
     report_version: Option<i64>,
+    report_hash: Option<&str>,
     confirmed: bool,
 ) -> StoreResult<Dialogue> {
     let (d, cycle) = own_dialogue(db, proof, dialogue_id).await?;
@@ -625,6 +1064,10 @@ pub async fn report_step(
         }
         _ => {}
     }
+    let hash = report.sha256();
+    if report_hash.is_some_and(|h| !h.eq_ignore_ascii_case(&hash)) {
+        return Err(DomainError::field(ErrorCode::EditConflict, "report_version").into());
+    }
     let mut extra = None;
     if matches!(to, Stage::ReportApproved | Stage::Published) {
         check_approvable(&report.child_summary)?;
@@ -634,6 +1077,16 @@ pub async fn report_step(
             extra = Some(json!({ "eleven_digit_runs_in": warned }));
         }
     }
+    let publication = if to == Stage::Published {
+        Some(publication_of(db, dialogue_id, &report, date).await?)
+    } else {
+        None
+    };
+    let pin = ReportPin {
+        version: report.version,
+        hash,
+        publication,
+    };
     apply_step(
         db,
         proof,
@@ -642,10 +1095,58 @@ pub async fn report_step(
         to,
         date,
         seen_version,
-        Some(report.version),
+        Some(pin),
         extra,
     )
     .await
+}
+
+/// What publishing `report` records: for a correction, the sections that changed since
+/// the version published before, and the reason the report was reopened.
+async fn publication_of(
+    db: &Db,
+    dialogue_id: i64,
+    report: &Report,
+    date: Date,
+) -> StoreResult<documents::Publication> {
+    let mut conn = db.acquire().await?;
+    let earlier = documents::publications(conn.conn(), &document_key(dialogue_id)).await?;
+    drop(conn);
+    let mut publication = documents::Publication {
+        version: report.version,
+        published_on: samla_domain::dates::iso(date),
+        reason: None,
+        changes: Vec::new(),
+    };
+    if let Some(last) = earlier.last() {
+        let before = stored_version(db, dialogue_id, last.version)
+            .await?
+            .unwrap_or_default();
+        let mut parts: Vec<String> = Vec::new();
+        for key in document::changed_sections(&before.sections(), &report.sections()) {
+            let part = section_part(&key).to_owned();
+            if !parts.contains(&part) {
+                parts.push(part);
+            }
+        }
+        publication.changes = parts;
+        publication.reason = reopen_reason(db, dialogue_id).await?;
+    }
+    Ok(publication)
+}
+
+/// Why the report was last reopened for correction.
+async fn reopen_reason(db: &Db, dialogue_id: i64) -> Result<Option<String>, sqlx::Error> {
+    let mut conn = db.acquire().await?;
+    on!(conn.conn(), |c| {
+        sqlx::query_scalar(
+            "SELECT reason FROM dialogue_step WHERE dialogue_id = $1 AND stage = 'report_drafted' \
+             AND reason IS NOT NULL AND undone_at IS NULL ORDER BY id DESC LIMIT 1",
+        )
+        .bind(dialogue_id)
+        .fetch_optional(&mut *c)
+        .await
+    })
 }
 
 /// Withdraws a published report: its public page then says when and why, and it leaves
@@ -660,16 +1161,76 @@ pub async fn withdraw(
     reason: &str,
     seen_version: i64,
 ) -> StoreResult<Dialogue> {
+    leave_published(
+        db,
+        proof,
+        _leader,
+        who,
+        dialogue_id,
+        reason,
+        seen_version,
+        Stage::Withdrawn,
+    )
+    .await
+}
+
+/// Reopens a published report for correction: it can be edited, approved and published
+/// again, and until then the version published stays public. For the embete's leaders;
+/// the reason is shown with the corrected report.
+#[allow(clippy::too_many_arguments)]
+pub async fn reopen(
+    db: &Db,
+    proof: &EmbeteWork,
+    _leader: &ApproveReports,
+    who: &Who,
+    dialogue_id: i64,
+    reason: &str,
+    seen_version: i64,
+) -> StoreResult<Dialogue> {
+    leave_published(
+        db,
+        proof,
+        _leader,
+        who,
+        dialogue_id,
+        reason,
+        seen_version,
+        Stage::ReportDrafted,
+    )
+    .await
+}
+
+/// Moves a published dialogue to `to` (withdrawn, or back to a draft for correction)
+/// today, with a public reason. Withdrawing takes the report off the public pages;
+/// reopening leaves the published version there. For the embete's leaders.
+#[allow(clippy::too_many_arguments)]
+pub async fn leave_published(
+    db: &Db,
+    proof: &EmbeteWork,
+    _leader: &ApproveReports,
+    who: &Who,
+    dialogue_id: i64,
+    reason: &str,
+    seen_version: i64,
+    to: Stage,
+) -> StoreResult<Dialogue> {
+    if !matches!(to, Stage::Withdrawn | Stage::ReportDrafted) {
+        return Err(DomainError::field(ErrorCode::StageNotAllowed, "stage").into());
+    }
     let reason = samla_domain::dialogue::check_reason(reason)?;
     let (before, _) = own_dialogue(db, proof, dialogue_id).await?;
     let today = samla_domain::dates::iso(samla_domain::dates::today());
+    let withdraws = to == Stage::Withdrawn;
     let mut tx = db.begin().await?;
     let changed = on!(tx.conn(), |c| {
         let n = sqlx::query(
-            "UPDATE dialogue SET stage = 'withdrawn', stage_date = $1, version = version + 1 \
-             WHERE id = $2 AND version = $3 AND stage = 'published'",
+            "UPDATE dialogue SET stage = $1, stage_date = $2, version = version + 1, \
+             public_version = CASE WHEN $3 THEN NULL ELSE public_version END \
+             WHERE id = $4 AND version = $5 AND stage = 'published'",
         )
+        .bind(to.as_str())
         .bind(&today)
+        .bind(withdraws)
         .bind(dialogue_id)
         .bind(seen_version)
         .execute(&mut *c)
@@ -677,9 +1238,10 @@ pub async fn withdraw(
         .rows_affected();
         if n == 1 {
             sqlx::query(
-                "INSERT INTO dialogue_step (dialogue_id, stage, step_date, actor, at, reason) VALUES ($1, 'withdrawn', $2, $3, $4, $5)",
+                "INSERT INTO dialogue_step (dialogue_id, stage, step_date, actor, at, reason) VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(dialogue_id)
+            .bind(to.as_str())
             .bind(&today)
             .bind(&who.label)
             .bind(now())
@@ -701,13 +1263,15 @@ pub async fn withdraw(
         &mut tx,
         who,
         Change {
-            action: "dialogue.withdraw",
+            action: if withdraws {
+                "dialogue.withdraw"
+            } else {
+                "dialogue.reopen"
+            },
             entity_type: "dialogue",
             entity_id: &dialogue_id.to_string(),
             before: Some(json!({ "stage": before.stage, "stage_date": before.stage_date })),
-            after: Some(
-                json!({ "stage": Stage::Withdrawn, "stage_date": today, "reason": reason }),
-            ),
+            after: Some(json!({ "stage": to, "stage_date": today, "reason": reason })),
         },
     )
     .await?;
@@ -716,6 +1280,67 @@ pub async fn withdraw(
         .await?
         .ok_or(ErrorCode::NotFound)?
         .0)
+}
+
+/// A published report as the public reads it: the version last published (which stays
+/// while a correction is drafted), and every publication of it, oldest first.
+#[derive(Debug, Clone)]
+pub struct PublicReport {
+    pub report: Report,
+    pub publications: Vec<documents::Publication>,
+}
+
+impl PublicReport {
+    /// The latest correction, if the report was corrected after it was first published.
+    pub fn corrected(&self) -> Option<&documents::Publication> {
+        self.publications.iter().skip(1).last()
+    }
+}
+
+/// The published version of a dialogue's report, if the dialogue has one the public
+/// may see (not withdrawn). Only published rows are read.
+pub async fn public_report(db: &Db, dialogue_id: i64) -> Result<Option<PublicReport>, sqlx::Error> {
+    let mut conn = db.acquire().await?;
+    let version: Option<i64> = on!(conn.conn(), |c| {
+        sqlx::query_scalar::<_, Option<i64>>("SELECT public_version FROM dialogue WHERE id = $1")
+            .bind(dialogue_id)
+            .fetch_optional(&mut *c)
+            .await?
+            .flatten()
+    });
+    let Some(version) = version else {
+        return Ok(None);
+    };
+    let key = document_key(dialogue_id);
+    let publications = documents::publications(conn.conn(), &key).await?;
+    // Only what was published is read: a publication row names the version.
+    if !publications.iter().any(|p| p.version == version) {
+        return Ok(None);
+    }
+    drop(conn);
+    let Some(report) = stored_version(db, dialogue_id, version).await? else {
+        return Ok(None);
+    };
+    Ok(Some(PublicReport {
+        report,
+        publications,
+    }))
+}
+
+/// The report as published in an earlier publication, for the comparison a corrected
+/// report's page shows. Only published versions are read.
+pub async fn published_version(
+    db: &Db,
+    dialogue_id: i64,
+    version: i64,
+) -> Result<Option<Report>, sqlx::Error> {
+    let mut conn = db.acquire().await?;
+    let publications = documents::publications(conn.conn(), &document_key(dialogue_id)).await?;
+    drop(conn);
+    if !publications.iter().any(|p| p.version == version) {
+        return Ok(None);
+    }
+    stored_version(db, dialogue_id, version).await
 }
 
 /// When and why a withdrawn report was withdrawn (public: it is what its page says).

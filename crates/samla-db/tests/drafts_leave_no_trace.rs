@@ -104,6 +104,7 @@ async fn a_number_removed_from_a_draft_is_gone_from_the_database() {
             language: "nb".into(),
             facts: facts.into(),
             findings: vec![report::Finding {
+                id: 0,
                 body: finding.into(),
                 ..Default::default()
             }],
@@ -119,7 +120,7 @@ async fn a_number_removed_from_a_draft_is_gone_from_the_database() {
             &proof,
             &who,
             id,
-            draft("Eleven ble hørt.", "Funn.", saved.version),
+            draft("Eleven ble hørt.", "Funn.", saved.report.version),
         )
         .await
         .unwrap();

@@ -16,11 +16,13 @@ fn a_report_declares_every_text() {
         advice: "advice".into(),
         child_summary: "summary".into(),
         findings: vec![Finding {
+            id: 0,
             body: "finding".into(),
             crc_articles: "12".into(),
             steps: "4".into(),
         }],
         follow_ups: vec![FollowUp {
+            id: 0,
             body: "follow-up".into(),
             owner: "owner".into(),
             deadline: "2027-01-01".into(),

@@ -122,6 +122,7 @@ async fn a_save_and_an_approval_never_both_win() {
                         time::macros::date!(2021 - 04 - 02),
                         d.version,
                         Some(1),
+                        None,
                         false,
                     )
                     .await

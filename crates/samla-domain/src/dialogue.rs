@@ -68,8 +68,9 @@ impl Stage {
             // A leader can send an approved report back for changes before it is published.
             Stage::ReportDrafted => &[Stage::ReportApproved],
             Stage::ReportApproved => &[Stage::Published, Stage::ReportDrafted],
-            // Withdrawing needs a reason, so it is its own action, not a step; a
-            // withdrawn report can be taken up again, corrected and published anew.
+            // Withdrawing and reopening for correction need a reason, so they are
+            // their own actions, not steps; a withdrawn report can be taken up again,
+            // corrected and published anew.
             Stage::Published => &[],
             Stage::Withdrawn => &[Stage::ReportDrafted],
         }
@@ -153,7 +154,10 @@ pub fn undo(previous: Option<Stage>, last: Stage) -> Result<Undo, DomainError> {
     };
     let needs_leader = last == Stage::ReportApproved
         || (last == Stage::ReportDrafted
-            && matches!(previous, Stage::ReportApproved | Stage::Withdrawn));
+            && matches!(
+                previous,
+                Stage::ReportApproved | Stage::Withdrawn | Stage::Published
+            ));
     Ok(Undo {
         to: previous,
         needs_leader,

@@ -8,6 +8,7 @@
 pub mod access;
 pub mod dates;
 pub mod dialogue;
+pub mod document;
 pub mod error;
 pub mod personal_id;
 pub mod publication;

@@ -119,10 +119,10 @@ impl IntoResponse for AppError {
                     },
                 )
             }
-            AppError::Conflict(current) => (
+            AppError::Conflict(extra) => (
                 StatusCode::CONFLICT,
                 ErrorInfo {
-                    extra: Some(serde_json::json!({ "current": current })),
+                    extra: Some(extra),
                     ..ErrorInfo::of(Some(ErrorCode::EditConflict), None)
                 },
             ),

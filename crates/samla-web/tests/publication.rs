@@ -387,7 +387,9 @@ async fn the_report_page_withdraws_and_keeps_a_refused_reason() {
             Method::POST,
             "/dialogue/dialogues/1/withdraw",
             Some(&leader),
-            Some(&format!("version={version}&reason=Gjaldt+150385+00047")),
+            Some(&format!(
+                "version={version}&withdraw_reason=Gjaldt+150385+00047"
+            )),
         )
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
@@ -395,13 +397,15 @@ async fn the_report_page_withdraws_and_keeps_a_refused_reason() {
         r.body.contains("Gjaldt 150385 00047</textarea>"),
         "the typed reason is kept"
     );
-    assert!(r.body.contains("href=\"#reason\""));
+    assert!(r.body.contains("href=\"#withdraw_reason\""));
     let r = app
         .send(
             Method::POST,
             "/dialogue/dialogues/1/withdraw",
             Some(&leader),
-            Some(&format!("version={version}&reason=Feil+i+rapporten")),
+            Some(&format!(
+                "version={version}&withdraw_reason=Feil+i+rapporten"
+            )),
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);

@@ -590,6 +590,30 @@ fn matrix(disable_id: i64) -> Vec<(String, Row)> {
             "/dialogue/dialogues/3/withdraw",
             [303, 403, 403, 403, 403, 404, 404, 403],
         ),
+        (
+            "/dialogue/dialogues/{id}/reopen",
+            Method::POST,
+            "/dialogue/dialogues/1/reopen",
+            [303, 403, 403, 403, 403, 403, 400, 403],
+        ),
+        (
+            "/dialogue/dialogues/{id}/reopen",
+            Method::POST,
+            "/dialogue/dialogues/3/reopen",
+            [303, 403, 403, 403, 403, 404, 404, 403],
+        ),
+        (
+            "/dialogue/dialogues/{id}/report/versions",
+            Method::GET,
+            "/dialogue/dialogues/1/report/versions",
+            [303, 403, 403, 403, 403, 200, 200, 403],
+        ),
+        (
+            "/dialogue/dialogues/{id}/report/versions",
+            Method::GET,
+            "/dialogue/dialogues/3/report/versions",
+            [303, 403, 403, 403, 403, 404, 404, 403],
+        ),
         // Corrections without their reason (or version) change nothing.
         (
             "/dialogue/cycles/{id}/rename",
@@ -818,6 +842,18 @@ fn matrix(disable_id: i64) -> Vec<(String, Row)> {
             "/api/v1/dialogue/dialogues/{id}/withdraw",
             Method::POST,
             "/api/v1/dialogue/dialogues/3/withdraw",
+            [401, 403, 403, 403, 403, 404, 404, 403],
+        ),
+        (
+            "/api/v1/dialogue/dialogues/{id}/reopen",
+            Method::POST,
+            "/api/v1/dialogue/dialogues/1/reopen",
+            [401, 403, 403, 403, 403, 403, 400, 403],
+        ),
+        (
+            "/api/v1/dialogue/dialogues/{id}/reopen",
+            Method::POST,
+            "/api/v1/dialogue/dialogues/3/reopen",
             [401, 403, 403, 403, 403, 404, 404, 403],
         ),
         (
@@ -1395,8 +1431,9 @@ async fn a_report_is_written_approved_by_a_leader_and_published_without_personal
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert!(r.body.contains("Mitt samandrag"), "their text is kept");
     assert!(
-        r.body.contains("Lagret av noen andre"),
-        "and what changed is shown"
+        r.body
+            .contains("Noen andre har lagret rapporten mens du skrev"),
+        "and the fields both changed are offered to choose from"
     );
 
     let step = |stage: &str, v: i64, rv: i64, confirm: bool| {

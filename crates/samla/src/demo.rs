@@ -270,17 +270,20 @@ fn bjerke_report() -> Report {
             .into(),
         findings: vec![
             Finding {
+                id: 0,
                 body: "Barns rett til å bli hørt er ikke fast beskrevet i bydelens rutiner.".into(),
                 crc_articles: "12".into(),
                 steps: "4".into(),
             },
             Finding {
+                id: 0,
                 body: "Tjenestene samarbeider godt i enkeltsaker, men mangler faste arenaer på tvers.".into(),
                 crc_articles: "3, 18".into(),
                 steps: "2, 6".into(),
             },
         ],
         follow_ups: vec![FollowUp {
+            id: 0,
             body: "Lage en rutine for å høre barn og unge i saker og planer".into(),
             owner: "Bydelsdirektør".into(),
             deadline: "2020-06-30".into(),
@@ -314,11 +317,13 @@ fn generated_report(rng: &mut Lcg, unit: &str, year: i32) -> Report {
             "Statsforvalteren anbefaler {unit} å følge opp {topic}. (Generert demotekst.)"
         ),
         findings: vec![Finding {
+            id: 0,
             body: format!("Arbeidet med {topic} kan bli mer systematisk."),
             crc_articles: articles[rng.below(articles.len() as u64) as usize].into(),
             steps: (1 + rng.below(7)).to_string(),
         }],
         follow_ups: vec![FollowUp {
+            id: 0,
             body: format!("Følge opp {topic}. (Generert demotekst.)"),
             owner: "Kommunedirektør".into(),
             deadline: format!("{}-06-30", year + 1),

@@ -20,6 +20,7 @@ use samla_db::report::{self, Meeting, Report};
 use samla_domain::access::{self, EmbeteWork};
 use samla_domain::dates::{iso, parse_date, parse_region_date, today};
 use samla_domain::dialogue::Stage;
+use samla_domain::document::PieceChange;
 use samla_domain::publication;
 use samla_domain::regions::Embete;
 use samla_domain::report::MeetingKind;
@@ -709,6 +710,17 @@ struct PublicDialoguePage {
     youth: Option<Meeting>,
     /// Right after the leader published it.
     just_published: bool,
+    /// When the report was first published.
+    published_on: String,
+    /// The latest correction, if it was corrected after it was first published.
+    corrected: Option<Corrected>,
+}
+
+/// What a corrected report's page says: when, why, and what changed, word by word.
+struct Corrected {
+    on: String,
+    reason: Option<String>,
+    diffs: Vec<super::report::SectionDiff>,
 }
 
 /// Where a withdrawn report was: when and why it was withdrawn (answered with 410).
@@ -750,28 +762,50 @@ pub async fn public_dialogue(
         };
         return Ok((StatusCode::GONE, render(&page)?).into_response());
     }
-    if dialogue.stage != Stage::Published {
+    // The version last published; while a correction is drafted it stays public.
+    let Some(public) = report::public_report(&state.db, id).await? else {
         return Err(AppError::Code(ErrorCode::NotFound));
-    }
-    // Undone steps are the embete's own corrections; the public history is what stands.
+    };
+    // Undone steps are the embete's own corrections; the public history is what stands,
+    // up to the publication the public reads.
     let mut steps = dialogue::steps(&state.db, id).await?;
     steps.retain(|s| s.undone.is_none());
+    if let Some(last) = steps.iter().rposition(|s| s.stage == Stage::Published) {
+        steps.truncate(last + 1);
+    }
     let embete_name = embete_name_on(&state, &cycle.embete, &cycle.starts_on).await?;
-    let report = report::report(&state.db, id).await?;
     // The gate again on the way out: text published before the detector learnt a way
     // of writing a number is withheld rather than shown.
-    let clean = {
-        let mut public: Vec<&dyn publication::Publishable> = vec![&cycle];
-        public.extend(report.as_ref().map(|r| r as &dyn publication::Publishable));
-        publication::is_clean(&public)
-    };
-    if !clean {
+    if !publication::is_clean(&[&cycle, &public.report]) {
         tracing::error!(
             dialogue = id,
             "published report withheld: it fails the publication gate"
         );
         return Err(AppError::Code(ErrorCode::NotFound));
     }
+    let corrected = match public.corrected() {
+        Some(latest) => {
+            let before = public.publications.iter().rev().nth(1).map(|p| p.version);
+            let previous = match before {
+                Some(v) => report::published_version(&state.db, id, v).await?,
+                None => None,
+            };
+            Some(Corrected {
+                on: latest.published_on.clone(),
+                reason: latest.reason.clone(),
+                diffs: previous
+                    .map(|old| super::report::section_diffs(&ctx, &old, &public.report))
+                    .unwrap_or_default(),
+            })
+        }
+        None => None,
+    };
+    let published_on = public
+        .publications
+        .first()
+        .map(|p| p.published_on.clone())
+        .unwrap_or_default();
+    let report = Some(public.report);
     let youth = report::meeting(&state.db, id, MeetingKind::Youth).await?;
     let title = format!("{} – {}", dialogue.unit_name, cycle.name);
     Ok(render(&PublicDialoguePage {
@@ -783,6 +817,8 @@ pub async fn public_dialogue(
         report,
         youth,
         just_published: q.published.is_some(),
+        published_on,
+        corrected,
     })?
     .into_response())
 }

@@ -28,9 +28,12 @@ use serde::{Deserialize, Serialize};
 fn refused(e: SaveError) -> AppError {
     match e {
         SaveError::Invalid(errors) => AppError::Fields(errors),
-        SaveError::Conflict(current) => {
-            AppError::Conflict(serde_json::to_value(*current).unwrap_or_default())
-        }
+        // What is saved now, and the sections both sides changed: the client settles
+        // those and saves again on top of `current.version`.
+        SaveError::Conflict(c) => AppError::Conflict(serde_json::json!({
+            "current": c.current,
+            "conflicts": c.clashes,
+        })),
         SaveError::Store(e) => e.into(),
     }
 }
@@ -161,6 +164,10 @@ pub struct StepBody {
     /// The report's `version` as the approver read it: required to approve, so a
     /// leader never approves text saved after they read it.
     report_version: Option<i64>,
+    /// The SHA-256 of that version (`sha256` of the report as read), if the client
+    /// wants the approval to name exactly the text it showed.
+    #[serde(default)]
+    report_sha256: Option<String>,
     /// Approving or publishing a report with an 11-digit run that is not a valid
     /// identity number needs this (it is written to the audit log).
     #[serde(default)]
@@ -206,6 +213,7 @@ pub async fn take_step(
             date,
             version,
             body.report_version,
+            body.report_sha256.as_deref(),
             body.confirm_eleven_digit_runs,
         )
         .await?
@@ -238,6 +246,32 @@ pub async fn withdraw(
     let version = body.version()?;
     Ok(Json(
         report::withdraw(
+            &state.db,
+            &proof,
+            &leader,
+            &actor_who(&ctx)?,
+            id,
+            &body.reason,
+            version,
+        )
+        .await?,
+    ))
+}
+
+/// Reopens a published report for correction (the embete's leaders). The published
+/// version stays public until the corrected one is published, which then says
+/// "corrected" with the date, the reason and what changed.
+pub async fn reopen(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(body): Json<CorrectionBody>,
+) -> Result<Json<Dialogue>, AppError> {
+    let (proof, _, cycle) = own(&state, &ctx, id).await?;
+    let leader = access::approve_reports(ctx.require_actor()?, &cycle.embete)?;
+    let version = body.version()?;
+    Ok(Json(
+        report::reopen(
             &state.db,
             &proof,
             &leader,
@@ -409,13 +443,21 @@ pub async fn report(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-) -> Result<Json<Report>, AppError> {
+) -> Result<Json<serde_json::Value>, AppError> {
     own(&state, &ctx, id).await?;
-    Ok(Json(
-        report::report(&state.db, id)
-            .await?
-            .ok_or(AppError::Code(ErrorCode::NotFound))?,
-    ))
+    let report = report::report(&state.db, id)
+        .await?
+        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    Ok(Json(with_hash(&report)))
+}
+
+/// A report as the API answers it: with the SHA-256 an approval can name.
+fn with_hash(report: &Report) -> serde_json::Value {
+    let mut value = serde_json::to_value(report).unwrap_or_default();
+    if let Some(fields) = value.as_object_mut() {
+        fields.insert("sha256".into(), serde_json::json!(report.sha256()));
+    }
+    value
 }
 
 /// Saves the whole report. `version` is the one last read (0 for a first save); if
@@ -425,12 +467,12 @@ pub async fn save_report(
     ctx: Ctx,
     Path(id): Path<i64>,
     Json(body): Json<Report>,
-) -> Result<Json<Report>, AppError> {
+) -> Result<Json<serde_json::Value>, AppError> {
     let (proof, ..) = own(&state, &ctx, id).await?;
     let who = actor_who(&ctx)?;
     report::save_report(&state.db, &proof, &who, id, body)
         .await
-        .map(Json)
+        .map(|saved| Json(with_hash(&saved.report)))
         .map_err(refused)
 }
 

@@ -77,6 +77,11 @@ pub fn router(state: AppState) -> Router {
             post(report::report_step),
         )
         .route("/dialogue/dialogues/{id}/withdraw", post(report::withdraw))
+        .route("/dialogue/dialogues/{id}/reopen", post(report::reopen))
+        .route(
+            "/dialogue/dialogues/{id}/report/versions",
+            get(report::versions),
+        )
         .route("/dialogues/{id}", get(dialogue::public_dialogue))
         .route("/coverage", get(dialogue::coverage))
         .route("/follow-ups", get(follow_up::list))
@@ -120,6 +125,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/dialogue/dialogues/{id}/withdraw",
             post(dialogue_api::withdraw),
+        )
+        .route(
+            "/api/v1/dialogue/dialogues/{id}/reopen",
+            post(dialogue_api::reopen),
         )
         .route(
             "/api/v1/dialogue/dialogues/{id}/undo",

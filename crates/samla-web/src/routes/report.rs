@@ -13,10 +13,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use samla_db::audit::Who;
 use samla_db::dialogue::{self, Cycle, Dialogue};
-use samla_db::report::{self, Finding, FollowUp, Meeting, MeetingInput, Report, SaveError};
+use samla_db::documents::VersionInfo;
+use samla_db::report::{self, Finding, FollowUp, Meeting, MeetingInput, Report, SaveError, Saved};
 use samla_domain::access::{self, EmbeteWork};
 use samla_domain::dates::{iso, parse_region_date, today};
 use samla_domain::dialogue::Stage;
+use samla_domain::document::{Piece, PieceChange, word_diff};
 use samla_domain::report::{AGE_BANDS, FOLLOW_UP_STATUSES, MeetingKind, SERVICES, YOUTH_GROUPS};
 use samla_domain::{DomainError, ErrorCode};
 use serde::Deserialize;
@@ -99,6 +101,8 @@ pub struct SavedQuery {
     saved: Option<String>,
     /// Set after a report step, which says so instead of "saved".
     step: Option<String>,
+    /// Set when the save took in what another editor changed meanwhile.
+    merged: Option<String>,
 }
 
 pub async fn meeting_form(
@@ -205,6 +209,55 @@ pub struct Difference {
     pub text: String,
 }
 
+/// A section both editors changed, as the merge view shows it: both texts side by
+/// side, and the choice once made (kept when the page comes back with an error).
+pub struct ClashView {
+    /// The section key (`facts`, `finding_12` …), also the form's field suffix.
+    pub key: String,
+    pub label: String,
+    pub mine: String,
+    pub theirs: String,
+    /// My side exactly as it will be saved if chosen (empty for a removed row).
+    pub mine_raw: String,
+    pub choice: String,
+}
+
+impl ClashView {
+    fn field(&self) -> String {
+        format!("choose_{}", self.key)
+    }
+}
+
+/// A section's text for reading: a row's fields on one line, a removed row as such.
+fn readable(ctx: &Ctx, key: &str, text: Option<&str>) -> String {
+    let Some(text) = text else {
+        return ctx.t("merge-row-removed");
+    };
+    match report::section_part(key) {
+        "findings" => serde_json::from_str::<Finding>(text)
+            .map(|f| format!("{} [{}; {}]", f.body, f.crc_articles, f.steps))
+            .unwrap_or_default(),
+        "follow_ups" => serde_json::from_str::<FollowUp>(text)
+            .map(|f| format!("{} ({}, {}, {})", f.body, f.owner, f.deadline, f.status))
+            .unwrap_or_default(),
+        _ => text.to_owned(),
+    }
+}
+
+fn clash_views(ctx: &Ctx, clashes: &[samla_domain::document::Clash]) -> Vec<ClashView> {
+    clashes
+        .iter()
+        .map(|c| ClashView {
+            key: c.section.clone(),
+            label: ctx.t(label_key(report::section_part(&c.section))),
+            mine: readable(ctx, &c.section, c.mine.as_deref()),
+            theirs: readable(ctx, &c.section, c.theirs.as_deref()),
+            mine_raw: c.mine.clone().unwrap_or_default(),
+            choice: String::new(),
+        })
+        .collect()
+}
+
 /// The text key of a report field's label.
 fn label_key(field: &str) -> &'static str {
     match field {
@@ -213,6 +266,7 @@ fn label_key(field: &str) -> &'static str {
         "youth_said" => "report-youth-said",
         "advice" => "report-advice",
         "child_summary" => "report-child-summary",
+        "language" => "report-language",
         "findings" => "report-findings",
         _ => "report-follow-ups",
     }
@@ -228,7 +282,8 @@ struct ReportPage {
     findings: Vec<Finding>,
     follow_ups: Vec<FollowUp>,
     errors: FormErrors,
-    conflict: Vec<Difference>,
+    /// The sections both this editor and another changed, to choose between.
+    clashes: Vec<ClashView>,
     /// The success notice to show (a text key), after a save or a step.
     notice: Option<&'static str>,
     next: Vec<Stage>,
@@ -239,6 +294,8 @@ struct ReportPage {
     unsaved: Vec<Difference>,
     /// The withdrawal reason as typed, kept when it is refused.
     reason: String,
+    /// The reason for reopening as typed, kept when it is refused.
+    reopen_reason: String,
 }
 
 impl ReportPage {
@@ -255,11 +312,13 @@ impl ReportPage {
     fn statuses(&self) -> &'static [&'static str] {
         &FOLLOW_UP_STATUSES
     }
-    fn saved_text(&self, field: &str) -> Option<&str> {
-        self.conflict
-            .iter()
-            .find(|d| d.field == field)
-            .map(|d| d.text.as_str())
+    /// Whether a field is shown as a choice between two texts instead of its editor.
+    fn clashed(&self, key: &str) -> bool {
+        self.clashes.iter().any(|c| c.key == key)
+    }
+    /// Whether a published report is being corrected: its published version is public.
+    fn correcting(&self) -> bool {
+        self.dialogue.is_public() && self.dialogue.stage != Stage::Published
     }
 }
 
@@ -278,7 +337,7 @@ async fn report_page(
     cycle: Cycle,
     form: Report,
     errors: FormErrors,
-    conflict: Vec<Difference>,
+    clashes: Vec<ClashView>,
     notice: Option<&'static str>,
     date_input: Option<String>,
 ) -> Result<ReportPage, AppError> {
@@ -311,7 +370,7 @@ async fn report_page(
         cycle,
         form,
         errors,
-        conflict,
+        clashes,
         notice,
         next,
         is_leader,
@@ -319,6 +378,7 @@ async fn report_page(
         youth,
         unsaved: Vec::new(),
         reason: String::new(),
+        reopen_reason: String::new(),
     })
 }
 
@@ -350,6 +410,8 @@ pub async fn report_form(
         vec![],
         if q.step.is_some() {
             Some("dialogue-step-saved")
+        } else if q.merged.is_some() {
+            Some("report-saved-merged")
         } else {
             q.saved.as_ref().map(|_| "report-saved")
         },
@@ -379,11 +441,13 @@ fn report_from(form: &MultiForm) -> Report {
         advice: form.get("advice"),
         child_summary: form.get("child_summary"),
         findings: rows(form, "finding", |g| Finding {
+            id: g("id").parse().unwrap_or(0),
             body: g("body"),
             crc_articles: g("crc"),
             steps: g("steps"),
         }),
         follow_ups: rows(form, "follow_up", |g| FollowUp {
+            id: g("id").parse().unwrap_or(0),
             body: g("body"),
             owner: g("owner"),
             deadline: g("deadline"),
@@ -456,9 +520,54 @@ pub async fn save_report(
     form: MultiForm,
 ) -> Result<Response, AppError> {
     Ok(match save_posted(&state, &ctx, id, &form).await? {
+        Ok(saved) if !saved.merged.is_empty() => {
+            Redirect::to(&format!("/dialogue/dialogues/{id}/report?merged=1")).into_response()
+        }
         Ok(_) => Redirect::to(&format!("/dialogue/dialogues/{id}/report?saved=1")).into_response(),
         Err(page) => page,
     })
+}
+
+/// The report as posted, with the sections of a merge settled as the editor chose;
+/// the sections left without a choice are listed, and nothing may be saved then.
+async fn posted_report(
+    state: &AppState,
+    proof: &EmbeteWork,
+    ctx: &Ctx,
+    id: i64,
+    form: &MultiForm,
+) -> Result<(Report, Vec<ClashView>), AppError> {
+    let mut mine = report_from(form);
+    let keys = form.all("clash");
+    if keys.is_empty() {
+        return Ok((mine, Vec::new()));
+    }
+    let base: i64 = form.get("merge_base").parse().unwrap_or(-1);
+    let theirs = match report::version(&state.db, proof, id, base).await? {
+        Some(r) => r,
+        None => report::report(&state.db, id).await?.unwrap_or_default(),
+    };
+    let their_sections = theirs.sections();
+    let mut unsettled = Vec::new();
+    for key in keys {
+        let mine_raw = form.get(&format!("mine_{key}"));
+        let mine_text = (!mine_raw.is_empty()).then_some(mine_raw.as_str());
+        let their_text = their_sections.get(&key).map(String::as_str);
+        let choice = form.get(&format!("choose_{key}"));
+        match choice.as_str() {
+            "mine" => mine.set_section(&key, mine_text),
+            "theirs" => mine.set_section(&key, their_text),
+            _ => unsettled.push(ClashView {
+                label: ctx.t(label_key(report::section_part(&key))),
+                mine: readable(ctx, &key, mine_text),
+                theirs: readable(ctx, &key, their_text),
+                mine_raw: mine_raw.clone(),
+                choice: String::new(),
+                key,
+            }),
+        }
+    }
+    Ok((mine, unsettled))
 }
 
 /// Saves the report as posted: the saved report, or the page that says why not (with
@@ -468,9 +577,35 @@ async fn save_posted(
     ctx: &Ctx,
     id: i64,
     form: &MultiForm,
-) -> Result<Result<Report, Response>, AppError> {
+) -> Result<Result<Saved, Response>, AppError> {
     let (proof, dialogue, cycle) = own(state, ctx, id).await?;
-    let mine = report_from(form);
+    let (mine, unsettled) = posted_report(state, &proof, ctx, id, form).await?;
+    if !unsettled.is_empty() {
+        // Saving again without choosing is not possible: the page comes back with the
+        // same choices, each one that is missing marked.
+        let errors: Vec<DomainError> = Vec::new();
+        let mut page = report_page(
+            state,
+            ctx,
+            dialogue,
+            cycle,
+            mine,
+            FormErrors::from_domain(ctx.lang, &errors),
+            unsettled,
+            None,
+            None,
+        )
+        .await?;
+        for c in &page.clashes {
+            page.errors.0.push(crate::forms::FieldError {
+                field: c.field(),
+                message: ctx.t("merge-choice-required"),
+            });
+        }
+        return Ok(Err(
+            (StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response()
+        ));
+    }
     let page =
         match report::save_report(&state.db, &proof, &actor_who(ctx)?, id, mine.clone()).await {
             Ok(saved) => return Ok(Ok(saved)),
@@ -521,18 +656,23 @@ async fn save_posted(
                 .await?;
                 (StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response()
             }
-            Err(SaveError::Conflict(saved)) => {
-                // Keep the editor's text; show what the other editor saved; the next save
-                // builds on the saved version.
-                let conflict = differences(&mine, &saved);
-                let form = Report {
-                    version: saved.version,
-                    ..mine
-                };
+            Err(SaveError::Conflict(conflict)) => {
+                // Nothing is overwritten: what only the other editor changed is taken
+                // in, what only this editor changed is kept, and each field both changed
+                // is shown side by side to choose from. The next save builds on the
+                // version saved now.
+                let mut form = conflict.merged;
+                for clash in &conflict.clashes {
+                    // A row both changed is shown only as the choice, not in the editor.
+                    if report::section_part(&clash.section) != clash.section {
+                        form.set_section(&clash.section, None);
+                    }
+                }
                 let errors =
                     FormErrors::from_domain(ctx.lang, &[DomainError::new(ErrorCode::EditConflict)]);
+                let clashes = clash_views(ctx, &conflict.clashes);
                 let page = report_page(
-                    state, ctx, dialogue, cycle, form, errors, conflict, None, None,
+                    state, ctx, dialogue, cycle, form, errors, clashes, None, None,
                 )
                 .await?;
                 (StatusCode::CONFLICT, render(&page)?).into_response()
@@ -555,12 +695,16 @@ pub async fn report_step(
     // never throws away unsaved text: what was typed is saved first (when it differs
     // from what is stored), and a refused save shows the page with everything typed.
     let mut report_version = form.get("report_version").parse::<i64>().ok();
+    let mut report_hash = Some(form.get("report_hash")).filter(|h| !h.is_empty());
     if form.0.iter().any(|(k, _)| k == "language") {
         let stored = report::report(&state.db, id).await?.unwrap_or_default();
         let typed = report_from(&form);
         if typed.language != stored.language || !differences(&stored, &typed).is_empty() {
             match save_posted(&state, &ctx, id, &form).await? {
-                Ok(saved) => report_version = Some(saved.version),
+                Ok(saved) => {
+                    report_version = Some(saved.report.version);
+                    report_hash = None;
+                }
                 Err(page) => return Ok(page),
             }
         }
@@ -584,6 +728,7 @@ pub async fn report_step(
             date,
             version,
             report_version,
+            report_hash.as_deref(),
             confirmed,
         )
         .await
@@ -662,6 +807,22 @@ fn field_label(ctx: &Ctx, field: &str) -> String {
     }
 }
 
+/// A leader's action on a published report that takes a public reason.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Leave {
+    Withdraw,
+    Reopen,
+}
+
+impl Leave {
+    fn name(self) -> &'static str {
+        match self {
+            Leave::Withdraw => "withdraw",
+            Leave::Reopen => "reopen",
+        }
+    }
+}
+
 /// Withdraws the published report (leaders only), with a reason that stays public.
 pub async fn withdraw(
     State(state): State<AppState>,
@@ -669,42 +830,70 @@ pub async fn withdraw(
     Path(id): Path<i64>,
     form: MultiForm,
 ) -> Result<Response, AppError> {
-    let (proof, dialogue, cycle) = own(&state, &ctx, id).await?;
+    leave_published(&state, &ctx, id, &form, Leave::Withdraw).await
+}
+
+/// Reopens the published report for correction (leaders only); the published version
+/// stays public until the corrected one is published.
+pub async fn reopen(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    form: MultiForm,
+) -> Result<Response, AppError> {
+    leave_published(&state, &ctx, id, &form, Leave::Reopen).await
+}
+
+async fn leave_published(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    form: &MultiForm,
+    leave: Leave,
+) -> Result<Response, AppError> {
+    let (proof, dialogue, cycle) = own(state, ctx, id).await?;
     let actor = ctx.require_actor()?;
     let leader = access::approve_reports(actor, &cycle.embete)?;
-    let reason = form.get("reason");
+    let reason_field = format!("{}_reason", leave.name());
+    let reason = form.get(&reason_field);
     let result = match form.get("version").parse::<i64>() {
         Ok(version) => {
-            report::withdraw(
+            let to = match leave {
+                Leave::Withdraw => Stage::Withdrawn,
+                Leave::Reopen => Stage::ReportDrafted,
+            };
+            report::leave_published(
                 &state.db,
                 &proof,
                 &leader,
-                &actor_who(&ctx)?,
+                &actor_who(ctx)?,
                 id,
                 &reason,
                 version,
+                to,
             )
             .await
         }
         Err(_) => Err(DomainError::new(ErrorCode::InvalidInput).into()),
     };
     match result {
+        Ok(_) if leave == Leave::Reopen => {
+            Ok(Redirect::to(&format!("/dialogue/dialogues/{id}/report?step=1")).into_response())
+        }
         Ok(_) => Ok(Redirect::to(&format!("/dialogues/{id}")).into_response()),
         Err(samla_db::StoreError::Domain(e)) => {
             let form_report = report::report(&state.db, id).await?.unwrap_or_default();
-            let errors = FormErrors::from_domain(
-                ctx.lang,
-                &[DomainError {
-                    field: Some(match e.field {
-                        Some("reason") => "reason",
-                        _ => "withdraw",
-                    }),
-                    ..e
-                }],
-            );
+            let field = match e.field {
+                Some("reason") => reason_field.clone(),
+                _ => leave.name().to_owned(),
+            };
+            let mut errors = FormErrors::from_domain(ctx.lang, &[DomainError { field: None, ..e }]);
+            for fe in &mut errors.0 {
+                fe.field = field.clone();
+            }
             let mut page = report_page(
-                &state,
-                &ctx,
+                state,
+                ctx,
                 dialogue,
                 cycle,
                 form_report,
@@ -714,9 +903,119 @@ pub async fn withdraw(
                 None,
             )
             .await?;
-            page.reason = reason;
+            match leave {
+                Leave::Withdraw => page.reason = reason,
+                Leave::Reopen => page.reopen_reason = reason,
+            }
             Ok((crate::error::status_of(e.code), render(&page)?).into_response())
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// One section's changes between two versions, word by word.
+pub struct SectionDiff {
+    pub label: String,
+    pub pieces: Vec<Piece>,
+}
+
+/// What changed from `old` to `new`, section by section, in the order the report reads.
+pub(crate) fn section_diffs(ctx: &Ctx, old: &Report, new: &Report) -> Vec<SectionDiff> {
+    let (old, new) = (old.sections(), new.sections());
+    let mut keys = samla_domain::document::changed_sections(&old, &new);
+    let order = [
+        "language",
+        "child_summary",
+        "facts",
+        "leaders_said",
+        "youth_said",
+        "findings",
+        "advice",
+        "follow_ups",
+    ];
+    keys.sort_by_key(|k| {
+        order
+            .iter()
+            .position(|o| *o == report::section_part(k))
+            .unwrap_or(order.len())
+    });
+    keys.into_iter()
+        .map(|key| {
+            let before = readable(ctx, &key, old.get(&key).map(String::as_str));
+            let after = readable(ctx, &key, new.get(&key).map(String::as_str));
+            let (before, after) = match (old.contains_key(&key), new.contains_key(&key)) {
+                (false, _) => (String::new(), after),
+                (_, false) => (before, String::new()),
+                _ => (before, after),
+            };
+            SectionDiff {
+                label: ctx.t(label_key(report::section_part(&key))),
+                pieces: word_diff(&before, &after),
+            }
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "dialogue/report_versions.html")]
+struct VersionsPage {
+    page: Page,
+    dialogue: Dialogue,
+    cycle: Cycle,
+    versions: Vec<VersionInfo>,
+    from: i64,
+    to: i64,
+    /// `None` when one of the two versions' content was removed (it held a number).
+    diffs: Option<Vec<SectionDiff>>,
+}
+
+impl VersionsPage {
+    fn short(&self, hash: &str) -> String {
+        hash.chars().take(12).collect()
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct VersionsQuery {
+    from: Option<i64>,
+    to: Option<i64>,
+}
+
+/// Every saved version of a report, and a word-level comparison of any two.
+pub async fn versions(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(q): Query<VersionsQuery>,
+) -> Result<Response, AppError> {
+    let (proof, dialogue, cycle) = own(&state, &ctx, id).await?;
+    let versions = report::versions(&state.db, &proof, id).await?;
+    let newest = versions.first().map(|v| v.version).unwrap_or(0);
+    let known = |v: i64| versions.iter().any(|x| x.version == v);
+    let to = q.to.filter(|v| known(*v)).unwrap_or(newest);
+    let from = q.from.filter(|v| known(*v)).unwrap_or_else(|| {
+        versions
+            .iter()
+            .map(|v| v.version)
+            .find(|v| *v < to)
+            .unwrap_or(to)
+    });
+    let diffs = match (
+        report::version(&state.db, &proof, id, from).await?,
+        report::version(&state.db, &proof, id, to).await?,
+    ) {
+        (Some(old), Some(new)) => Some(section_diffs(&ctx, &old, &new)),
+        _ => None,
+    };
+    let title = format!("{} – {}", ctx.t("versions-title"), dialogue.unit_name);
+    Ok(render(&VersionsPage {
+        page: Page::new(&ctx, &title, "dialogue"),
+        dialogue,
+        cycle,
+        versions,
+        from,
+        to,
+        diffs,
+    })?
+    .into_response())
 }

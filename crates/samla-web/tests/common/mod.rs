@@ -103,7 +103,14 @@ async fn seed_dialogues(db: &Db) {
                         (Stage::Planned, "2019-08-20".into()),
                         (Stage::Published, "2019-12-12".into()),
                     ],
-                    report: None,
+                    report: Some(samla_db::report::Report {
+                        language: "nb".into(),
+                        child_summary: "Vi snakket med unge i Bjerke om å bli hørt.".into(),
+                        facts: "Dialog høsten 2019.".into(),
+                        advice: "Lag en rutine for å høre barn.".into(),
+                        version: 1,
+                        ..Default::default()
+                    }),
                     meetings: Vec::new(),
                 },
                 SeedDialogue {

@@ -1,0 +1,189 @@
+//! The document kernel's storage: every saved version of a document with its SHA-256,
+//! and every publication of a version. A document is named by a key such as
+//! `report:42`; the feature that owns it checks access before it calls in here, and
+//! decides what the content is (canonical JSON of its sections).
+
+use crate::{Conn, Db, now, on};
+use samla_domain::document;
+use serde::Serialize;
+use sqlx::Row;
+
+/// One saved version, without its content.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct VersionInfo {
+    pub version: i64,
+    pub sha256: String,
+    pub saved_at: i64,
+    pub saved_by: String,
+    /// The content was removed because it held an identity number a later version did not.
+    pub redacted: bool,
+}
+
+/// One publication of a version: the first one, or a correction.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Publication {
+    pub version: i64,
+    pub published_on: String,
+    /// Why the report was reopened before this publication (corrections only).
+    pub reason: Option<String>,
+    /// The sections that changed since the publication before.
+    pub changes: Vec<String>,
+}
+
+/// Records a version's content and returns its hash.
+pub(crate) async fn record(
+    conn: Conn<'_>,
+    document: &str,
+    version: i64,
+    content: &str,
+    saved_by: &str,
+) -> Result<String, sqlx::Error> {
+    let sha = document::hash(content);
+    on!(conn, |c| {
+        sqlx::query(
+            "INSERT INTO document_version (document, version, content, sha256, saved_at, saved_by) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (document, version) DO NOTHING",
+        )
+        .bind(document)
+        .bind(version)
+        .bind(content)
+        .bind(&sha)
+        .bind(now())
+        .bind(saved_by)
+        .execute(&mut *c)
+        .await?;
+    });
+    Ok(sha)
+}
+
+/// A version's content and hash; the content is `None` if it was redacted.
+pub(crate) async fn content(
+    conn: Conn<'_>,
+    document: &str,
+    version: i64,
+) -> Result<Option<(Option<String>, String)>, sqlx::Error> {
+    on!(conn, |c| {
+        sqlx::query(
+            "SELECT content, sha256 FROM document_version WHERE document = $1 AND version = $2",
+        )
+        .bind(document)
+        .bind(version)
+        .fetch_optional(&mut *c)
+        .await?
+        .map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?)))
+        .transpose()
+    })
+}
+
+/// Every version of a document, newest first.
+pub(crate) async fn versions(db: &Db, document: &str) -> Result<Vec<VersionInfo>, sqlx::Error> {
+    let mut conn = db.acquire().await?;
+    on!(conn.conn(), |c| {
+        sqlx::query(
+            "SELECT version, sha256, saved_at, saved_by, content IS NULL AS redacted FROM document_version \
+             WHERE document = $1 ORDER BY version DESC",
+        )
+        .bind(document)
+        .fetch_all(&mut *c)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(VersionInfo {
+                version: r.try_get("version")?,
+                sha256: r.try_get("sha256")?,
+                saved_at: r.try_get("saved_at")?,
+                saved_by: r.try_get("saved_by")?,
+                redacted: r.try_get("redacted")?,
+            })
+        })
+        .collect()
+    })
+}
+
+/// Removes the content of earlier, never published versions that hold what looks like
+/// an identity number, once the latest save no longer does: a number taken out of a
+/// draft is then gone from the database, not kept in its history.
+pub(crate) async fn forget_numbers(
+    conn: Conn<'_>,
+    document: &str,
+    latest: i64,
+) -> Result<(), sqlx::Error> {
+    on!(conn, |c| {
+        let rows: Vec<(i64, String)> = sqlx::query(
+            "SELECT v.version, v.content FROM document_version v WHERE v.document = $1 AND v.version < $2 \
+             AND v.content IS NOT NULL AND NOT EXISTS \
+             (SELECT 1 FROM document_publication p WHERE p.document = v.document AND p.version = v.version)",
+        )
+        .bind(document)
+        .bind(latest)
+        .fetch_all(&mut *c)
+        .await?
+        .iter()
+        .map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?)))
+        .collect::<Result<_, _>>()?;
+        for (version, content) in rows {
+            if samla_domain::personal_id::scan(&content).is_empty() {
+                continue;
+            }
+            sqlx::query(
+                "UPDATE document_version SET content = NULL WHERE document = $1 AND version = $2",
+            )
+            .bind(document)
+            .bind(version)
+            .execute(&mut *c)
+            .await?;
+        }
+    });
+    Ok(())
+}
+
+/// Records that a version was published.
+pub(crate) async fn publish(
+    conn: Conn<'_>,
+    document: &str,
+    publication: &Publication,
+) -> Result<(), sqlx::Error> {
+    let changes = serde_json::to_string(&publication.changes).unwrap_or_else(|_| "[]".into());
+    on!(conn, |c| {
+        sqlx::query(
+            "INSERT INTO document_publication (document, version, published_on, reason, changes, at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(document)
+        .bind(publication.version)
+        .bind(&publication.published_on)
+        .bind(publication.reason.as_deref())
+        .bind(&changes)
+        .bind(now())
+        .execute(&mut *c)
+        .await?;
+    });
+    Ok(())
+}
+
+/// A document's publications, oldest first.
+pub(crate) async fn publications(
+    conn: Conn<'_>,
+    document: &str,
+) -> Result<Vec<Publication>, sqlx::Error> {
+    on!(conn, |c| {
+        sqlx::query(
+            "SELECT version, published_on, reason, changes FROM document_publication \
+             WHERE document = $1 ORDER BY id",
+        )
+        .bind(document)
+        .fetch_all(&mut *c)
+        .await?
+        .iter()
+        .map(|r| {
+            let changes: String = r.try_get("changes")?;
+            Ok(Publication {
+                version: r.try_get("version")?,
+                published_on: r.try_get("published_on")?,
+                reason: r.try_get("reason")?,
+                changes: serde_json::from_str(&changes).unwrap_or_default(),
+            })
+        })
+        .collect()
+    })
+}
