@@ -120,6 +120,7 @@ function pagesFor(who) {
       "/dialogue/dialogues/3/report",
     );
   }
+  if (who.role === "embete_leader") pages.push("/admin/audit", "/dialogue/dialogues/1/report/versions");
   if (who.role === "admin") {
     pages.push("/admin/users", "/admin/users/new", "/admin/audit", "/admin/audit?from=2019-13-01");
   } else {

@@ -42,6 +42,9 @@ pub struct Change<'a> {
     pub action: &'a str,
     pub entity_type: &'a str,
     pub entity_id: &'a str,
+    /// The embete whose own work this is (its cycles and dialogues): such rows are read
+    /// only by that embete's leaders, never by anyone outside it, administrators included.
+    pub embete: Option<&'a str>,
     pub before: Option<serde_json::Value>,
     pub after: Option<serde_json::Value>,
 }
@@ -80,8 +83,8 @@ pub(crate) async fn record_on(
     let after = change.after.map(|v| v.to_string());
     on!(conn, |c| {
         sqlx::query(
-            "INSERT INTO audit_log (at, actor_user_id, actor, action, entity_type, entity_id, before_json, after_json) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO audit_log (at, actor_user_id, actor, action, entity_type, entity_id, before_json, after_json, embete) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(now())
         .bind(who.user_id)
@@ -91,6 +94,7 @@ pub(crate) async fn record_on(
         .bind(change.entity_id)
         .bind(before)
         .bind(after)
+        .bind(change.embete)
         .execute(&mut *c)
         .await?.rows_affected()
     });
@@ -126,7 +130,7 @@ pub struct Filter {
 /// Reads the newest matching rows, at most `limit`. Needs proof of the right to read it.
 pub async fn list(
     db: &Db,
-    _proof: &samla_domain::access::ReadAudit,
+    proof: &samla_domain::access::ReadAudit,
     filter: &Filter,
     limit: i64,
 ) -> Result<Vec<Entry>, sqlx::Error> {
@@ -146,6 +150,7 @@ pub async fn list(
                AND ($5 IS NULL OR at >= $5) \
                AND ($6 IS NULL OR at < $6) \
                AND ($7 IS NULL OR id < $7) \
+               AND (($9 IS NULL AND embete IS NULL) OR embete = $9) \
              ORDER BY id DESC LIMIT $8",
         )
         .bind(actor.as_deref())
@@ -156,6 +161,7 @@ pub async fn list(
         .bind(filter.to)
         .bind(filter.before_id)
         .bind(limit)
+        .bind(proof.embete())
         .fetch_all(&mut *c)
         .await?;
         rows.iter()
@@ -178,16 +184,23 @@ pub async fn list(
     })
 }
 
-/// The distinct actions in the log, for the filter's choices.
-pub async fn actions(db: &Db) -> Result<Vec<String>, sqlx::Error> {
+/// The distinct actions in the rows a proof reads, for the filter's choices.
+pub async fn actions(
+    db: &Db,
+    proof: &samla_domain::access::ReadAudit,
+) -> Result<Vec<String>, sqlx::Error> {
     let mut conn = db.acquire().await?;
     on!(conn.conn(), |c| {
-        sqlx::query("SELECT DISTINCT action FROM audit_log ORDER BY action")
-            .fetch_all(&mut *c)
-            .await?
-            .iter()
-            .map(|r| r.try_get::<String, _>(0))
-            .collect()
+        sqlx::query(
+            "SELECT DISTINCT action FROM audit_log \
+             WHERE (($1 IS NULL AND embete IS NULL) OR embete = $1) ORDER BY action",
+        )
+        .bind(proof.embete())
+        .fetch_all(&mut *c)
+        .await?
+        .iter()
+        .map(|r| r.try_get::<String, _>(0))
+        .collect()
     })
 }
 

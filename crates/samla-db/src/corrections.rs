@@ -24,10 +24,7 @@ pub async fn undo_step(
     reason: &str,
     seen_version: i64,
 ) -> StoreResult<Dialogue> {
-    let (before, cycle) = dialogue(db, id).await?.ok_or(ErrorCode::NotFound)?;
-    if cycle.embete != proof.embete() {
-        return Err(DomainError::new(ErrorCode::Forbidden).into());
-    }
+    let (before, _) = dialogue(db, proof, id).await?;
     let reason = samla_domain::dialogue::check_reason(reason)?;
     let mut tx = db.begin().await?;
     // The version-guarded write comes first: it takes the row, so two undos (or an undo
@@ -88,13 +85,14 @@ pub async fn undo_step(
             action: "dialogue.undo_step",
             entity_type: "dialogue",
             entity_id: &id.to_string(),
+            embete: Some(proof.embete()),
             before: Some(json!({ "stage": before.stage, "stage_date": before.stage_date })),
             after: Some(json!({ "stage": undo.to, "stage_date": back_to, "undone": last.1, "reason": reason })),
         },
     )
     .await?;
     tx.commit().await?;
-    Ok(dialogue(db, id).await?.ok_or(ErrorCode::NotFound)?.0)
+    Ok(dialogue(db, proof, id).await?.0)
 }
 
 /// A planned dialogue has nothing recorded yet: no meeting and no report.
@@ -112,10 +110,7 @@ pub async fn remove_dialogue(
     reason: &str,
     seen_version: i64,
 ) -> StoreResult<Cycle> {
-    let (before, cycle) = dialogue(db, id).await?.ok_or(ErrorCode::NotFound)?;
-    if cycle.embete != proof.embete() {
-        return Err(DomainError::new(ErrorCode::Forbidden).into());
-    }
+    let (before, cycle) = dialogue(db, proof, id).await?;
     let reason = check_reason(reason)?;
     let mut tx = db.begin().await?;
     let removed = on!(tx.conn(), |c| {
@@ -146,6 +141,7 @@ pub async fn remove_dialogue(
             action: "dialogue.remove",
             entity_type: "dialogue",
             entity_id: &id.to_string(),
+            embete: Some(proof.embete()),
             before: Some(json!({ "cycle": cycle.id, "unit": before.unit_number, "name": before.unit_name, "stage": before.stage })),
             after: Some(json!({ "removed": true, "reason": reason })),
         },
@@ -185,11 +181,7 @@ async fn cycle_has_begun(
 }
 
 async fn own_cycle(db: &Db, proof: &EmbeteWork, id: i64) -> StoreResult<Cycle> {
-    let found = cycle(db, id).await?.ok_or(ErrorCode::NotFound)?;
-    if found.embete != proof.embete() {
-        return Err(DomainError::new(ErrorCode::Forbidden).into());
-    }
-    Ok(found)
+    cycle(db, proof, id).await
 }
 
 /// Renames a cycle while none of its dialogues has gone past "planned" (after that, the
@@ -235,13 +227,14 @@ pub async fn rename_cycle(
             action: "cycle.rename",
             entity_type: "cycle",
             entity_id: &id.to_string(),
+            embete: Some(proof.embete()),
             before: Some(json!({ "name": before.name })),
             after: Some(json!({ "name": name, "reason": reason })),
         },
     )
     .await?;
     tx.commit().await?;
-    Ok(cycle(db, id).await?.ok_or(ErrorCode::NotFound)?)
+    cycle(db, proof, id).await
 }
 
 /// Deletes a cycle made by mistake, with its dialogues, while every one of them is
@@ -282,6 +275,7 @@ pub async fn delete_cycle(
             action: "cycle.delete",
             entity_type: "cycle",
             entity_id: &id.to_string(),
+            embete: Some(proof.embete()),
             before: Some(json!({ "cycle": before, "units": units })),
             after: Some(json!({ "deleted": true, "reason": reason })),
         },

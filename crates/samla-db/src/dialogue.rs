@@ -7,7 +7,7 @@
 
 use crate::audit::{self, Change, Who};
 use crate::{Db, StoreResult, now, on, regions};
-use samla_domain::access::EmbeteWork;
+use samla_domain::access::{EmbeteWork, PublicView};
 use samla_domain::dates::iso;
 use samla_domain::dialogue::{Stage, UnitKind, check_cycle, step};
 use samla_domain::publication::{self, Publishable};
@@ -133,8 +133,8 @@ where
 }
 
 const CYCLE_COLUMNS: &str = "id, embete, name, starts_on, ends_on";
-const DIALOGUE_COLUMNS: &str =
-    "id, cycle_id, unit_kind, unit_number, unit_name, stage, stage_date, version, public_version";
+/// A dialogue's columns, joined with its cycle as `d`.
+const DIALOGUE_COLUMNS_D: &str = "d.id, d.cycle_id, d.unit_kind, d.unit_number, d.unit_name, d.stage, d.stage_date, d.version, d.public_version";
 
 /// Creates a cycle for the proof's embete.
 pub async fn create_cycle(
@@ -171,6 +171,7 @@ pub async fn create_cycle(
             action: "cycle.create",
             entity_type: "cycle",
             entity_id: &cycle.id.to_string(),
+            embete: Some(proof.embete()),
             before: None,
             after: Some(serde_json::to_value(&cycle).unwrap_or_default()),
         })
@@ -185,8 +186,8 @@ pub async fn create_cycle(
     })
 }
 
-/// One cycle by id (any embete's; callers check the proof against `cycle.embete`).
-pub async fn cycle(db: &Db, id: i64) -> Result<Option<Cycle>, sqlx::Error> {
+/// One cycle by id, any embete's: for the store's own checks only.
+pub(crate) async fn cycle_any(db: &Db, id: i64) -> Result<Option<Cycle>, sqlx::Error> {
     let mut conn = db.acquire().await?;
     on!(conn.conn(), |c| {
         sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -198,6 +199,23 @@ pub async fn cycle(db: &Db, id: i64) -> Result<Option<Cycle>, sqlx::Error> {
         .map(|r| cycle_from(&r))
         .transpose()
     })
+}
+
+/// One of the embete's own cycles; another embete's is not found.
+pub async fn cycle(db: &Db, proof: &EmbeteWork, id: i64) -> StoreResult<Cycle> {
+    let mut conn = db.acquire().await?;
+    let found = on!(conn.conn(), |c| {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {CYCLE_COLUMNS} FROM cycle WHERE id = $1 AND embete = $2"
+        )))
+        .bind(id)
+        .bind(proof.embete())
+        .fetch_optional(&mut *c)
+        .await?
+        .map(|r| cycle_from(&r))
+        .transpose()?
+    });
+    Ok(found.ok_or(ErrorCode::NotFound)?)
 }
 
 /// An embete's cycles, newest first, with counts.
@@ -251,14 +269,20 @@ pub async fn cycle_names(
     })
 }
 
-/// The dialogues of one cycle, by unit name.
-pub async fn dialogues_in(db: &Db, cycle_id: i64) -> Result<Vec<Dialogue>, sqlx::Error> {
+/// The dialogues of one of the embete's cycles, by unit name.
+pub async fn dialogues_in(
+    db: &Db,
+    proof: &EmbeteWork,
+    cycle_id: i64,
+) -> Result<Vec<Dialogue>, sqlx::Error> {
     let mut conn = db.acquire().await?;
     on!(conn.conn(), |c| {
         sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {DIALOGUE_COLUMNS} FROM dialogue WHERE cycle_id = $1 ORDER BY unit_name"
+            "SELECT {DIALOGUE_COLUMNS_D} FROM dialogue d JOIN cycle c ON c.id = d.cycle_id \
+             WHERE d.cycle_id = $1 AND c.embete = $2 ORDER BY d.unit_name"
         )))
         .bind(cycle_id)
+        .bind(proof.embete())
         .fetch_all(&mut *c)
         .await?
         .iter()
@@ -267,14 +291,39 @@ pub async fn dialogues_in(db: &Db, cycle_id: i64) -> Result<Vec<Dialogue>, sqlx:
     })
 }
 
-/// One dialogue with its cycle.
-pub async fn dialogue(db: &Db, id: i64) -> Result<Option<(Dialogue, Cycle)>, sqlx::Error> {
+/// One of the embete's own dialogues with its cycle; another embete's is not found.
+pub async fn dialogue(db: &Db, proof: &EmbeteWork, id: i64) -> StoreResult<(Dialogue, Cycle)> {
+    Ok(dialogue_where(db, id, Some(proof.embete()), false)
+        .await?
+        .ok_or(ErrorCode::NotFound)?)
+}
+
+/// A dialogue the public may know of: one with a published report, or one whose report
+/// was withdrawn (its page says when and why).
+pub async fn public_dialogue(
+    db: &Db,
+    _: PublicView,
+    id: i64,
+) -> Result<Option<(Dialogue, Cycle)>, sqlx::Error> {
+    dialogue_where(db, id, None, true).await
+}
+
+async fn dialogue_where(
+    db: &Db,
+    id: i64,
+    embete: Option<&str>,
+    public: bool,
+) -> Result<Option<(Dialogue, Cycle)>, sqlx::Error> {
     let mut conn = db.acquire().await?;
     let found = on!(conn.conn(), |c| {
         sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {DIALOGUE_COLUMNS} FROM dialogue WHERE id = $1"
+            "SELECT {DIALOGUE_COLUMNS_D} FROM dialogue d JOIN cycle c ON c.id = d.cycle_id \
+             WHERE d.id = $1 AND ($2 IS NULL OR c.embete = $2) \
+             AND (NOT $3 OR d.public_version IS NOT NULL OR d.stage = 'withdrawn')"
         )))
         .bind(id)
+        .bind(embete)
+        .bind(public)
         .fetch_optional(&mut *c)
         .await?
         .map(|r| dialogue_from(&r))
@@ -282,20 +331,47 @@ pub async fn dialogue(db: &Db, id: i64) -> Result<Option<(Dialogue, Cycle)>, sql
     });
     drop(conn);
     match found {
-        Some(d) => Ok(cycle(db, d.cycle_id).await?.map(|c| (d, c))),
+        Some(d) => Ok(cycle_any(db, d.cycle_id).await?.map(|c| (d, c))),
         None => Ok(None),
     }
 }
 
-/// A dialogue's steps, oldest first.
-pub async fn steps(db: &Db, dialogue_id: i64) -> Result<Vec<StepRecord>, sqlx::Error> {
+/// One of the embete's dialogues' steps, oldest first, undone ones included.
+pub async fn steps(
+    db: &Db,
+    proof: &EmbeteWork,
+    dialogue_id: i64,
+) -> Result<Vec<StepRecord>, sqlx::Error> {
+    steps_where(db, dialogue_id, Some(proof.embete()), false).await
+}
+
+/// The steps that stand of a dialogue the public may know of, oldest first.
+pub async fn public_steps(
+    db: &Db,
+    _: PublicView,
+    dialogue_id: i64,
+) -> Result<Vec<StepRecord>, sqlx::Error> {
+    steps_where(db, dialogue_id, None, true).await
+}
+
+async fn steps_where(
+    db: &Db,
+    dialogue_id: i64,
+    embete: Option<&str>,
+    public: bool,
+) -> Result<Vec<StepRecord>, sqlx::Error> {
     let mut conn = db.acquire().await?;
     on!(conn.conn(), |c| {
         sqlx::query(
-            "SELECT id, stage, step_date, actor, at, undone_at, undone_by, undo_reason FROM dialogue_step \
-             WHERE dialogue_id = $1 ORDER BY at, id",
+            "SELECT s.id, s.stage, s.step_date, s.actor, s.at, s.undone_at, s.undone_by, s.undo_reason FROM dialogue_step s \
+             JOIN dialogue d ON d.id = s.dialogue_id JOIN cycle c ON c.id = d.cycle_id \
+             WHERE s.dialogue_id = $1 AND ($2 IS NULL OR c.embete = $2) \
+             AND (NOT $3 OR ((d.public_version IS NOT NULL OR d.stage = 'withdrawn') AND s.undone_at IS NULL)) \
+             ORDER BY s.at, s.id",
         )
         .bind(dialogue_id)
+        .bind(embete)
+        .bind(public)
         .fetch_all(&mut *c)
         .await?
         .iter()
@@ -386,7 +462,7 @@ pub async fn add_dialogues(
     if chosen.is_empty() || (!everyone && chosen.len() != asked) {
         return Err(DomainError::field(ErrorCode::UnknownUnit, "units").into());
     }
-    let existing: BTreeSet<String> = dialogues_in(db, cycle.id)
+    let existing: BTreeSet<String> = dialogues_in(db, proof, cycle.id)
         .await?
         .into_iter()
         .map(|d| d.unit_number)
@@ -420,6 +496,7 @@ pub async fn add_dialogues(
             action: "dialogue.create",
             entity_type: "dialogue",
             entity_id: &id.to_string(),
+            embete: Some(proof.embete()),
             before: None,
             after: Some(json!({ "cycle": cycle.id, "unit": unit.number, "name": unit.name, "stage": "planned", "date": iso(planned_on) })),
         })
@@ -443,7 +520,7 @@ pub async fn take_step(
     seen_version: i64,
 ) -> StoreResult<Dialogue> {
     if to.needs_report() {
-        let (before, _) = dialogue(db, id).await?.ok_or(ErrorCode::NotFound)?;
+        let (before, _) = dialogue(db, proof, id).await?;
         step(before.stage, to)?;
         return Err(DomainError::field(ErrorCode::ReportRequired, "stage").into());
     }
@@ -473,10 +550,7 @@ pub(crate) async fn apply_step(
     report: Option<ReportPin>,
     extra: Option<serde_json::Value>,
 ) -> StoreResult<Dialogue> {
-    let (before, cycle) = dialogue(db, id).await?.ok_or(ErrorCode::NotFound)?;
-    if cycle.embete != proof.embete() {
-        return Err(DomainError::new(ErrorCode::Forbidden).into());
-    }
+    let (before, _) = dialogue(db, proof, id).await?;
     if before.version != seen_version {
         return Err(DomainError::new(ErrorCode::EditConflict).into());
     }
@@ -561,13 +635,14 @@ pub(crate) async fn apply_step(
             action: "dialogue.step",
             entity_type: "dialogue",
             entity_id: &id.to_string(),
+            embete: Some(proof.embete()),
             before: Some(json!({ "stage": before.stage, "stage_date": before.stage_date })),
             after: Some(after),
         },
     )
     .await?;
     tx.commit().await?;
-    Ok(dialogue(db, id).await?.ok_or(ErrorCode::NotFound)?.0)
+    Ok(dialogue(db, proof, id).await?.0)
 }
 
 /// Takes the dialogue's row for the rest of the transaction, if its stage is one of
@@ -766,7 +841,12 @@ pub struct SeedCycle {
 /// Writes generated history in one transaction, with one audit row. Only for the demo:
 /// it takes no proof and runs no checks, since the generator builds valid histories.
 #[doc(hidden)]
-pub async fn seed(db: &Db, who: &Who, cycles: &[SeedCycle]) -> StoreResult<usize> {
+pub async fn seed(
+    db: &Db,
+    _authority: &samla_domain::access::SystemAuthority,
+    who: &Who,
+    cycles: &[SeedCycle],
+) -> StoreResult<usize> {
     let mut tx = db.begin().await?;
     let mut count = 0;
     for cy in cycles {
@@ -851,6 +931,7 @@ pub async fn seed(db: &Db, who: &Who, cycles: &[SeedCycle]) -> StoreResult<usize
             action: "demo.seed_dialogues",
             entity_type: "dialogue",
             entity_id: "demo",
+            embete: None,
             before: None,
             after: Some(json!({ "cycles": cycles.len(), "dialogues": count })),
         },
@@ -908,6 +989,7 @@ impl Publishable for Published {
 /// any of `units` (a unit and its predecessors and successors).
 pub async fn published(
     db: &Db,
+    _: PublicView,
     embete: Option<&str>,
     cycle: Option<i64>,
     units: Option<&[String]>,

@@ -169,6 +169,7 @@ pub async fn update(
             action: "follow_up.update",
             entity_type: "follow_up",
             entity_id: &id.to_string(),
+            embete: None,
             before: Some(json!({ "status": item.status })),
             after: Some(
                 json!({ "status": status, "comment": (!comment.is_empty()).then_some(comment) }),

@@ -66,6 +66,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0009_documents.sql"),
         postgres: include_str!("../migrations/postgres/0009_documents.sql"),
     },
+    Migration {
+        version: 10,
+        name: "audit_per_embete",
+        sqlite: include_str!("../migrations/sqlite/0010_audit_per_embete.sql"),
+        postgres: include_str!("../migrations/postgres/0010_audit_per_embete.sql"),
+    },
 ];
 
 /// Applies every migration not yet applied; returns how many ran.

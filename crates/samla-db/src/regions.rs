@@ -275,7 +275,11 @@ impl ImportCounts {
 }
 
 /// Loads the embedded reference files and the organisations they imply, in one transaction.
-pub async fn import(db: &Db, who: &Who) -> StoreResult<ImportCounts> {
+pub async fn import(
+    db: &Db,
+    _authority: &samla_domain::access::SystemAuthority,
+    who: &Who,
+) -> StoreResult<ImportCounts> {
     let want = desired();
     let mut tx = db.begin().await?;
     let mut total = ImportCounts::default();
@@ -301,6 +305,7 @@ pub async fn import(db: &Db, who: &Who) -> StoreResult<ImportCounts> {
                 action: "regions.import",
                 entity_type: "regions",
                 entity_id: "reference",
+                embete: None,
                 before: None,
                 after: Some(serde_json::Value::Object(per_table)),
             },

@@ -9,7 +9,7 @@ use crate::audit::{self, Change, Who};
 use crate::dialogue::{self, Cycle, Dialogue, ReportPin, apply_step};
 use crate::documents;
 use crate::{Conn, Db, StoreError, StoreResult, now, on};
-use samla_domain::access::{ApproveReports, EmbeteWork};
+use samla_domain::access::{ApproveReports, EmbeteWork, PublicView};
 use samla_domain::dialogue::Stage;
 use samla_domain::document::{self, Clash, Sections};
 use samla_domain::publication::{self, Publishable};
@@ -149,17 +149,35 @@ fn list(s: &str) -> Vec<String> {
 }
 
 async fn own_dialogue(db: &Db, proof: &EmbeteWork, id: i64) -> StoreResult<(Dialogue, Cycle)> {
-    let (d, cycle) = dialogue::dialogue(db, id)
-        .await?
-        .ok_or(ErrorCode::NotFound)?;
-    if cycle.embete != proof.embete() {
-        return Err(DomainError::new(ErrorCode::NotFound).into());
-    }
-    Ok((d, cycle))
+    dialogue::dialogue(db, proof, id).await
 }
 
-/// One of a dialogue's meetings, if recorded.
+/// One of the embete's dialogues' meetings, if recorded.
 pub async fn meeting(
+    db: &Db,
+    proof: &EmbeteWork,
+    dialogue_id: i64,
+    kind: MeetingKind,
+) -> StoreResult<Option<Meeting>> {
+    own_dialogue(db, proof, dialogue_id).await?;
+    Ok(meeting_any(db, dialogue_id, kind).await?)
+}
+
+/// A meeting of a dialogue whose report is published (its page shows the children's
+/// meeting's count and age bands).
+pub async fn public_meeting(
+    db: &Db,
+    view: PublicView,
+    dialogue_id: i64,
+    kind: MeetingKind,
+) -> Result<Option<Meeting>, sqlx::Error> {
+    match dialogue::public_dialogue(db, view, dialogue_id).await? {
+        Some((d, _)) if d.is_public() => meeting_any(db, dialogue_id, kind).await,
+        _ => Ok(None),
+    }
+}
+
+async fn meeting_any(
     db: &Db,
     dialogue_id: i64,
     kind: MeetingKind,
@@ -260,7 +278,7 @@ pub async fn save_meeting(
         participants: count,
         age_bands: bands,
     };
-    let before = self::meeting(db, dialogue_id, kind).await?;
+    let before = meeting_any(db, dialogue_id, kind).await?;
     let mut tx = db.begin().await?;
     if !dialogue::lock_at(&mut tx, dialogue_id, |s| !s.report_is_approved()).await? {
         return Err(SaveError::Invalid(vec![DomainError::new(
@@ -275,6 +293,7 @@ pub async fn save_meeting(
             action: "meeting.save",
             entity_type: "dialogue",
             entity_id: &dialogue_id.to_string(),
+            embete: Some(proof.embete()),
             before: None,
             after: Some(json!({
                 kind.as_str(): audit::draft_change(
@@ -289,8 +308,14 @@ pub async fn save_meeting(
     Ok(meeting)
 }
 
-/// A dialogue's report, if one has been saved.
-pub async fn report(db: &Db, dialogue_id: i64) -> Result<Option<Report>, sqlx::Error> {
+/// The current draft of one of the embete's dialogues' reports, if one has been saved.
+pub async fn report(db: &Db, proof: &EmbeteWork, dialogue_id: i64) -> StoreResult<Option<Report>> {
+    own_dialogue(db, proof, dialogue_id).await?;
+    Ok(current(db, dialogue_id).await?)
+}
+
+/// A report's current draft, any embete's: for the store's own checks only.
+pub(crate) async fn current(db: &Db, dialogue_id: i64) -> Result<Option<Report>, sqlx::Error> {
     let mut conn = db.acquire().await?;
     on!(conn.conn(), |c| {
         let Some(r) = sqlx::query(
@@ -825,7 +850,7 @@ pub async fn save_report(
     }
     let seen = input.version;
     let mut report = validate(input).map_err(SaveError::Invalid)?;
-    let current = self::report(db, dialogue_id).await?;
+    let current = self::current(db, dialogue_id).await?;
     let mut merged = Vec::new();
     let at = current.as_ref().map(|r| r.version).unwrap_or(0);
     if at != seen {
@@ -903,7 +928,7 @@ pub async fn save_report(
         // Lost a race with another save between our read and our write: the caller
         // sees everything that differs, as a conflict to settle.
         drop(tx);
-        let current = self::report(db, dialogue_id).await?.unwrap_or_default();
+        let current = self::current(db, dialogue_id).await?.unwrap_or_default();
         let (result, merge) = self::merge(None, &report, &current);
         return Err(SaveError::Conflict(Box::new(Conflict {
             merged: Report {
@@ -928,6 +953,7 @@ pub async fn save_report(
             action: "report.save",
             entity_type: "dialogue",
             entity_id: &dialogue_id.to_string(),
+            embete: Some(proof.embete()),
             before: None,
             after: Some(audit::draft_change(
                 current
@@ -997,7 +1023,7 @@ pub(crate) async fn record_missing_versions(db: &Db) -> Result<usize, sqlx::Erro
     });
     drop(conn);
     for (id, by, published_on) in &missing {
-        let Some(report) = report(db, *id).await? else {
+        let Some(report) = current(db, *id).await? else {
             continue;
         };
         let mut tx = db.begin().await?;
@@ -1044,7 +1070,7 @@ pub async fn report_step(
     if !to.needs_report() {
         return Err(DomainError::field(ErrorCode::StageNotAllowed, "stage").into());
     }
-    let report = report(db, dialogue_id)
+    let report = current(db, dialogue_id)
         .await?
         .ok_or(DomainError::field(ErrorCode::ReportRequired, "stage"))?;
     // Sending an approved report back, and approving, are the leaders' decisions.
@@ -1270,16 +1296,14 @@ pub async fn leave_published(
             },
             entity_type: "dialogue",
             entity_id: &dialogue_id.to_string(),
+            embete: Some(proof.embete()),
             before: Some(json!({ "stage": before.stage, "stage_date": before.stage_date })),
             after: Some(json!({ "stage": to, "stage_date": today, "reason": reason })),
         },
     )
     .await?;
     tx.commit().await?;
-    Ok(dialogue::dialogue(db, dialogue_id)
-        .await?
-        .ok_or(ErrorCode::NotFound)?
-        .0)
+    Ok(dialogue::dialogue(db, proof, dialogue_id).await?.0)
 }
 
 /// A published report as the public reads it: the version last published (which stays
@@ -1299,7 +1323,11 @@ impl PublicReport {
 
 /// The published version of a dialogue's report, if the dialogue has one the public
 /// may see (not withdrawn). Only published rows are read.
-pub async fn public_report(db: &Db, dialogue_id: i64) -> Result<Option<PublicReport>, sqlx::Error> {
+pub async fn public_report(
+    db: &Db,
+    _: PublicView,
+    dialogue_id: i64,
+) -> Result<Option<PublicReport>, sqlx::Error> {
     let mut conn = db.acquire().await?;
     let version: Option<i64> = on!(conn.conn(), |c| {
         sqlx::query_scalar::<_, Option<i64>>("SELECT public_version FROM dialogue WHERE id = $1")
@@ -1331,6 +1359,7 @@ pub async fn public_report(db: &Db, dialogue_id: i64) -> Result<Option<PublicRep
 /// report's page shows. Only published versions are read.
 pub async fn published_version(
     db: &Db,
+    _: PublicView,
     dialogue_id: i64,
     version: i64,
 ) -> Result<Option<Report>, sqlx::Error> {
@@ -1346,6 +1375,7 @@ pub async fn published_version(
 /// When and why a withdrawn report was withdrawn (public: it is what its page says).
 pub async fn withdrawal(
     db: &Db,
+    _: PublicView,
     dialogue_id: i64,
 ) -> Result<Option<(String, String)>, sqlx::Error> {
     let mut conn = db.acquire().await?;

@@ -4,7 +4,7 @@ use crate::audit::{self, Change, Who};
 use crate::auth::{hash_password_async, new_secret, secret_hash};
 use crate::{Conn, Db, StoreResult, now, on};
 use samla_domain::access::{
-    Actor, ManageUsers, OrgKind, OrgRef, Role, ViewOrganisation, check_roles_for,
+    Actor, ManageUsers, OrgKind, OrgRef, Role, SystemAuthority, ViewOrganisation, check_roles_for,
 };
 use samla_domain::users::{check_password, parse_email, parse_name};
 use samla_domain::{DomainError, ErrorCode};
@@ -222,16 +222,6 @@ pub async fn create_user(
     who: &Who,
     input: &NewUser,
 ) -> Result<User, CreateUserError> {
-    create_user_unchecked(db, who, input).await
-}
-
-/// Creates an account without an actor's proof: for the command line and demo set-up,
-/// which run with the operator's own authority over the database.
-pub async fn create_user_unchecked(
-    db: &Db,
-    who: &Who,
-    input: &NewUser,
-) -> Result<User, CreateUserError> {
     let mut errors = Vec::new();
     let email = parse_email(&input.email).map_err(|e| errors.push(e)).ok();
     let name = if input.name.trim().is_empty() {
@@ -301,6 +291,7 @@ pub async fn create_user_unchecked(
             action: "user.create",
             entity_type: "user",
             entity_id: &id.to_string(),
+            embete: None,
             before: None,
             after: Some(snapshot(&user)),
         },
@@ -360,6 +351,7 @@ pub async fn set_disabled(
             },
             entity_type: "user",
             entity_id: &id.to_string(),
+            embete: None,
             before: Some(snapshot(&before)),
             after: Some(snapshot(&after)),
         },
@@ -369,9 +361,11 @@ pub async fn set_disabled(
     Ok(after)
 }
 
-/// Creates an API token for a user and returns the secret (shown once; only its hash is kept).
+/// Creates an API token for a user and returns the secret (shown once; only its hash is
+/// kept). From the command line, with the system authority.
 pub async fn create_api_token(
     db: &Db,
+    _authority: &SystemAuthority,
     who: &Who,
     user_id: i64,
     label: &str,
@@ -396,6 +390,7 @@ pub async fn create_api_token(
             action: "api_token.create",
             entity_type: "api_token",
             entity_id: &id.to_string(),
+            embete: None,
             before: None,
             after: Some(json!({ "user_id": user_id, "label": label })),
         },

@@ -90,12 +90,17 @@ async fn a_number_removed_from_a_draft_is_gone_from_the_database() {
                 meetings: Vec::new(),
             }],
         };
-        dialogue::seed(&db, &Who::system("test"), &[cycle])
-            .await
-            .unwrap();
+        dialogue::seed(
+            &db,
+            &samla_domain::access::system_authority_for_command_line_and_demo(),
+            &Who::system("test"),
+            &[cycle],
+        )
+        .await
+        .unwrap();
         let proof = access::embete_work(&staff(), "oslo-og-viken").unwrap();
         let cycles = dialogue::cycles(&db, &proof).await.unwrap();
-        let id = dialogue::dialogues_in(&db, cycles[0].cycle.id)
+        let id = dialogue::dialogues_in(&db, &proof, cycles[0].cycle.id)
             .await
             .unwrap()[0]
             .id;

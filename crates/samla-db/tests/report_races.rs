@@ -59,16 +59,17 @@ async fn drafted(db: &Db) -> Vec<i64> {
         ends_on: "2021-12-31".into(),
         dialogues,
     };
-    dialogue::seed(db, &Who::system("test"), &[cycle])
-        .await
-        .unwrap();
-    let cycles = dialogue::cycles(
+    dialogue::seed(
         db,
-        &access::embete_work(&actor(Role::EmbeteStaff), EMBETE).unwrap(),
+        &samla_domain::access::system_authority_for_command_line_and_demo(),
+        &Who::system("test"),
+        &[cycle],
     )
     .await
     .unwrap();
-    dialogue::dialogues_in(db, cycles[0].cycle.id)
+    let proof = access::embete_work(&actor(Role::EmbeteStaff), EMBETE).unwrap();
+    let cycles = dialogue::cycles(db, &proof).await.unwrap();
+    dialogue::dialogues_in(db, &proof, cycles[0].cycle.id)
         .await
         .unwrap()
         .iter()
@@ -82,7 +83,8 @@ async fn a_save_and_an_approval_never_both_win() {
         let ids = drafted(&db).await;
         let (mut saves, mut approvals) = (0, 0);
         for (trial, id) in ids.into_iter().enumerate() {
-            let (d, _) = dialogue::dialogue(&db, id).await.unwrap().unwrap();
+            let own = access::embete_work(&actor(Role::EmbeteStaff), EMBETE).unwrap();
+            let (d, _) = dialogue::dialogue(&db, &own, id).await.unwrap();
             // Either side starts first, in turn; each then reads before it writes.
             let save_first = trial % 2 == 0;
             let saving = {
@@ -129,8 +131,8 @@ async fn a_save_and_an_approval_never_both_win() {
                 })
             };
             let (saved, approved) = (saving.await.unwrap(), approving.await.unwrap());
-            let (after, _) = dialogue::dialogue(&db, id).await.unwrap().unwrap();
-            let stored = report::report(&db, id).await.unwrap().unwrap();
+            let (after, _) = dialogue::dialogue(&db, &own, id).await.unwrap();
+            let stored = report::report(&db, &own, id).await.unwrap().unwrap();
             match (&saved, &approved) {
                 (Ok(_), Err(_)) => {
                     saves += 1;

@@ -30,7 +30,13 @@ fn admin_actor() -> Actor {
 async fn seeded() -> Vec<Db> {
     let dbs = testing::all().await;
     for db in &dbs {
-        regions::import(db, &Who::system("test")).await.unwrap();
+        regions::import(
+            db,
+            &samla_domain::access::system_authority_for_command_line_and_demo(),
+            &Who::system("test"),
+        )
+        .await
+        .unwrap();
     }
     dbs
 }
@@ -62,10 +68,22 @@ async fn the_two_schemas_match() {
 async fn import_is_complete_and_idempotent() {
     for db in testing::all().await {
         let started = std::time::Instant::now();
-        let first = regions::import(&db, &Who::system("test")).await.unwrap();
+        let first = regions::import(
+            &db,
+            &samla_domain::access::system_authority_for_command_line_and_demo(),
+            &Who::system("test"),
+        )
+        .await
+        .unwrap();
         assert!(first.inserted > 1000, "{first:?}");
         assert!(started.elapsed().as_secs_f64() < 5.0);
-        let second = regions::import(&db, &Who::system("test")).await.unwrap();
+        let second = regions::import(
+            &db,
+            &samla_domain::access::system_authority_for_command_line_and_demo(),
+            &Who::system("test"),
+        )
+        .await
+        .unwrap();
         assert_eq!(second.total(), 0, "a second import changes nothing");
         let proof = access::read_audit(&admin_actor()).unwrap();
         let imports = audit::list(
@@ -298,9 +316,15 @@ async fn sessions_login_expire_and_end_when_disabled() {
         else {
             panic!("login should succeed");
         };
-        let token = users::create_api_token(&db, &who, user.id, "test")
-            .await
-            .unwrap();
+        let token = users::create_api_token(
+            &db,
+            &samla_domain::access::system_authority_for_command_line_and_demo(),
+            &who,
+            user.id,
+            "test",
+        )
+        .await
+        .unwrap();
         assert!(users::actor_for_token(&db, &token).await.unwrap().is_some());
         users::set_disabled(&db, &proof, &who, user.id, true)
             .await
@@ -418,7 +442,7 @@ async fn dialogues_move_in_order_with_conflicts_and_coverage_follows_renumbering
                 .is_err(),
             "outside the area"
         );
-        let hurdal = dialogue::dialogues_in(&db, cycle.id)
+        let hurdal = dialogue::dialogues_in(&db, &proof, cycle.id)
             .await
             .unwrap()
             .into_iter()
@@ -454,7 +478,10 @@ async fn dialogues_move_in_order_with_conflicts_and_coverage_follows_renumbering
             matches!(err, samla_db::StoreError::Domain(e) if e.code == ErrorCode::EditConflict)
         );
         step(Stage::Accepted, "2019-09-20", 2).await.unwrap();
-        assert_eq!(dialogue::steps(&db, hurdal.id).await.unwrap().len(), 3);
+        assert_eq!(
+            dialogue::steps(&db, &proof, hurdal.id).await.unwrap().len(),
+            3
+        );
         // Another embete cannot touch it.
         let other = access::embete_work(&embete_actor("agder"), "agder").unwrap();
         assert!(

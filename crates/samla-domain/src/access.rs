@@ -140,7 +140,16 @@ pub struct ManageUsers {
 /// Proof that the actor may read the audit log.
 #[derive(Debug)]
 pub struct ReadAudit {
-    _sealed: (),
+    embete: Option<String>,
+}
+
+impl ReadAudit {
+    /// Whose rows this proof reads: an embete's own work (its cycles and dialogues,
+    /// for its leaders), or, for administrators, everything that is nobody's own work
+    /// (accounts, organisations, regions).
+    pub fn embete(&self) -> Option<&str> {
+        self.embete.as_deref()
+    }
 }
 
 /// Proof that the actor may see an organisation's members and unpublished work.
@@ -155,7 +164,35 @@ impl ViewOrganisation {
     }
 }
 
-/// Proof that the actor works in this embete: may plan cycles and run its dialogues.
+/// The operator's own authority over the database: the command line (`samla create-user`,
+/// `import-regions`, `api-token`) and the demo set-up run with it. It stands in for any
+/// actor's proof, so it is named loudly, and a test
+/// (`crates/samla/tests/system_authority.rs`) fails if code outside the `samla` binary
+/// asks for it.
+#[derive(Debug)]
+pub struct SystemAuthority {
+    _sealed: (),
+}
+
+/// The system authority, for the command line and the demo only (see [`SystemAuthority`]).
+pub fn system_authority_for_command_line_and_demo() -> SystemAuthority {
+    SystemAuthority { _sealed: () }
+}
+
+impl SystemAuthority {
+    /// Users are created from the command line and by the demo.
+    pub fn manage_users(&self) -> ManageUsers {
+        ManageUsers { _sealed: () }
+    }
+}
+
+/// The public's view. Anyone may hold it; store reads that take it see published rows
+/// only, so a page that has no proof of embete work can still only ask for those.
+#[derive(Debug, Clone, Copy)]
+pub struct PublicView;
+
+/// Proof that the actor works in this embete: may plan cycles and run its dialogues,
+/// and read their unpublished state. Store reads that take it put its embete in the SQL.
 #[derive(Debug)]
 pub struct EmbeteWork {
     embete: String,
@@ -242,10 +279,16 @@ pub fn manage_users(actor: &Actor) -> Result<ManageUsers, DomainError> {
     }
 }
 
-/// Only administrators read the audit log (it names people and unpublished changes).
+/// The audit log names people and unpublished changes. An embete's leaders read what
+/// was done to their embete's own work; administrators read the rest, and nothing of
+/// any embete's unpublished work.
 pub fn read_audit(actor: &Actor) -> Result<ReadAudit, DomainError> {
     if actor.has(Role::Admin) {
-        Ok(ReadAudit { _sealed: () })
+        Ok(ReadAudit { embete: None })
+    } else if let Some(embete) = own_embete(actor).filter(|_| actor.has(Role::EmbeteLeader)) {
+        Ok(ReadAudit {
+            embete: Some(embete.to_owned()),
+        })
     } else {
         Err(forbidden())
     }

@@ -80,7 +80,7 @@ async fn the_last_step_is_undone_with_a_reason_that_is_kept() {
     assert_eq!(problem["code"], "nothing_to_undo");
     // The audit log has it, with the reason.
     let audit = app
-        .get_as("admin", "/admin/audit?action=dialogue.undo_step")
+        .get_as("embete_leader", "/admin/audit?action=dialogue.undo_step")
         .await;
     assert!(
         audit
@@ -346,7 +346,7 @@ async fn a_unit_added_by_mistake_is_removed_before_anything_happens() {
         StatusCode::NOT_FOUND
     );
     let audit = app
-        .get_as("admin", "/admin/audit?action=dialogue.remove")
+        .get_as("embete_leader", "/admin/audit?action=dialogue.remove")
         .await;
     assert!(audit.body.contains("Lagt til ved en feil"));
 }
@@ -454,7 +454,7 @@ async fn a_cycle_is_renamed_or_deleted_only_while_nothing_has_begun() {
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let audit = app
-        .get_as("admin", "/admin/audit?action=cycle.delete")
+        .get_as("embete_leader", "/admin/audit?action=cycle.delete")
         .await;
     assert!(audit.body.contains("Laget to ganger") && audit.body.contains("3242"));
 }

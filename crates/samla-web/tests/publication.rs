@@ -195,9 +195,14 @@ async fn what_was_published_before_is_checked_again_on_the_way_out() {
             dialogues: vec![published("3036", "Nannestad", "Ryddig tekst.")],
         },
     ];
-    samla_db::dialogue::seed(&app.db, &Who::system("test"), &cycles)
-        .await
-        .unwrap();
+    samla_db::dialogue::seed(
+        &app.db,
+        &samla_domain::access::system_authority_for_command_line_and_demo(),
+        &Who::system("test"),
+        &cycles,
+    )
+    .await
+    .unwrap();
     let lists = [
         app.get("/reports.csv").await.body,
         app.get("/reports").await.body,

@@ -3,6 +3,7 @@
 use samla_db::Db;
 use samla_db::audit::Who;
 use samla_db::users::{self, CreateUserError, NewUser};
+use samla_domain::access::system_authority_for_command_line_and_demo as system_authority;
 
 /// The password of every demo user (printed at start-up and in the README).
 pub const DEMO_PASSWORD: &str = "samla-demo-2026";
@@ -68,7 +69,7 @@ pub async fn ensure_users(db: &Db) -> anyhow::Result<usize> {
             roles: vec![role.into()],
             password: DEMO_PASSWORD.into(),
         };
-        match users::create_user_unchecked(db, &who, &input).await {
+        match users::create_user(db, &system_authority().manage_users(), &who, &input).await {
             Ok(_) => created += 1,
             Err(CreateUserError::Invalid(errors)) => {
                 anyhow::bail!("demo user {email} is invalid: {errors:?}")
@@ -431,7 +432,7 @@ pub async fn ensure_dialogues(db: &Db) -> anyhow::Result<usize> {
     }
     let mut cycles = vec![oslo_og_viken_2019()];
     cycles.extend(generated(db).await?);
-    Ok(dialogue::seed(db, &Who::system("demo"), &cycles).await?)
+    Ok(dialogue::seed(db, &system_authority(), &Who::system("demo"), &cycles).await?)
 }
 
 #[cfg(test)]

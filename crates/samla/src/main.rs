@@ -10,6 +10,8 @@ use samla_db::audit::Who;
 use samla_db::sessions::Lifetimes;
 use samla_db::users::{self, CreateUserError, NewUser};
 use samla_db::{Db, redact};
+// The command line runs with the operator's own authority over the database.
+use samla_domain::access::system_authority_for_command_line_and_demo as system_authority;
 use samla_web::{AppState, WebConfig};
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
@@ -135,7 +137,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let db = open(&settings).await?;
             samla_db::migrate(&db).await?;
             let started = Instant::now();
-            let counts = samla_db::regions::import(&db, &Who::system("import-regions")).await?;
+            let counts =
+                samla_db::regions::import(&db, &system_authority(), &Who::system("import-regions"))
+                    .await?;
             println!(
                 "regions imported in {:.0} ms: {} inserted, {} updated, {} deleted",
                 started.elapsed().as_secs_f64() * 1000.0,
@@ -162,7 +166,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 roles,
                 password,
             };
-            match users::create_user_unchecked(&db, &Who::system("create-user"), &input).await {
+            match users::create_user(
+                &db,
+                &system_authority().manage_users(),
+                &Who::system("create-user"),
+                &input,
+            )
+            .await
+            {
                 Ok(user) => {
                     println!(
                         "created user {} ({}) in {}",
@@ -193,7 +204,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let id = users::find_user_id(&db, &email)
                 .await?
                 .with_context(|| format!("no user with e-mail {email}"))?;
-            let token = users::create_api_token(&db, &Who::system("api-token"), id, &label).await?;
+            let token = users::create_api_token(
+                &db,
+                &system_authority(),
+                &Who::system("api-token"),
+                id,
+                &label,
+            )
+            .await?;
             println!("{token}");
             Ok(())
         }
@@ -242,7 +260,8 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     // advisory lock, so that a fresh deployment needs no separate step.
     samla_db::migrate(&db).await?;
     if demo {
-        let counts = samla_db::regions::import(&db, &Who::system("demo")).await?;
+        let counts =
+            samla_db::regions::import(&db, &system_authority(), &Who::system("demo")).await?;
         if counts.total() > 0 {
             tracing::info!(
                 inserted = counts.inserted,

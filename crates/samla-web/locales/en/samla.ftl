@@ -119,7 +119,8 @@ admin-user-created = The user { $email } has been created.
 admin-user-changed = The user { $email } has been changed.
 
 audit-title = Audit log
-audit-lead = Every change in samla: who, when, and what it was before and after.
+audit-lead = Changes to accounts, organisations and regions: who, when, and what was there before and after. What an embete does in its own work is seen only by its leaders.
+audit-lead-embete = Everything done in the embete's own work (rounds, dialogues, reports): who, when, and what was there before and after. Only the embete's leaders see this.
 audit-filters = Filter the audit log
 audit-actor = Done by
 audit-action = Action

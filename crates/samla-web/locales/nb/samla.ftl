@@ -119,7 +119,8 @@ admin-user-created = Brukeren { $email } er opprettet.
 admin-user-changed = Brukeren { $email } er endret.
 
 audit-title = Endringslogg
-audit-lead = Alle endringer i samla, med hvem, når og hva som var før og etter.
+audit-lead = Endringer i kontoer, organisasjoner og regioner, med hvem, når og hva som var før og etter. Det embetene gjør i sitt eget arbeid, ser bare embetets ledere.
+audit-lead-embete = Alt som er gjort i embetets eget arbeid (runder, dialoger, rapporter), med hvem, når og hva som var før og etter. Bare embetets ledere ser dette.
 audit-filters = Filtrer endringsloggen
 audit-actor = Utført av
 audit-action = Handling

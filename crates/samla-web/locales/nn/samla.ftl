@@ -119,7 +119,8 @@ admin-user-created = Brukaren { $email } er oppretta.
 admin-user-changed = Brukaren { $email } er endra.
 
 audit-title = Endringslogg
-audit-lead = Alle endringar i samla, med kven, når og kva som var før og etter.
+audit-lead = Endringar i kontoar, organisasjonar og regionar, med kven, når og kva som var før og etter. Det embeta gjer i sitt eige arbeid, ser berre leiarane i embetet.
+audit-lead-embete = Alt som er gjort i det eigne arbeidet til embetet (rundar, dialogar, rapportar), med kven, når og kva som var før og etter. Berre leiarane i embetet ser dette.
 audit-filters = Filtrer endringsloggen
 audit-actor = Utført av
 audit-action = Handling

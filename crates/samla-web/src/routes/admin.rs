@@ -224,6 +224,8 @@ struct AuditPage {
     page: Page,
     q: AuditQuery,
     actions: Vec<String>,
+    /// Whether this is an embete leader's view of the embete's own rows.
+    embete_scope: bool,
     entries: Vec<Entry>,
     errors: FormErrors,
     next_href: Option<String>,
@@ -338,7 +340,8 @@ pub async fn audit(
     let html = render(&AuditPage {
         page: Page::new(&ctx, &title, "audit"),
         q,
-        actions: audit::actions(&state.db).await?,
+        actions: audit::actions(&state.db, &proof).await?,
+        embete_scope: proof.embete().is_some(),
         entries,
         errors: FormErrors::from_domain(ctx.lang, &errors),
         next_href,

@@ -17,7 +17,7 @@ use samla_db::corrections;
 use samla_db::dialogue::{self, Coverage, Cycle, CycleSummary, Dialogue, StepRecord, Unit};
 use samla_db::regions;
 use samla_db::report::{self, Meeting, Report};
-use samla_domain::access::{self, EmbeteWork};
+use samla_domain::access::{self, EmbeteWork, PublicView};
 use samla_domain::dates::{iso, parse_date, parse_region_date, today};
 use samla_domain::dialogue::Stage;
 use samla_domain::document::PieceChange;
@@ -180,12 +180,7 @@ pub(crate) async fn own_cycle(
     id: i64,
 ) -> Result<(EmbeteWork, Cycle), AppError> {
     let proof = own_work(ctx)?;
-    let cycle = dialogue::cycle(&state.db, id)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
-    if cycle.embete != proof.embete() {
-        return Err(AppError::Code(ErrorCode::NotFound));
-    }
+    let cycle = dialogue::cycle(&state.db, &proof, id).await?;
     Ok((proof, cycle))
 }
 
@@ -207,8 +202,12 @@ pub struct CycleDetail {
     pub available: Vec<Unit>,
 }
 
-pub(crate) async fn cycle_detail(state: &AppState, cycle: Cycle) -> Result<CycleDetail, AppError> {
-    let dialogues = dialogue::dialogues_in(&state.db, cycle.id).await?;
+pub(crate) async fn cycle_detail(
+    state: &AppState,
+    proof: &EmbeteWork,
+    cycle: Cycle,
+) -> Result<CycleDetail, AppError> {
+    let dialogues = dialogue::dialogues_in(&state.db, proof, cycle.id).await?;
     let start = parse_date(&cycle.starts_on, "starts_on")?;
     let available = dialogue::units_on(&state.db, Some(&cycle.embete), start)
         .await?
@@ -235,7 +234,7 @@ async fn cycle_page(
         cycle,
         dialogues,
         available,
-    } = cycle_detail(state, cycle).await?;
+    } = cycle_detail(state, &own_work(ctx)?, cycle).await?;
     let fix = fix.unwrap_or_else(|| FixForm {
         name: cycle.name.clone(),
         ..FixForm::default()
@@ -468,13 +467,8 @@ async fn dialogue_page(
         notice,
     } = forms;
     let proof = own_work(ctx)?;
-    let (dialogue, cycle) = dialogue::dialogue(&state.db, id)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
-    if cycle.embete != proof.embete() {
-        return Err(AppError::Code(ErrorCode::NotFound));
-    }
-    let steps = dialogue::steps(&state.db, id).await?;
+    let (dialogue, cycle) = dialogue::dialogue(&state.db, &proof, id).await?;
+    let steps = dialogue::steps(&state.db, &proof, id).await?;
     let undo_to = undo_for(ctx.require_actor()?, &cycle.embete, &steps);
     let next: Vec<Stage> = dialogue
         .stage
@@ -483,9 +477,9 @@ async fn dialogue_page(
         .copied()
         .filter(|s| !s.needs_report())
         .collect();
-    let leaders = report::meeting(&state.db, id, MeetingKind::Leaders).await?;
-    let youth = report::meeting(&state.db, id, MeetingKind::Youth).await?;
-    let report = report::report(&state.db, id).await?;
+    let leaders = report::meeting(&state.db, &proof, id, MeetingKind::Leaders).await?;
+    let youth = report::meeting(&state.db, &proof, id, MeetingKind::Youth).await?;
+    let report = report::report(&state.db, &proof, id).await?;
     let removable = dialogue.stage == Stage::Planned
         && leaders.is_none()
         && youth.is_none()
@@ -746,11 +740,11 @@ pub async fn public_dialogue(
     Path(id): Path<i64>,
     Query(q): Query<PublishedQuery>,
 ) -> Result<Response, AppError> {
-    let (dialogue, cycle) = dialogue::dialogue(&state.db, id)
+    let (dialogue, cycle) = dialogue::public_dialogue(&state.db, PublicView, id)
         .await?
         .ok_or(AppError::Code(ErrorCode::NotFound))?;
     if dialogue.stage == Stage::Withdrawn
-        && let Some((withdrawn_on, reason)) = report::withdrawal(&state.db, id).await?
+        && let Some((withdrawn_on, reason)) = report::withdrawal(&state.db, PublicView, id).await?
     {
         let title = format!("{} – {}", dialogue.unit_name, cycle.name);
         let page = WithdrawnPage {
@@ -763,13 +757,12 @@ pub async fn public_dialogue(
         return Ok((StatusCode::GONE, render(&page)?).into_response());
     }
     // The version last published; while a correction is drafted it stays public.
-    let Some(public) = report::public_report(&state.db, id).await? else {
+    let Some(public) = report::public_report(&state.db, PublicView, id).await? else {
         return Err(AppError::Code(ErrorCode::NotFound));
     };
     // Undone steps are the embete's own corrections; the public history is what stands,
     // up to the publication the public reads.
-    let mut steps = dialogue::steps(&state.db, id).await?;
-    steps.retain(|s| s.undone.is_none());
+    let mut steps = dialogue::public_steps(&state.db, PublicView, id).await?;
     if let Some(last) = steps.iter().rposition(|s| s.stage == Stage::Published) {
         steps.truncate(last + 1);
     }
@@ -787,7 +780,7 @@ pub async fn public_dialogue(
         Some(latest) => {
             let before = public.publications.iter().rev().nth(1).map(|p| p.version);
             let previous = match before {
-                Some(v) => report::published_version(&state.db, id, v).await?,
+                Some(v) => report::published_version(&state.db, PublicView, id, v).await?,
                 None => None,
             };
             Some(Corrected {
@@ -806,7 +799,7 @@ pub async fn public_dialogue(
         .map(|p| p.published_on.clone())
         .unwrap_or_default();
     let report = Some(public.report);
-    let youth = report::meeting(&state.db, id, MeetingKind::Youth).await?;
+    let youth = report::public_meeting(&state.db, PublicView, id, MeetingKind::Youth).await?;
     let title = format!("{} – {}", dialogue.unit_name, cycle.name);
     Ok(render(&PublicDialoguePage {
         page: Page::new(&ctx, &title, "coverage"),

@@ -97,8 +97,8 @@ pub async fn cycle(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Json<CycleDetail>, AppError> {
-    let (_, cycle) = own_cycle(&state, &ctx, id).await?;
-    Ok(Json(cycle_detail(&state, cycle).await?))
+    let (proof, cycle) = own_cycle(&state, &ctx, id).await?;
+    Ok(Json(cycle_detail(&state, &proof, cycle).await?))
 }
 
 #[derive(Deserialize)]
@@ -121,7 +121,7 @@ pub async fn add_dialogues(
     let who = actor_who(&ctx)?;
     let date = super::dialogue::planned_on(&body.planned_on)?;
     let added = dialogue::add_dialogues(&state.db, &proof, &who, &cycle, &body.units, date).await?;
-    let detail = cycle_detail(&state, cycle).await?;
+    let detail = cycle_detail(&state, &proof, cycle).await?;
     Ok(created(
         format!("/api/v1/dialogue/cycles/{id}"),
         serde_json::json!({ "added": added, "dialogues": detail.dialogues }),
@@ -142,8 +142,8 @@ pub async fn show_dialogue(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Json<DialogueDetail>, AppError> {
-    let (_, dialogue, cycle) = own(&state, &ctx, id).await?;
-    let steps = dialogue::steps(&state.db, id).await?;
+    let (proof, dialogue, cycle) = own(&state, &ctx, id).await?;
+    let steps = dialogue::steps(&state.db, &proof, id).await?;
     let next = dialogue.stage.next().to_vec();
     Ok(Json(DialogueDetail {
         dialogue,
@@ -329,7 +329,7 @@ pub async fn remove_dialogue(
         version,
     )
     .await?;
-    Ok(Json(cycle_detail(&state, cycle).await?))
+    Ok(Json(cycle_detail(&state, &proof, cycle).await?))
 }
 
 #[derive(Deserialize)]
@@ -391,9 +391,9 @@ pub async fn meeting(
     Path((id, kind)): Path<(i64, String)>,
 ) -> Result<Json<Meeting>, AppError> {
     let kind = kind_of(&kind)?;
-    own(&state, &ctx, id).await?;
+    let (proof, ..) = own(&state, &ctx, id).await?;
     Ok(Json(
-        report::meeting(&state.db, id, kind)
+        report::meeting(&state.db, &proof, id, kind)
             .await?
             .ok_or(AppError::Code(ErrorCode::NotFound))?,
     ))
@@ -444,8 +444,8 @@ pub async fn report(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Json<serde_json::Value>, AppError> {
-    own(&state, &ctx, id).await?;
-    let report = report::report(&state.db, id)
+    let (proof, ..) = own(&state, &ctx, id).await?;
+    let report = report::report(&state.db, &proof, id)
         .await?
         .ok_or(AppError::Code(ErrorCode::NotFound))?;
     Ok(Json(with_hash(&report)))

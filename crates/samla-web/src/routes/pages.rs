@@ -20,6 +20,8 @@ pub struct Page {
     pub in_embete: bool,
     /// Whether the user is a municipality or district contact.
     pub in_unit: bool,
+    /// Whether the user reads (a part of) the audit log: administrators, embete leaders.
+    pub reads_audit: bool,
     pub path: String,
 }
 
@@ -43,6 +45,10 @@ impl Page {
                 .actor
                 .as_ref()
                 .is_some_and(|a| samla_domain::access::unit_work(a).is_ok()),
+            reads_audit: ctx
+                .actor
+                .as_ref()
+                .is_some_and(|a| samla_domain::access::read_audit(a).is_ok()),
             path: ctx.path.clone(),
         }
     }

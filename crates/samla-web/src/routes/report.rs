@@ -39,12 +39,7 @@ pub(crate) async fn own(
         .ok_or(AppError::Code(ErrorCode::Forbidden))?
         .to_owned();
     let proof = access::embete_work(actor, &embete)?;
-    let (d, c) = dialogue::dialogue(&state.db, id)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
-    if c.embete != proof.embete() {
-        return Err(AppError::Code(ErrorCode::NotFound));
-    }
+    let (d, c) = dialogue::dialogue(&state.db, &proof, id).await?;
     Ok((proof, d, c))
 }
 
@@ -112,8 +107,8 @@ pub async fn meeting_form(
     Query(q): Query<SavedQuery>,
 ) -> Result<Response, AppError> {
     let kind = kind_of(&kind)?;
-    let (_, dialogue, cycle) = own(&state, &ctx, id).await?;
-    let recorded = report::meeting(&state.db, id, kind).await?;
+    let (proof, dialogue, cycle) = own(&state, &ctx, id).await?;
+    let recorded = report::meeting(&state.db, &proof, id, kind).await?;
     let is_recorded = recorded.is_some();
     let form = recorded.unwrap_or_else(|| Meeting {
         held_on: iso(today()),
@@ -357,7 +352,8 @@ async fn report_page(
         .collect();
     // A locked report is shown as it will read, with the children's meeting it draws on.
     let youth = if dialogue.stage.report_is_approved() {
-        report::meeting(&state.db, dialogue.id, MeetingKind::Youth).await?
+        let proof = access::embete_work(actor, &cycle.embete)?;
+        report::meeting(&state.db, &proof, dialogue.id, MeetingKind::Youth).await?
     } else {
         None
     };
@@ -388,8 +384,8 @@ pub async fn report_form(
     Path(id): Path<i64>,
     Query(q): Query<SavedQuery>,
 ) -> Result<Response, AppError> {
-    let (_, dialogue, cycle) = own(&state, &ctx, id).await?;
-    let form = report::report(&state.db, id)
+    let (proof, dialogue, cycle) = own(&state, &ctx, id).await?;
+    let form = report::report(&state.db, &proof, id)
         .await?
         .unwrap_or_else(|| Report {
             language: if ctx.lang == crate::i18n::Lang::Nn {
@@ -545,7 +541,9 @@ async fn posted_report(
     let base: i64 = form.get("merge_base").parse().unwrap_or(-1);
     let theirs = match report::version(&state.db, proof, id, base).await? {
         Some(r) => r,
-        None => report::report(&state.db, id).await?.unwrap_or_default(),
+        None => report::report(&state.db, proof, id)
+            .await?
+            .unwrap_or_default(),
     };
     let their_sections = theirs.sections();
     let mut unsettled = Vec::new();
@@ -614,10 +612,10 @@ async fn save_posted(
             {
                 // Approved (or not yet open) while this editor typed: show the report as it
                 // stands, and keep what they typed beside it so that nothing is lost.
-                let (dialogue, _) = dialogue::dialogue(&state.db, id)
+                let (dialogue, _) = dialogue::dialogue(&state.db, &proof, id).await?;
+                let saved = report::report(&state.db, &proof, id)
                     .await?
-                    .ok_or(AppError::Code(ErrorCode::NotFound))?;
-                let saved = report::report(&state.db, id).await?.unwrap_or_default();
+                    .unwrap_or_default();
                 let errors = FormErrors::from_domain(
                     ctx.lang,
                     &[DomainError::field(ErrorCode::ReportLocked, "unsaved")],
@@ -697,7 +695,9 @@ pub async fn report_step(
     let mut report_version = form.get("report_version").parse::<i64>().ok();
     let mut report_hash = Some(form.get("report_hash")).filter(|h| !h.is_empty());
     if form.0.iter().any(|(k, _)| k == "language") {
-        let stored = report::report(&state.db, id).await?.unwrap_or_default();
+        let stored = report::report(&state.db, &proof, id)
+            .await?
+            .unwrap_or_default();
         let typed = report_from(&form);
         if typed.language != stored.language || !differences(&stored, &typed).is_empty() {
             match save_posted(&state, &ctx, id, &form).await? {
@@ -743,7 +743,9 @@ pub async fn report_step(
         }
         Err(samla_db::StoreError::Domain(e)) => {
             let status = crate::error::status_of(e.code);
-            let form_report = report::report(&state.db, id).await?.unwrap_or_default();
+            let form_report = report::report(&state.db, &proof, id)
+                .await?
+                .unwrap_or_default();
             let mut errors = FormErrors::from_domain(
                 ctx.lang,
                 &[DomainError {
@@ -882,7 +884,9 @@ async fn leave_published(
         }
         Ok(_) => Ok(Redirect::to(&format!("/dialogues/{id}")).into_response()),
         Err(samla_db::StoreError::Domain(e)) => {
-            let form_report = report::report(&state.db, id).await?.unwrap_or_default();
+            let form_report = report::report(&state.db, &proof, id)
+                .await?
+                .unwrap_or_default();
             let field = match e.field {
                 Some("reason") => reason_field.clone(),
                 _ => leave.name().to_owned(),

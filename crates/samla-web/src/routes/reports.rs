@@ -12,6 +12,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use samla_db::dialogue::{self, Published};
 use samla_db::regions;
+use samla_domain::access::PublicView;
 use samla_domain::regions::{Embete, parse_municipality_number};
 use samla_domain::{DomainError, ErrorCode};
 use serde::Deserialize;
@@ -53,7 +54,7 @@ async fn select(state: &AppState, q: &ReportsQuery) -> Result<Vec<Published>, Ap
             Some(history.into_iter().map(|h| h.municipality.number).collect())
         }
     };
-    Ok(dialogue::published(&state.db, embete, cycle, units.as_deref()).await?)
+    Ok(dialogue::published(&state.db, PublicView, embete, cycle, units.as_deref()).await?)
 }
 
 #[derive(Template)]

@@ -44,7 +44,13 @@ pub struct Reply {
 
 pub async fn app() -> App {
     let db = testing::chosen().await;
-    regions::import(&db, &Who::system("test")).await.unwrap();
+    regions::import(
+        &db,
+        &samla_domain::access::system_authority_for_command_line_and_demo(),
+        &Who::system("test"),
+    )
+    .await
+    .unwrap();
     for (role, org) in USERS {
         let input = NewUser {
             email: format!("{role}@test.example"),
@@ -54,9 +60,14 @@ pub async fn app() -> App {
             password: PASSWORD.into(),
         };
         assert!(
-            users::create_user_unchecked(&db, &Who::system("test"), &input)
-                .await
-                .is_ok(),
+            users::create_user(
+                &db,
+                &samla_domain::access::system_authority_for_command_line_and_demo().manage_users(),
+                &Who::system("test"),
+                &input
+            )
+            .await
+            .is_ok(),
             "{role}"
         );
     }
@@ -137,9 +148,14 @@ async fn seed_dialogues(db: &Db) {
             }],
         },
     ];
-    samla_db::dialogue::seed(db, &Who::system("test"), &cycles)
-        .await
-        .unwrap();
+    samla_db::dialogue::seed(
+        db,
+        &samla_domain::access::system_authority_for_command_line_and_demo(),
+        &Who::system("test"),
+        &cycles,
+    )
+    .await
+    .unwrap();
 }
 
 pub fn session_from(headers: &axum::http::HeaderMap) -> Option<String> {
@@ -266,9 +282,15 @@ impl App {
             .await
             .unwrap()
             .unwrap();
-        users::create_api_token(&self.db, &Who::system("test"), id, "test")
-            .await
-            .unwrap()
+        users::create_api_token(
+            &self.db,
+            &samla_domain::access::system_authority_for_command_line_and_demo(),
+            &Who::system("test"),
+            id,
+            "test",
+        )
+        .await
+        .unwrap()
     }
 }
 
