@@ -1074,9 +1074,7 @@ pub async fn report_step(
         .await?
         .ok_or(DomainError::field(ErrorCode::ReportRequired, "stage"))?;
     // Sending an approved report back, and approving, are the leaders' decisions.
-    let sends_back =
-        matches!(d.stage, Stage::ReportApproved | Stage::Withdrawn) && to == Stage::ReportDrafted;
-    if (to == Stage::ReportApproved || sends_back) && leader.is_none() {
+    if !samla_domain::dialogue::allowed_next(d.stage, leader.is_some()).contains(&to) {
         return Err(DomainError::field(ErrorCode::LeaderRequired, "stage").into());
     }
     // A leader approves the text they read: its version comes with the approval, and

@@ -228,6 +228,19 @@ pub struct ApproveReports {
     _sealed: (),
 }
 
+/// What this actor may do next with one of the embete's dialogues at `stage` (nothing
+/// outside their own embete): the answer the pages, the API and the store all use.
+pub fn allowed_steps(
+    actor: &Actor,
+    embete: &str,
+    stage: crate::dialogue::Stage,
+) -> Vec<crate::dialogue::Stage> {
+    if embete_work(actor, embete).is_err() {
+        return Vec::new();
+    }
+    crate::dialogue::allowed_next(stage, approve_reports(actor, embete).is_ok())
+}
+
 /// Only an embete's leaders approve (anchor) its reports.
 pub fn approve_reports(actor: &Actor, embete: &str) -> Result<ApproveReports, DomainError> {
     if own_embete(actor) == Some(embete) && actor.has(Role::EmbeteLeader) {

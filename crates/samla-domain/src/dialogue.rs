@@ -164,6 +164,25 @@ pub fn undo(previous: Option<Stage>, last: Stage) -> Result<Undo, DomainError> {
     })
 }
 
+/// Whether a step from `from` to `to` is a leader's decision: approving a report, and
+/// sending an approved (or withdrawn) report back to be written again.
+pub fn needs_leader(from: Stage, to: Stage) -> bool {
+    to == Stage::ReportApproved
+        || (to == Stage::ReportDrafted && matches!(from, Stage::ReportApproved | Stage::Withdrawn))
+}
+
+/// The steps that may come next from `stage` for someone who is (or is not) one of the
+/// embete's leaders. The pages offer exactly these, the API lists them as `next`, and the
+/// store refuses the others.
+pub fn allowed_next(stage: Stage, is_leader: bool) -> Vec<Stage> {
+    stage
+        .next()
+        .iter()
+        .copied()
+        .filter(|to| is_leader || !needs_leader(stage, *to))
+        .collect()
+}
+
 /// Checks one step; the new stage if it is allowed now.
 pub fn step(from: Stage, to: Stage) -> Result<Stage, DomainError> {
     if from.next().contains(&to) {
@@ -176,6 +195,27 @@ pub fn step(from: Stage, to: Stage) -> Result<Stage, DomainError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_leaders_are_offered_approval_and_sending_back() {
+        assert_eq!(
+            allowed_next(Stage::ReportDrafted, false),
+            Vec::<Stage>::new()
+        );
+        assert_eq!(
+            allowed_next(Stage::ReportDrafted, true),
+            vec![Stage::ReportApproved]
+        );
+        assert_eq!(
+            allowed_next(Stage::ReportApproved, false),
+            vec![Stage::Published]
+        );
+        assert_eq!(
+            allowed_next(Stage::YouthMeetingHeld, false),
+            vec![Stage::ReportDrafted]
+        );
+        assert_eq!(allowed_next(Stage::Withdrawn, false), Vec::<Stage>::new());
+    }
 
     #[test]
     fn the_last_step_can_be_undone_except_the_first_and_publication() {

@@ -470,13 +470,11 @@ async fn dialogue_page(
     let (dialogue, cycle) = dialogue::dialogue(&state.db, &proof, id).await?;
     let steps = dialogue::steps(&state.db, &proof, id).await?;
     let undo_to = undo_for(ctx.require_actor()?, &cycle.embete, &steps);
-    let next: Vec<Stage> = dialogue
-        .stage
-        .next()
-        .iter()
-        .copied()
-        .filter(|s| !s.needs_report())
-        .collect();
+    let next: Vec<Stage> =
+        access::allowed_steps(ctx.require_actor()?, &cycle.embete, dialogue.stage)
+            .into_iter()
+            .filter(|s| !s.needs_report())
+            .collect();
     let leaders = report::meeting(&state.db, &proof, id, MeetingKind::Leaders).await?;
     let youth = report::meeting(&state.db, &proof, id, MeetingKind::Youth).await?;
     let report = report::report(&state.db, &proof, id).await?;

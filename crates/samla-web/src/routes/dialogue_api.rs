@@ -144,7 +144,8 @@ pub async fn show_dialogue(
 ) -> Result<Json<DialogueDetail>, AppError> {
     let (proof, dialogue, cycle) = own(&state, &ctx, id).await?;
     let steps = dialogue::steps(&state.db, &proof, id).await?;
-    let next = dialogue.stage.next().to_vec();
+    // What this actor may do next, by the same rule the store applies.
+    let next = access::allowed_steps(ctx.require_actor()?, &cycle.embete, dialogue.stage);
     Ok(Json(DialogueDetail {
         dialogue,
         cycle,

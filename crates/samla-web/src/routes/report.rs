@@ -338,17 +338,9 @@ async fn report_page(
 ) -> Result<ReportPage, AppError> {
     let actor = ctx.require_actor()?;
     let is_leader = access::approve_reports(actor, &cycle.embete).is_ok();
-    let next = dialogue
-        .stage
-        .next()
-        .iter()
-        .copied()
+    let next = access::allowed_steps(actor, &cycle.embete, dialogue.stage)
+        .into_iter()
         .filter(|s| s.needs_report())
-        .filter(|s| {
-            is_leader
-                || (*s != Stage::ReportApproved && *s != Stage::ReportDrafted)
-                || dialogue.stage == Stage::YouthMeetingHeld
-        })
         .collect();
     // A locked report is shown as it will read, with the children's meeting it draws on.
     let youth = if dialogue.stage.report_is_approved() {
