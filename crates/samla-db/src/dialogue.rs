@@ -985,15 +985,27 @@ impl Publishable for Published {
     }
 }
 
-/// Published reports, newest first, optionally one embete's, one cycle's, or those with
-/// any of `units` (a unit and its predecessors and successors).
+/// Which published reports to list: all, or one embete's, one cycle's, those of any of
+/// `units` (a unit and its predecessors and successors), those with a finding tagged
+/// with a CRC article or a Sjumilssteget step.
+#[derive(Debug, Clone, Default)]
+pub struct ReportFilter {
+    pub embete: Option<String>,
+    pub cycle: Option<i64>,
+    pub units: Option<Vec<String>>,
+    pub crc_article: Option<i64>,
+    pub step: Option<i64>,
+}
+
+/// Published reports, newest first, as the filter asks.
 pub async fn published(
     db: &Db,
     _: PublicView,
-    embete: Option<&str>,
-    cycle: Option<i64>,
-    units: Option<&[String]>,
+    filter: &ReportFilter,
 ) -> Result<Vec<Published>, sqlx::Error> {
+    let embete = filter.embete.as_deref();
+    let cycle = filter.cycle;
+    let units = filter.units.as_deref();
     let mut conn = db.acquire().await?;
     let all: Vec<Published> = on!(conn.conn(), |c| {
         sqlx::query(
@@ -1002,10 +1014,17 @@ pub async fn published(
              FROM dialogue d JOIN cycle c ON c.id = d.cycle_id LEFT JOIN report r ON r.dialogue_id = d.id \
              JOIN document_publication p ON p.id = (SELECT MAX(l.id) FROM document_publication l WHERE l.document = 'report:' || CAST(d.id AS TEXT)) \
              WHERE d.public_version IS NOT NULL AND ($1 IS NULL OR c.embete = $1) AND ($2 IS NULL OR c.id = $2) \
+             AND ($3 IS NULL OR EXISTS (SELECT 1 FROM finding f JOIN finding_article fa ON fa.finding_id = f.id \
+                  WHERE f.dialogue_id = d.id AND fa.article = $3)) \
+             AND ($4 IS NULL OR EXISTS (SELECT 1 FROM finding f JOIN finding_step fs ON fs.finding_id = f.id \
+                  WHERE f.dialogue_id = d.id AND fs.framework_id = $5 AND fs.step = $4)) \
              ORDER BY p.published_on DESC, d.unit_name",
         )
         .bind(embete)
         .bind(cycle)
+        .bind(filter.crc_article)
+        .bind(filter.step)
+        .bind(crate::tags::NATIONAL_FRAMEWORK)
         .fetch_all(&mut *c)
         .await?
         .iter()

@@ -17,6 +17,7 @@ pub mod regions;
 pub mod report;
 pub mod schema;
 pub mod sessions;
+pub mod tags;
 pub mod testing;
 pub mod users;
 

@@ -72,6 +72,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0010_audit_per_embete.sql"),
         postgres: include_str!("../migrations/postgres/0010_audit_per_embete.sql"),
     },
+    Migration {
+        version: 11,
+        name: "tags",
+        sqlite: include_str!("../migrations/sqlite/0011_tags.sql"),
+        postgres: include_str!("../migrations/postgres/0011_tags.sql"),
+    },
 ];
 
 /// Applies every migration not yet applied; returns how many ran.
@@ -119,6 +125,11 @@ pub async fn migrate(db: &Db) -> anyhow::Result<usize> {
         count += 1;
     }
     tx.commit().await?;
+    // Findings saved before tags were tables get their links.
+    let linked = crate::tags::link_untagged_findings(db).await?;
+    if linked > 0 {
+        tracing::info!(findings = linked, "finding tags linked");
+    }
     // Reports saved before the document kernel kept versions get theirs.
     let recorded = crate::report::record_missing_versions(db).await?;
     if recorded > 0 {

@@ -332,8 +332,29 @@ pub(crate) async fn current(db: &Db, dialogue_id: i64) -> Result<Option<Report>,
             .fetch_all(&mut *c)
             .await?
             .iter()
-            .map(|f| Ok(Finding { id: f.try_get("id")?, body: f.try_get("body")?, crc_articles: f.try_get("crc_articles")?, steps: f.try_get("steps")? }))
+            .map(|f| Ok(Finding { id: f.try_get("id")?, body: f.try_get("body")?, crc_articles: String::new(), steps: String::new() }))
             .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        let mut findings = findings;
+        let links: Vec<(i64, &str, i64)> = sqlx::query(
+            "SELECT fa.finding_id, 'article' AS kind, fa.article AS number FROM finding_article fa \
+             JOIN finding f ON f.id = fa.finding_id WHERE f.dialogue_id = $1 \
+             UNION ALL SELECT fs.finding_id, 'step' AS kind, fs.step AS number FROM finding_step fs \
+             JOIN finding f ON f.id = fs.finding_id WHERE f.dialogue_id = $1 ORDER BY 1, 2, 3",
+        )
+        .bind(dialogue_id)
+        .fetch_all(&mut *c)
+        .await?
+        .iter()
+        .map(|r| {
+            let kind: String = r.try_get("kind")?;
+            Ok((
+                r.try_get("finding_id")?,
+                if kind == "article" { "article" } else { "step" },
+                r.try_get("number")?,
+            ))
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        crate::tags::apply_links(&mut findings, &links);
         let follow_ups = sqlx::query(
             "SELECT id, body, owner, deadline, status FROM follow_up WHERE dialogue_id = $1 ORDER BY position",
         )
@@ -439,6 +460,33 @@ pub(crate) async fn replace_rows(
             }
             f.body = f.body.trim().to_owned();
             kept.push(f.id.to_string());
+            // The finding's tags, as links to the tables of articles and steps.
+            let (articles, steps) = crate::tags::numbers_of(f);
+            sqlx::query("DELETE FROM finding_article WHERE finding_id = $1")
+                .bind(f.id)
+                .execute(&mut *c)
+                .await?;
+            sqlx::query("DELETE FROM finding_step WHERE finding_id = $1")
+                .bind(f.id)
+                .execute(&mut *c)
+                .await?;
+            for article in articles {
+                sqlx::query("INSERT INTO finding_article (finding_id, article) VALUES ($1, $2)")
+                    .bind(f.id)
+                    .bind(article)
+                    .execute(&mut *c)
+                    .await?;
+            }
+            for step in steps {
+                sqlx::query(
+                    "INSERT INTO finding_step (finding_id, framework_id, step) VALUES ($1, $2, $3)",
+                )
+                .bind(f.id)
+                .bind(crate::tags::NATIONAL_FRAMEWORK)
+                .bind(step)
+                .execute(&mut *c)
+                .await?;
+            }
         }
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "DELETE FROM finding WHERE dialogue_id = $1 AND id NOT IN ({})",

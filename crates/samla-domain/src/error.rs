@@ -48,6 +48,8 @@ pub enum ErrorCode {
     NothingToUndo,
     DuplicateName,
     HasRecords,
+    /// A published report that a leader withdrew: its page says when and why.
+    ReportWithdrawn,
 }
 
 impl ErrorCode {
@@ -96,11 +98,12 @@ impl ErrorCode {
             Self::NothingToUndo => "nothing_to_undo",
             Self::DuplicateName => "duplicate_name",
             Self::HasRecords => "has_records",
+            Self::ReportWithdrawn => "report_withdrawn",
         }
     }
 
     /// Every code, so tests can prove each one has a translation.
-    pub const ALL: [ErrorCode; 42] = [
+    pub const ALL: [ErrorCode; 43] = [
         Self::InvalidDate,
         Self::DateOutOfRange,
         Self::InvalidMunicipalityNumber,
@@ -143,6 +146,7 @@ impl ErrorCode {
         Self::NothingToUndo,
         Self::DuplicateName,
         Self::HasRecords,
+        Self::ReportWithdrawn,
     ];
 }
 

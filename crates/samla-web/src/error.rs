@@ -58,6 +58,7 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::Forbidden | ErrorCode::LeaderRequired => StatusCode::FORBIDDEN,
         ErrorCode::LoginRequired | ErrorCode::InvalidCredentials => StatusCode::UNAUTHORIZED,
         ErrorCode::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
+        ErrorCode::ReportWithdrawn => StatusCode::GONE,
         ErrorCode::EditConflict
         | ErrorCode::StageNotAllowed
         | ErrorCode::ReportRequired

@@ -343,3 +343,100 @@ async fn the_report_page_reopens_a_published_report() {
     assert!(editor.body.contains("åpnet for korrigering"));
     assert_eq!(app.get("/dialogues/1").await.status, StatusCode::OK);
 }
+
+/// Tags are tables: findings link to CRC articles and steps by number, the published
+/// reports filter by them, and one report is read whole, with the tags' names.
+#[tokio::test]
+async fn published_reports_filter_by_tag_and_read_whole() {
+    let app = app().await;
+    let staff = app.token("embete_staff").await;
+    let leader = app.token("embete_leader").await;
+    let (url, version, _) = published(&app, &staff, &leader).await;
+    let id: i64 = url.rsplit('/').next().unwrap().parse().unwrap();
+    let listed = |query: &str| {
+        let query = query.to_owned();
+        let (app, staff) = (&app, &staff);
+        async move {
+            let (status, list) = app
+                .api(
+                    Method::GET,
+                    &format!("/api/v1/dialogue/reports?{query}"),
+                    staff,
+                    json!(null),
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK, "{list}");
+            list.as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["id"].as_i64().unwrap())
+                .collect::<Vec<_>>()
+        }
+    };
+    // The common report's finding is tagged with article 12 and step 2.
+    assert!(listed("crc_article=12").await.contains(&id));
+    assert!(listed("crc_article=12&step=2").await.contains(&id));
+    assert!(!listed("crc_article=31").await.contains(&id));
+    assert!(!listed("step=4").await.contains(&id));
+    let (status, problem) = app
+        .api(
+            Method::GET,
+            "/api/v1/dialogue/reports?crc_article=55",
+            &staff,
+            json!(null),
+        )
+        .await;
+    assert_eq!(
+        (status, problem["code"].as_str(), problem["field"].as_str()),
+        (
+            StatusCode::BAD_REQUEST,
+            Some("invalid_crc_article"),
+            Some("crc_article")
+        )
+    );
+    let page = app.get("/reports?crc_article=12&step=2").await;
+    assert!(page.body.contains(&format!("/dialogues/{id}\"")));
+    assert!(page.body.contains("12 – Retten til å bli hørt"));
+
+    let (status, whole) = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/dialogue/reports/{id}"),
+            &staff,
+            json!(null),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{whole}");
+    assert_eq!(whole["findings"][0]["crc_articles"][0]["number"], 12);
+    assert_eq!(
+        whole["findings"][0]["crc_articles"][0]["name_nb"],
+        "Retten til å bli hørt"
+    );
+    assert_eq!(whole["findings"][0]["steps"][0]["name_nb"], "God omsorg");
+    assert_eq!(whole["child_summary"], "Vi snakket med ungdomsrådet.");
+    assert_eq!(whole["corrected_on"], Value::Null);
+
+    // Withdrawn: 410 with its code; never published: 404.
+    let (status, _) = app
+        .api(
+            Method::POST,
+            &format!("{url}/withdraw"),
+            &leader,
+            json!({"reason": "Feil i teksten.", "version": version}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, problem) = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/dialogue/reports/{id}"),
+            &staff,
+            json!(null),
+        )
+        .await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (StatusCode::GONE, Some("report_withdrawn"))
+    );
+    assert!(!listed("crc_article=12").await.contains(&id));
+}

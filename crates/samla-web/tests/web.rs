@@ -683,6 +683,18 @@ fn matrix(disable_id: i64) -> Vec<(String, Row)> {
             "/api/v1/dialogue/reports?unit=3242",
             [200; 8],
         ),
+        (
+            "/api/v1/dialogue/reports/{id}",
+            Method::GET,
+            "/api/v1/dialogue/reports/1",
+            [200; 8],
+        ),
+        (
+            "/api/v1/dialogue/reports/{id}",
+            Method::GET,
+            "/api/v1/dialogue/reports/2",
+            [404; 8],
+        ),
         ("/dialogues/{id}", Method::GET, "/dialogues/1", [200; 8]),
         ("/dialogues/{id}", Method::GET, "/dialogues/2", [404; 8]),
         (

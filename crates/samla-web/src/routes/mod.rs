@@ -105,6 +105,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/regions/districts", get(api::districts))
         .route("/api/v1/dialogue/coverage", get(api::coverage))
         .route("/api/v1/dialogue/reports", get(reports::json))
+        .route("/api/v1/dialogue/reports/{id}", get(reports::one))
         .route(
             "/api/v1/dialogue/cycles",
             get(dialogue_api::cycles).post(dialogue_api::create_cycle),

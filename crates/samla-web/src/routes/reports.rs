@@ -7,15 +7,21 @@ use crate::ctx::Ctx;
 use crate::error::AppError;
 use askama::Template;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use samla_db::dialogue::{self, Published};
+use samla_db::dialogue::{self, Published, ReportFilter};
 use samla_db::regions;
+use samla_db::report;
+use samla_db::tags::{self, Tag};
 use samla_domain::access::PublicView;
+use samla_domain::dialogue::Stage;
+use samla_domain::publication;
 use samla_domain::regions::{Embete, parse_municipality_number};
+use samla_domain::report::MeetingKind;
 use samla_domain::{DomainError, ErrorCode};
 use serde::Deserialize;
+use serde::Serialize;
 
 #[derive(Deserialize, Default, Clone)]
 pub struct ReportsQuery {
@@ -25,6 +31,12 @@ pub struct ReportsQuery {
     unit: String,
     #[serde(default)]
     cycle: String,
+    /// A CRC article (1–54): reports with a finding tagged with it.
+    #[serde(default)]
+    crc_article: String,
+    /// A Sjumilssteget step (1–7): reports with a finding tagged with it.
+    #[serde(default)]
+    step: String,
 }
 
 /// The reports the query asks for; a unit includes its predecessors and successors.
@@ -54,7 +66,28 @@ async fn select(state: &AppState, q: &ReportsQuery) -> Result<Vec<Published>, Ap
             Some(history.into_iter().map(|h| h.municipality.number).collect())
         }
     };
-    Ok(dialogue::published(&state.db, PublicView, embete, cycle, units.as_deref()).await?)
+    let number = |text: &str, max: i64, code, field| match text.trim() {
+        "" => Ok(None),
+        s => s
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (1..=max).contains(n))
+            .map(Some)
+            .ok_or(DomainError::field(code, field)),
+    };
+    let filter = ReportFilter {
+        embete: embete.map(str::to_owned),
+        cycle,
+        units,
+        crc_article: number(
+            &q.crc_article,
+            54,
+            ErrorCode::InvalidCrcArticle,
+            "crc_article",
+        )?,
+        step: number(&q.step, 7, ErrorCode::InvalidStep, "step")?,
+    };
+    Ok(dialogue::published(&state.db, PublicView, &filter).await?)
 }
 
 #[derive(Template)]
@@ -65,9 +98,18 @@ struct ReportsPage {
     embeter: Vec<Embete>,
     reports: Vec<Published>,
     query_string: String,
+    articles: Vec<Tag>,
+    steps: Vec<Tag>,
 }
 
 impl ReportsPage {
+    /// A tag as a choice: "12 – Retten til å bli hørt".
+    fn tag_label(&self, tag: &Tag) -> String {
+        format!("{} – {}", tag.number, tag.name(self.page.lang.code()))
+    }
+    fn chosen(&self, value: &str, tag: &Tag) -> bool {
+        value.trim() == tag.number.to_string()
+    }
     fn embete_name(&self, code: &str) -> String {
         self.embeter
             .iter()
@@ -79,10 +121,12 @@ impl ReportsPage {
 
 fn query_string(q: &ReportsQuery) -> String {
     format!(
-        "embete={}&unit={}&cycle={}",
+        "embete={}&unit={}&cycle={}&crc_article={}&step={}",
         crate::error::urlencode(q.embete.trim()),
         crate::error::urlencode(q.unit.trim()),
-        crate::error::urlencode(q.cycle.trim())
+        crate::error::urlencode(q.cycle.trim()),
+        crate::error::urlencode(q.crc_article.trim()),
+        crate::error::urlencode(q.step.trim())
     )
 }
 
@@ -97,6 +141,8 @@ pub async fn page(
         page: Page::new(&ctx, &title, "reports"),
         embeter: regions::embeter_on(&state.db, samla_domain::dates::today()).await?,
         query_string: query_string(&q),
+        articles: tags::crc_articles(&state.db).await?,
+        steps: tags::steps(&state.db, tags::NATIONAL_FRAMEWORK).await?,
         q,
         reports,
     })?
@@ -167,6 +213,83 @@ pub async fn json(
     Query(q): Query<ReportsQuery>,
 ) -> Result<Json<Vec<Published>>, AppError> {
     Ok(Json(select(&state, &q).await?))
+}
+
+/// A published finding: its text and its tags with their names.
+#[derive(Serialize)]
+struct PublicFinding {
+    id: i64,
+    body: String,
+    crc_articles: Vec<Tag>,
+    steps: Vec<Tag>,
+}
+
+/// One published report, whole: what its public page shows, as data. A withdrawn
+/// report is 410 `report_withdrawn`; anything not published is not found.
+pub async fn one(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Json<serde_json::Value>, AppError> {
+    let (dialogue, cycle) = dialogue::public_dialogue(&state.db, PublicView, id)
+        .await?
+        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    let Some(public) = report::public_report(&state.db, PublicView, id).await? else {
+        return Err(AppError::Code(if dialogue.stage == Stage::Withdrawn {
+            ErrorCode::ReportWithdrawn
+        } else {
+            ErrorCode::NotFound
+        }));
+    };
+    if !publication::is_clean(&[&cycle, &public.report]) {
+        tracing::error!(
+            dialogue = id,
+            "published report withheld: it fails the publication gate"
+        );
+        return Err(AppError::Code(ErrorCode::NotFound));
+    }
+    let articles = tags::crc_articles(&state.db).await?;
+    let steps = tags::steps(&state.db, tags::NATIONAL_FRAMEWORK).await?;
+    let pick = |all: &[Tag], text: &str| -> Vec<Tag> {
+        text.split(',')
+            .filter_map(|n| n.trim().parse::<i64>().ok())
+            .filter_map(|n| all.iter().find(|t| t.number == n).cloned())
+            .collect()
+    };
+    let r = &public.report;
+    let findings: Vec<PublicFinding> = r
+        .findings
+        .iter()
+        .map(|f| PublicFinding {
+            id: f.id,
+            body: f.body.clone(),
+            crc_articles: pick(&articles, &f.crc_articles),
+            steps: pick(&steps, &f.steps),
+        })
+        .collect();
+    let youth = report::public_meeting(&state.db, PublicView, id, MeetingKind::Youth).await?;
+    let first = public.publications.first();
+    let corrected = public.corrected();
+    Ok(Json(serde_json::json!({
+        "id": id,
+        "url": format!("/dialogues/{id}"),
+        "embete": cycle.embete,
+        "cycle": {"id": cycle.id, "name": cycle.name},
+        "unit": {"number": dialogue.unit_number, "name": dialogue.unit_name, "kind": dialogue.unit_kind},
+        "published_on": first.map(|p| p.published_on.clone()),
+        "corrected_on": corrected.map(|p| p.published_on.clone()),
+        "correction_reason": corrected.and_then(|p| p.reason.clone()),
+        "language": r.language,
+        "child_summary": r.child_summary,
+        "facts": r.facts,
+        "leaders_said": r.leaders_said,
+        "youth_said": r.youth_said,
+        "advice": r.advice,
+        "youth_meeting": youth.map(|y| serde_json::json!({"participants": y.participants, "age_bands": y.age_bands})),
+        "findings": findings,
+        "follow_ups": r.follow_ups,
+        "sha256": r.sha256(),
+        "licence": "NLOD 2.0",
+    })))
 }
 
 #[cfg(test)]
