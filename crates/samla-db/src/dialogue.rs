@@ -11,7 +11,7 @@ use samla_domain::access::{EmbeteWork, PublicView};
 use samla_domain::dates::iso;
 use samla_domain::dialogue::{Stage, UnitKind, check_cycle, step};
 use samla_domain::publication::{self, Publishable};
-use samla_domain::regions::{MunicipalityChange, OSLO};
+use samla_domain::regions::{MunicipalityChange, OSLO, Reach};
 use samla_domain::{DomainError, ErrorCode};
 use serde::Serialize;
 use serde_json::json;
@@ -730,14 +730,6 @@ pub async fn coverage_with(
     changes: &[MunicipalityChange],
 ) -> Result<Coverage, sqlx::Error> {
     let units = units_on(db, embete, date).await?;
-    // Each number's predecessors, transitively.
-    let mut parents: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for ch in changes {
-        parents
-            .entry(ch.successor.clone())
-            .or_default()
-            .push(ch.predecessor.clone());
-    }
     let d = iso(date);
     let mut conn = db.acquire().await?;
     // (unit number) → (cycle start, stage, stage date, dialogue id) of its latest dialogue
@@ -778,17 +770,8 @@ pub async fn coverage_with(
     let mut out = Vec::with_capacity(units.len());
     let mut completed = 0;
     for unit in units {
-        // The unit itself and every predecessor, transitively.
-        let mut lineage = vec![unit.number.clone()];
-        let mut i = 0;
-        while i < lineage.len() {
-            for p in parents.get(&lineage[i]).into_iter().flatten() {
-                if !lineage.contains(p) {
-                    lineage.push(p.clone());
-                }
-            }
-            i += 1;
-        }
+        // The unit itself and every number it came from: what it was on earlier dates.
+        let lineage = samla_domain::regions::lineage(&unit.number, changes, Reach::Predecessors);
         let best = lineage
             .iter()
             .filter_map(|n| latest.get(n.as_str()))

@@ -101,21 +101,11 @@ async fn items(
     Ok(items)
 }
 
-/// Every number the unit has had (a municipality's history; a district is itself).
-async fn lineage(db: &Db, unit: &str) -> Result<Vec<String>, sqlx::Error> {
-    if unit.len() == 4 {
-        Ok(regions::history(db, unit)
-            .await?
-            .map(|h| h.into_iter().map(|e| e.municipality.number).collect())
-            .unwrap_or_default())
-    } else {
-        Ok(vec![unit.to_owned()])
-    }
-}
-
 /// The items agreed with the actor's unit, under any of its numbers.
 pub async fn for_unit(db: &Db, proof: &UnitWork) -> Result<Vec<Item>, sqlx::Error> {
-    let numbers = lineage(db, proof.unit()).await?;
+    let numbers = regions::lineage(db, proof.unit())
+        .await?
+        .unwrap_or_default();
     items(db, None, Some(&numbers)).await
 }
 

@@ -419,6 +419,21 @@ pub async fn all_changes(db: &Db) -> Result<Vec<MunicipalityChange>, sqlx::Error
     })
 }
 
+/// A unit under every number it has had, across every reform (see
+/// [`samla_domain::regions::lineage`]); `None` for a municipality number that has
+/// never existed.
+pub async fn lineage(db: &Db, number: &str) -> Result<Option<Vec<String>>, sqlx::Error> {
+    if number.len() == 4 && municipality_versions(db, number).await?.is_empty() {
+        return Ok(None);
+    }
+    let changes = all_changes(db).await?;
+    Ok(Some(samla_domain::regions::lineage(
+        number,
+        &changes,
+        samla_domain::regions::Reach::Both,
+    )))
+}
+
 /// A municipality's whole history: every version of its number, every version it came
 /// from (transitively) and every version it became (transitively), oldest first.
 /// `None` when the number has never existed.

@@ -99,6 +99,48 @@ pub struct MunicipalityChange {
     pub kind: ChangeKind,
 }
 
+/// Which way a unit's lineage reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// The numbers it came from, transitively: what counts as "this unit" on a date.
+    Predecessors,
+    /// Those, and the numbers it became, transitively: the unit across every reform.
+    Both,
+}
+
+/// Every number a unit has had, itself first, then the others in the order they are
+/// reached. The one answer to "this unit under any of its numbers", for coverage,
+/// follow-up and the report filters. An Oslo district (six digits) is itself.
+pub fn lineage(number: &str, changes: &[MunicipalityChange], reach: Reach) -> Vec<String> {
+    let mut out = vec![number.to_owned()];
+    if number.len() != 4 {
+        return out;
+    }
+    // Each way is walked on its own, so a unit merged with another does not take in
+    // the other (its sibling), only what both became.
+    let mut walk = |backwards: bool| {
+        let mut queue = vec![number.to_owned()];
+        while let Some(current) = queue.pop() {
+            for ch in changes {
+                let (from, to) = if backwards {
+                    (&ch.successor, &ch.predecessor)
+                } else {
+                    (&ch.predecessor, &ch.successor)
+                };
+                if *from == current && !out.contains(to) {
+                    out.push(to.clone());
+                    queue.push(to.clone());
+                }
+            }
+        }
+    };
+    walk(true);
+    if reach == Reach::Both {
+        walk(false);
+    }
+    out
+}
+
 /// One entry of a municipality's history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HistoryEntry {
@@ -137,6 +179,36 @@ pub fn sort_history(entries: &mut [HistoryEntry]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn change(from: &str, to: &str) -> MunicipalityChange {
+        MunicipalityChange {
+            date: "2020-01-01".into(),
+            predecessor: from.into(),
+            successor: to.into(),
+            kind: ChangeKind::Merged,
+        }
+    }
+
+    #[test]
+    fn a_lineage_reaches_back_and_forth_but_not_to_siblings() {
+        // 0233 and 0234 became 3029 in 2020, which became 3205 in 2024.
+        let changes = [
+            change("0233", "3029"),
+            change("0234", "3029"),
+            change("3029", "3205"),
+        ];
+        assert_eq!(
+            lineage("3029", &changes, Reach::Predecessors),
+            vec!["3029", "0233", "0234"]
+        );
+        assert_eq!(
+            lineage("0233", &changes, Reach::Both),
+            vec!["0233", "3029", "3205"],
+            "not its sibling 0234"
+        );
+        assert_eq!(lineage("030109", &changes, Reach::Both), vec!["030109"]);
+    }
+
     use crate::dates::parse_date;
 
     #[test]

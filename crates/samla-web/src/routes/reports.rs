@@ -60,10 +60,11 @@ async fn select(state: &AppState, q: &ReportsQuery) -> Result<Vec<Published>, Ap
         s => {
             let number = parse_municipality_number(s)
                 .map_err(|_| DomainError::field(ErrorCode::UnknownUnit, "unit"))?;
-            let history = regions::history(&state.db, &number)
-                .await?
-                .ok_or(DomainError::field(ErrorCode::UnknownUnit, "unit"))?;
-            Some(history.into_iter().map(|h| h.municipality.number).collect())
+            Some(
+                regions::lineage(&state.db, &number)
+                    .await?
+                    .ok_or(DomainError::field(ErrorCode::UnknownUnit, "unit"))?,
+            )
         }
     };
     let number = |text: &str, max: i64, code, field| match text.trim() {
