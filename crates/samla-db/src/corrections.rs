@@ -95,6 +95,107 @@ pub async fn undo_step(
     Ok(dialogue(db, proof, id).await?.0)
 }
 
+/// Corrects the date of one of a dialogue's standing steps, with a reason that is kept:
+/// the step keeps the date first recorded beside the new one. The date stays between
+/// the steps before and after it; correcting what only a leader may do needs a leader.
+#[allow(clippy::too_many_arguments)]
+pub async fn correct_date(
+    db: &Db,
+    proof: &EmbeteWork,
+    leader: Option<&ApproveReports>,
+    who: &Who,
+    id: i64,
+    step_id: i64,
+    date: time::Date,
+    reason: &str,
+    seen_version: i64,
+) -> StoreResult<Dialogue> {
+    // Another embete's dialogue is not found.
+    dialogue(db, proof, id).await?;
+    let reason = check_reason(reason)?;
+    let date = samla_domain::dates::iso(date);
+    let mut tx = db.begin().await?;
+    // The version-guarded write first: it takes the row, as every step does.
+    let taken = on!(tx.conn(), |c| {
+        sqlx::query("UPDATE dialogue SET version = version + 1 WHERE id = $1 AND version = $2")
+            .bind(id)
+            .bind(seen_version)
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
+    });
+    if taken != 1 {
+        return Err(DomainError::new(ErrorCode::EditConflict).into());
+    }
+    let standing: Vec<(i64, String, String)> = on!(tx.conn(), |c| {
+        sqlx::query(
+            "SELECT id, stage, step_date FROM dialogue_step WHERE dialogue_id = $1 AND undone_at IS NULL \
+             ORDER BY at, id",
+        )
+        .bind(id)
+        .fetch_all(&mut *c)
+        .await?
+        .iter()
+        .map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+        .collect::<Result<Vec<_>, _>>()?
+    });
+    let at = standing
+        .iter()
+        .position(|s| s.0 == step_id)
+        .ok_or(DomainError::field(ErrorCode::NotFound, "step"))?;
+    let stage_of = |s: &str| Stage::parse(s).unwrap_or(Stage::Planned);
+    let (_, stage, old_date) = &standing[at];
+    let previous = at.checked_sub(1).map(|i| &standing[i]);
+    let next = standing.get(at + 1);
+    samla_domain::dialogue::check_corrected_date(
+        stage_of(stage),
+        previous.map(|p| p.2.as_str()),
+        next.map(|n| n.2.as_str()),
+        &date,
+        &samla_domain::dates::iso(samla_domain::dates::today()),
+    )?;
+    let from = previous.map(|p| stage_of(&p.1)).unwrap_or(Stage::Planned);
+    if samla_domain::dialogue::needs_leader(from, stage_of(stage)) && leader.is_none() {
+        return Err(DomainError::field(ErrorCode::LeaderRequired, "step").into());
+    }
+    let is_last = next.is_none();
+    on!(tx.conn(), |c| {
+        sqlx::query(
+            "UPDATE dialogue_step SET original_date = COALESCE(original_date, step_date), step_date = $1, \
+             corrected_at = $2, corrected_by = $3, correction_reason = $4 WHERE id = $5",
+        )
+        .bind(&date)
+        .bind(now())
+        .bind(&who.label)
+        .bind(&reason)
+        .bind(step_id)
+        .execute(&mut *c)
+        .await?;
+        if is_last {
+            sqlx::query("UPDATE dialogue SET stage_date = $1 WHERE id = $2")
+                .bind(&date)
+                .bind(id)
+                .execute(&mut *c)
+                .await?;
+        }
+    });
+    audit::record(
+        &mut tx,
+        who,
+        Change {
+            action: "dialogue.correct_date",
+            entity_type: "dialogue",
+            entity_id: &id.to_string(),
+            embete: Some(proof.embete()),
+            before: Some(json!({ "step": step_id, "stage": stage, "date": old_date })),
+            after: Some(json!({ "step": step_id, "stage": stage, "date": date, "reason": reason })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(dialogue(db, proof, id).await?.0)
+}
+
 /// A planned dialogue has nothing recorded yet: no meeting and no report.
 const NOTHING_RECORDED: &str = "NOT EXISTS (SELECT 1 FROM meeting m WHERE m.dialogue_id = d.id) \
      AND NOT EXISTS (SELECT 1 FROM report r WHERE r.dialogue_id = d.id)";

@@ -70,6 +70,19 @@ pub struct StepRecord {
     /// Set when the step was undone: when, by whom and why. It stays in the history.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub undone: Option<Undone>,
+    /// Set when the step's date was corrected: from what, when, by whom and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub corrected: Option<Corrected>,
+}
+
+/// How a step's date was corrected.
+#[derive(Debug, Clone, Serialize)]
+pub struct Corrected {
+    /// The date first recorded.
+    pub from: String,
+    pub at: i64,
+    pub by: String,
+    pub reason: String,
 }
 
 /// How a step was undone.
@@ -363,7 +376,8 @@ async fn steps_where(
     let mut conn = db.acquire().await?;
     on!(conn.conn(), |c| {
         sqlx::query(
-            "SELECT s.id, s.stage, s.step_date, s.actor, s.at, s.undone_at, s.undone_by, s.undo_reason FROM dialogue_step s \
+            "SELECT s.id, s.stage, s.step_date, s.actor, s.at, s.undone_at, s.undone_by, s.undo_reason, \
+                    s.original_date, s.corrected_at, s.corrected_by, s.correction_reason FROM dialogue_step s \
              JOIN dialogue d ON d.id = s.dialogue_id JOIN cycle c ON c.id = d.cycle_id \
              WHERE s.dialogue_id = $1 AND ($2 IS NULL OR c.embete = $2) \
              AND (NOT $3 OR ((d.public_version IS NOT NULL OR d.stage = 'withdrawn') AND s.undone_at IS NULL)) \
@@ -390,6 +404,17 @@ async fn steps_where(
                         by: r.try_get::<Option<String>, _>("undone_by")?.unwrap_or_default(),
                         reason: r
                             .try_get::<Option<String>, _>("undo_reason")?
+                            .unwrap_or_default(),
+                    }),
+                    None => None,
+                },
+                corrected: match r.try_get::<Option<i64>, _>("corrected_at")? {
+                    Some(at) => Some(Corrected {
+                        from: r.try_get::<Option<String>, _>("original_date")?.unwrap_or_default(),
+                        at,
+                        by: r.try_get::<Option<String>, _>("corrected_by")?.unwrap_or_default(),
+                        reason: r
+                            .try_get::<Option<String>, _>("correction_reason")?
                             .unwrap_or_default(),
                     }),
                     None => None,

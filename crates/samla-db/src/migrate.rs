@@ -78,6 +78,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0011_tags.sql"),
         postgres: include_str!("../migrations/postgres/0011_tags.sql"),
     },
+    Migration {
+        version: 12,
+        name: "step_dates",
+        sqlite: include_str!("../migrations/sqlite/0012_step_dates.sql"),
+        postgres: include_str!("../migrations/postgres/0012_step_dates.sql"),
+    },
 ];
 
 /// Applies every migration not yet applied; returns how many ran.

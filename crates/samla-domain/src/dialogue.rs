@@ -164,6 +164,35 @@ pub fn undo(previous: Option<Stage>, last: Stage) -> Result<Undo, DomainError> {
     })
 }
 
+/// Checks a corrected date for a step at `stage`: not in the future, not before the
+/// standing step before it, not after the one after it (all ISO dates). Publications
+/// and withdrawals are not corrected: samla dated them when they happened, and the
+/// public reads those dates.
+pub fn check_corrected_date(
+    stage: Stage,
+    previous: Option<&str>,
+    next: Option<&str>,
+    date: &str,
+    today: &str,
+) -> Result<(), DomainError> {
+    if matches!(stage, Stage::Published | Stage::Withdrawn) {
+        return Err(DomainError::field(ErrorCode::StageNotAllowed, "step"));
+    }
+    if date > today {
+        return Err(DomainError::field(ErrorCode::DateInFuture, "date"));
+    }
+    if previous.is_some_and(|p| date < p) {
+        return Err(DomainError::field(
+            ErrorCode::DateBeforePreviousStep,
+            "date",
+        ));
+    }
+    if next.is_some_and(|n| date > n) {
+        return Err(DomainError::field(ErrorCode::DateAfterNextStep, "date"));
+    }
+    Ok(())
+}
+
 /// Whether a step from `from` to `to` is a leader's decision: approving a report, and
 /// sending an approved (or withdrawn) report back to be written again.
 pub fn needs_leader(from: Stage, to: Stage) -> bool {
@@ -195,6 +224,32 @@ pub fn step(from: Stage, to: Stage) -> Result<Stage, DomainError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_corrected_date_stays_between_its_neighbours() {
+        let check = |prev, next, date| {
+            check_corrected_date(Stage::Invited, prev, next, date, "2026-12-03").map_err(|e| e.code)
+        };
+        assert_eq!(
+            check(Some("2026-01-01"), Some("2026-02-01"), "2026-01-15"),
+            Ok(())
+        );
+        assert_eq!(
+            check(Some("2026-01-01"), None, "2025-12-31"),
+            Err(ErrorCode::DateBeforePreviousStep)
+        );
+        assert_eq!(
+            check(None, Some("2026-02-01"), "2026-02-02"),
+            Err(ErrorCode::DateAfterNextStep)
+        );
+        assert_eq!(
+            check(None, None, "2027-01-01"),
+            Err(ErrorCode::DateInFuture)
+        );
+        assert!(
+            check_corrected_date(Stage::Published, None, None, "2026-01-01", "2026-12-03").is_err()
+        );
+    }
 
     #[test]
     fn only_leaders_are_offered_approval_and_sending_back() {

@@ -50,6 +50,7 @@ pub enum ErrorCode {
     HasRecords,
     /// A published report that a leader withdrew: its page says when and why.
     ReportWithdrawn,
+    DateAfterNextStep,
 }
 
 impl ErrorCode {
@@ -99,11 +100,12 @@ impl ErrorCode {
             Self::DuplicateName => "duplicate_name",
             Self::HasRecords => "has_records",
             Self::ReportWithdrawn => "report_withdrawn",
+            Self::DateAfterNextStep => "date_after_next_step",
         }
     }
 
     /// Every code, so tests can prove each one has a translation.
-    pub const ALL: [ErrorCode; 43] = [
+    pub const ALL: [ErrorCode; 44] = [
         Self::InvalidDate,
         Self::DateOutOfRange,
         Self::InvalidMunicipalityNumber,
@@ -147,6 +149,7 @@ impl ErrorCode {
         Self::DuplicateName,
         Self::HasRecords,
         Self::ReportWithdrawn,
+        Self::DateAfterNextStep,
     ];
 }
 

@@ -458,3 +458,103 @@ async fn a_cycle_is_renamed_or_deleted_only_while_nothing_has_begun() {
         .await;
     assert!(audit.body.contains("Laget to ganger") && audit.body.contains("3242"));
 }
+
+/// A step's date is corrected with a reason that is kept; the date stays between the
+/// steps around it, and the date first recorded stays in the history.
+#[tokio::test]
+async fn a_step_date_is_corrected_between_its_neighbours() {
+    let app = app().await;
+    let staff = app.token("embete_staff").await;
+    let before = app.read(HURDAL, &staff).await;
+    let version = before["dialogue"]["version"].as_i64().unwrap();
+    let steps = before["steps"].as_array().unwrap();
+    let (planned, invited) = (
+        steps[0]["id"].as_i64().unwrap(),
+        steps[1]["id"].as_i64().unwrap(),
+    );
+    let correct = |step: i64, date: &str, reason: &str, version: i64| {
+        let body = json!({"date": date, "reason": reason, "version": version});
+        let (app, staff) = (&app, &staff);
+        async move {
+            app.api(
+                Method::POST,
+                &format!("{HURDAL}/steps/{step}/date"),
+                staff,
+                body,
+            )
+            .await
+        }
+    };
+    for (step, date, reason, code, field) in [
+        (
+            invited,
+            "2019-08-01",
+            "Feil dato",
+            "date_before_previous_step",
+            "date",
+        ),
+        (
+            planned,
+            "2019-09-10",
+            "Feil dato",
+            "date_after_next_step",
+            "date",
+        ),
+        (invited, "2099-01-01", "Feil dato", "date_in_future", "date"),
+        (invited, "2019-09-05", " ", "required", "reason"),
+    ] {
+        let (status, problem) = correct(step, date, reason, version).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+        assert_eq!(
+            (problem["code"].as_str(), problem["field"].as_str()),
+            (Some(code), Some(field))
+        );
+    }
+    let (status, d) = correct(
+        invited,
+        "2019-09-05",
+        "Invitasjonen ble sendt senere.",
+        version,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{d}");
+    assert_eq!(
+        d["stage_date"], "2019-09-05",
+        "the last step's date is the dialogue's"
+    );
+    let after = app.read(HURDAL, &staff).await;
+    assert_eq!(after["steps"][1]["step_date"], "2019-09-05");
+    assert_eq!(after["steps"][1]["corrected"]["from"], "2019-09-02");
+    assert_eq!(
+        after["steps"][1]["corrected"]["reason"],
+        "Invitasjonen ble sendt senere."
+    );
+    // A stale version is a conflict; the page shows the correction in the history.
+    let (status, _) = correct(invited, "2019-09-04", "Igjen", version).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let page = app.get_as("embete_staff", "/dialogue/dialogues/2").await;
+    assert!(page.body.contains("Datoen er rettet fra 2. september 2019"));
+    assert!(
+        page.body
+            .contains("action=\"/dialogue/dialogues/2/correct-date\"")
+    );
+    // From the page: a refused date keeps the form open with what was typed.
+    let version = after["dialogue"]["version"].as_i64().unwrap();
+    let r = app
+        .send(
+            Method::POST,
+            "/dialogue/dialogues/2/correct-date",
+            Some(&app.cookie("embete_staff")),
+            Some(&format!(
+                "version={version}&step={planned}&date=2019-12-01&reason=Feil+planlagt+dato"
+            )),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("href=\"#correct_date\""));
+    assert!(r.body.contains("Feil planlagt dato</textarea>"));
+    let audit = app
+        .get_as("embete_leader", "/admin/audit?action=dialogue.correct_date")
+        .await;
+    assert!(audit.body.contains("Invitasjonen ble sendt senere."));
+}

@@ -597,6 +597,18 @@ fn matrix(disable_id: i64) -> Vec<(String, Row)> {
             [303, 403, 403, 403, 403, 404, 404, 403],
         ),
         (
+            "/dialogue/dialogues/{id}/correct-date",
+            Method::POST,
+            "/dialogue/dialogues/2/correct-date",
+            [303, 403, 403, 403, 403, 400, 400, 403],
+        ),
+        (
+            "/dialogue/dialogues/{id}/correct-date",
+            Method::POST,
+            "/dialogue/dialogues/3/correct-date",
+            [303, 403, 403, 403, 403, 404, 404, 403],
+        ),
+        (
             "/dialogue/dialogues/{id}/reopen",
             Method::POST,
             "/dialogue/dialogues/1/reopen",
@@ -860,6 +872,18 @@ fn matrix(disable_id: i64) -> Vec<(String, Row)> {
             "/api/v1/dialogue/dialogues/{id}/withdraw",
             Method::POST,
             "/api/v1/dialogue/dialogues/3/withdraw",
+            [401, 403, 403, 403, 403, 404, 404, 403],
+        ),
+        (
+            "/api/v1/dialogue/dialogues/{id}/steps/{step}/date",
+            Method::POST,
+            "/api/v1/dialogue/dialogues/2/steps/1/date",
+            [401, 403, 403, 403, 403, 400, 400, 403],
+        ),
+        (
+            "/api/v1/dialogue/dialogues/{id}/steps/{step}/date",
+            Method::POST,
+            "/api/v1/dialogue/dialogues/3/steps/1/date",
             [401, 403, 403, 403, 403, 404, 404, 403],
         ),
         (

@@ -423,6 +423,10 @@ struct DialoguePage {
     undo_to: Option<Stage>,
     /// The reason typed into a refused undo form.
     undo_reason: String,
+    /// The steps whose date this user may correct (standing, not a publication or
+    /// withdrawal), and the correction form as typed when it was refused.
+    correctable: Vec<StepRecord>,
+    correction: DateCorrection,
     /// Whether the unit can be removed from the cycle (planned, nothing recorded).
     removable: bool,
     /// The reason typed into a refused remove form.
@@ -439,9 +443,44 @@ struct DialoguePage {
 struct DialogueForms {
     date_input: Option<String>,
     undo_reason: String,
+    correction: DateCorrection,
     remove_reason: String,
     errors: FormErrors,
     notice: Option<&'static str>,
+}
+
+/// The date correction form as typed.
+#[derive(Default, Clone)]
+struct DateCorrection {
+    step: String,
+    date: String,
+    reason: String,
+}
+
+impl DialoguePage {
+    fn correcting(&self, step: &StepRecord) -> bool {
+        self.correction.step == step.id.to_string()
+    }
+}
+
+/// The steps `actor` may correct the date of: the standing ones, except publications and
+/// withdrawals, and a leader's decisions only for a leader.
+fn correctable_for(actor: &access::Actor, embete: &str, steps: &[StepRecord]) -> Vec<StepRecord> {
+    let is_leader = access::approve_reports(actor, embete).is_ok();
+    let standing: Vec<&StepRecord> = steps.iter().filter(|s| s.undone.is_none()).collect();
+    standing
+        .iter()
+        .enumerate()
+        .filter(|(i, s)| {
+            let from = i
+                .checked_sub(1)
+                .map(|p| standing[p].stage)
+                .unwrap_or(Stage::Planned);
+            !matches!(s.stage, Stage::Published | Stage::Withdrawn)
+                && (is_leader || !samla_domain::dialogue::needs_leader(from, s.stage))
+        })
+        .map(|(_, s)| (*s).clone())
+        .collect()
 }
 
 /// The stage the dialogue would go back to if `actor` undid its last step, if they may.
@@ -462,6 +501,7 @@ async fn dialogue_page(
     let DialogueForms {
         date_input,
         undo_reason,
+        correction,
         remove_reason,
         errors,
         notice,
@@ -470,6 +510,7 @@ async fn dialogue_page(
     let (dialogue, cycle) = dialogue::dialogue(&state.db, &proof, id).await?;
     let steps = dialogue::steps(&state.db, &proof, id).await?;
     let undo_to = undo_for(ctx.require_actor()?, &cycle.embete, &steps);
+    let correctable = correctable_for(ctx.require_actor()?, &cycle.embete, &steps);
     let next: Vec<Stage> =
         access::allowed_steps(ctx.require_actor()?, &cycle.embete, dialogue.stage)
             .into_iter()
@@ -508,6 +549,8 @@ async fn dialogue_page(
         notice,
         undo_to,
         undo_reason,
+        correctable,
+        correction,
     })
 }
 
@@ -515,6 +558,7 @@ async fn dialogue_page(
 pub struct SavedQuery {
     saved: Option<String>,
     undone: Option<String>,
+    corrected: Option<String>,
 }
 
 pub async fn show_dialogue(
@@ -525,6 +569,8 @@ pub async fn show_dialogue(
 ) -> Result<Response, AppError> {
     let notice = if q.undone.is_some() {
         Some("dialogue-step-undone")
+    } else if q.corrected.is_some() {
+        Some("dialogue-date-corrected")
     } else {
         q.saved.map(|_| "dialogue-step-saved")
     };
@@ -575,6 +621,61 @@ pub async fn undo_step(
                 ..DialogueForms::default()
             };
             refused_on_page(&state, &ctx, id, e, forms, |f| f).await
+        }
+    }
+}
+
+/// Corrects the date of one of the dialogue's steps, with a reason that is kept.
+pub async fn correct_date(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    form: MultiForm,
+) -> Result<Response, AppError> {
+    // Another embete's dialogue is not shown to exist, whatever the form holds.
+    let (proof, _, _) = super::report::own(&state, &ctx, id).await?;
+    let leader = access::approve_reports(ctx.require_actor()?, proof.embete()).ok();
+    let (reason, version) = reason_and_version(&form)?;
+    let typed = DateCorrection {
+        step: form.get("step"),
+        date: form.get("date"),
+        reason: reason.clone(),
+    };
+    let result = match (
+        typed.step.parse::<i64>(),
+        parse_region_date(&typed.date, "date"),
+    ) {
+        (Ok(step), Ok(date)) => {
+            corrections::correct_date(
+                &state.db,
+                &proof,
+                leader.as_ref(),
+                &who(&ctx)?,
+                id,
+                step,
+                date,
+                &reason,
+                version,
+            )
+            .await
+        }
+        (Err(_), _) => Err(DomainError::field(ErrorCode::Required, "step").into()),
+        (_, Err(e)) => Err(e.into()),
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/dialogue/dialogues/{id}?corrected=1")).into_response()),
+        Err(e) => {
+            let forms = DialogueForms {
+                correction: typed,
+                ..DialogueForms::default()
+            };
+            // The page's fields for this form are `correct_…`.
+            let field = |f| match f {
+                "reason" => "correct_reason",
+                "date" => "correct_date",
+                _ => "correct_step",
+            };
+            refused_on_page(&state, &ctx, id, e, forms, field).await
         }
     }
 }

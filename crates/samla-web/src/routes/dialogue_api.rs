@@ -311,6 +311,47 @@ pub async fn undo_step(
     ))
 }
 
+/// A date correction's body: the right date, why, and the dialogue's version as last read.
+#[derive(Deserialize)]
+pub struct DateBody {
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    reason: String,
+    version: Option<i64>,
+}
+
+/// Corrects the date of one of the dialogue's standing steps (`{"date", "reason",
+/// "version"}`): it stays between the steps before and after, and the step keeps the
+/// date first recorded under `corrected`.
+pub async fn correct_date(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, step)): Path<(i64, i64)>,
+    Json(body): Json<DateBody>,
+) -> Result<Json<Dialogue>, AppError> {
+    let (proof, _, cycle) = own(&state, &ctx, id).await?;
+    let leader = access::approve_reports(ctx.require_actor()?, &cycle.embete).ok();
+    let version = body
+        .version
+        .ok_or(DomainError::field(ErrorCode::InvalidInput, "version"))?;
+    let date = parse_region_date(&body.date, "date")?;
+    Ok(Json(
+        corrections::correct_date(
+            &state.db,
+            &proof,
+            leader.as_ref(),
+            &actor_who(&ctx)?,
+            id,
+            step,
+            date,
+            &body.reason,
+            version,
+        )
+        .await?,
+    ))
+}
+
 /// Removes a unit added to a cycle by mistake (`{"reason", "version"}`): only while its
 /// dialogue is planned with no meeting or report recorded. Answers the cycle as it is now.
 pub async fn remove_dialogue(

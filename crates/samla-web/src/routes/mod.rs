@@ -79,6 +79,10 @@ pub fn router(state: AppState) -> Router {
         .route("/dialogue/dialogues/{id}/withdraw", post(report::withdraw))
         .route("/dialogue/dialogues/{id}/reopen", post(report::reopen))
         .route(
+            "/dialogue/dialogues/{id}/correct-date",
+            post(dialogue::correct_date),
+        )
+        .route(
             "/dialogue/dialogues/{id}/report/versions",
             get(report::versions),
         )
@@ -126,6 +130,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/dialogue/dialogues/{id}/withdraw",
             post(dialogue_api::withdraw),
+        )
+        .route(
+            "/api/v1/dialogue/dialogues/{id}/steps/{step}/date",
+            post(dialogue_api::correct_date),
         )
         .route(
             "/api/v1/dialogue/dialogues/{id}/reopen",
