@@ -17,6 +17,8 @@ pub struct VersionInfo {
     pub saved_by: String,
     /// The content was removed because it held an identity number a later version did not.
     pub redacted: bool,
+    /// The version was published (at least once).
+    pub published: bool,
 }
 
 /// One publication of a version: the first one, or a correction.
@@ -80,8 +82,9 @@ pub(crate) async fn versions(db: &Db, document: &str) -> Result<Vec<VersionInfo>
     let mut conn = db.acquire().await?;
     on!(conn.conn(), |c| {
         sqlx::query(
-            "SELECT version, sha256, saved_at, saved_by, content IS NULL AS redacted FROM document_version \
-             WHERE document = $1 ORDER BY version DESC",
+            "SELECT v.version, v.sha256, v.saved_at, v.saved_by, v.content IS NULL AS redacted, \
+                    EXISTS (SELECT 1 FROM document_publication p WHERE p.document = v.document AND p.version = v.version) AS published \
+             FROM document_version v WHERE v.document = $1 ORDER BY v.version DESC",
         )
         .bind(document)
         .fetch_all(&mut *c)
@@ -94,6 +97,7 @@ pub(crate) async fn versions(db: &Db, document: &str) -> Result<Vec<VersionInfo>
                 saved_at: r.try_get("saved_at")?,
                 saved_by: r.try_get("saved_by")?,
                 redacted: r.try_get("redacted")?,
+                published: r.try_get("published")?,
             })
         })
         .collect()

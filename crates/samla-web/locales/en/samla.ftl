@@ -442,3 +442,4 @@ dialogue-correct-reason = Why is the date corrected?
 dialogue-correct-submit = Correct the date
 dialogue-date-corrected = The date is corrected.
 dialogue-date-corrected-from = Date corrected from { $date }
+audit-none = No changes match the filter.

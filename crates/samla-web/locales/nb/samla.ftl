@@ -442,3 +442,4 @@ dialogue-correct-reason = Hvorfor rettes datoen?
 dialogue-correct-submit = Rett datoen
 dialogue-date-corrected = Datoen er rettet.
 dialogue-date-corrected-from = Datoen er rettet fra { $date }
+audit-none = Ingen endringer passer med filteret.

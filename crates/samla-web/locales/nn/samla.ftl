@@ -442,3 +442,4 @@ dialogue-correct-reason = Kvifor blir datoen retta?
 dialogue-correct-submit = Rett datoen
 dialogue-date-corrected = Datoen er retta.
 dialogue-date-corrected-from = Datoen er retta frå { $date }
+audit-none = Ingen endringar passar med filteret.
