@@ -8,15 +8,18 @@
 use crate::audit::{self, Change, Who};
 use crate::{Db, StoreResult, now, on, regions};
 use samla_domain::access::{EmbeteWork, PublicView};
+use samla_domain::coverage::CoverageRow;
+pub use samla_domain::coverage::{Coverage, CoverageUnit};
 use samla_domain::dates::iso;
+pub use samla_domain::dialogue::Unit;
 use samla_domain::dialogue::{Stage, UnitKind, check_cycle, step};
 use samla_domain::publication::{self, Publishable};
-use samla_domain::regions::{MunicipalityChange, OSLO, Reach};
+use samla_domain::regions::{MunicipalityChange, OSLO};
 use samla_domain::{DomainError, ErrorCode};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::Row;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use time::Date;
 
 #[derive(Debug, Clone, Serialize)]
@@ -99,14 +102,6 @@ pub struct CycleSummary {
     pub cycle: Cycle,
     pub dialogues: usize,
     pub published: usize,
-}
-
-/// A unit a dialogue can be held with.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Unit {
-    pub kind: UnitKind,
-    pub number: String,
-    pub name: String,
 }
 
 fn cycle_from<R: Row>(r: &R) -> Result<Cycle, sqlx::Error>
@@ -715,24 +710,6 @@ pub(crate) async fn report_version_in(tx: &mut crate::Tx, id: i64) -> Result<i64
     Ok(v.unwrap_or(0))
 }
 
-/// One unit's line in a coverage view.
-#[derive(Debug, Clone, Serialize)]
-pub struct CoverageUnit {
-    pub number: String,
-    pub name: String,
-    pub kind: UnitKind,
-    pub stage: Option<Stage>,
-    pub stage_date: Option<String>,
-    pub report_url: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Coverage {
-    pub units: Vec<CoverageUnit>,
-    pub completed: usize,
-    pub total: usize,
-}
-
 /// Every unit valid on `date` (one embete's, or the whole country), with the furthest
 /// stage of its latest dialogue that started by then, optionally only in one cycle.
 /// Dialogues with a unit's predecessors count for it (Hurdal 0239 in 2019 → 3037).
@@ -772,57 +749,22 @@ pub async fn coverage_with(
         .map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?, r.try_get(5)?)))
         .collect::<Result<Vec<_>, _>>()?
     });
-    let mut latest: BTreeMap<&str, (&str, Stage, &str, i64)> = BTreeMap::new();
-    let mut published: BTreeSet<&str> = BTreeSet::new();
-    for (number, start, stage, stage_date, id, public_version) in &rows {
-        // A report reopened for correction is still published to the public.
-        let stage = match public_version {
-            Some(_) => Stage::Published,
-            None => Stage::parse(stage).unwrap_or(Stage::Planned),
-        };
-        if stage == Stage::Published {
-            published.insert(number);
-        }
-        let candidate = (start.as_str(), stage, stage_date.as_str(), *id);
-        let better = match latest.get(number.as_str()) {
-            None => true,
-            Some((s, st, ..)) => (start.as_str(), stage.progress()) > (*s, st.progress()),
-        };
-        if better {
-            latest.insert(number, candidate);
-        }
-    }
-    let mut out = Vec::with_capacity(units.len());
-    let mut completed = 0;
-    for unit in units {
-        // The unit itself and every number it came from: what it was on earlier dates.
-        let lineage = samla_domain::regions::lineage(&unit.number, changes, Reach::Predecessors);
-        let best = lineage
-            .iter()
-            .filter_map(|n| latest.get(n.as_str()))
-            .max_by_key(|(start, stage, ..)| (*start, stage.progress()));
-        // Completed: the unit (under any of its numbers) has had a dialogue with a
-        // published report, even if a newer dialogue has started since.
-        if lineage.iter().any(|n| published.contains(n.as_str())) {
-            completed += 1;
-        }
-        out.push(CoverageUnit {
-            number: unit.number,
-            name: unit.name,
-            kind: unit.kind,
-            stage: best.map(|b| b.1),
-            stage_date: best.map(|b| b.2.to_owned()),
-            report_url: best
-                .filter(|b| b.1 == Stage::Published)
-                .map(|b| format!("/dialogues/{}", b.3)),
-        });
-    }
-    let total = out.len();
-    Ok(Coverage {
-        units: out,
-        completed,
-        total,
-    })
+    let rows: Vec<CoverageRow> = rows
+        .into_iter()
+        .map(
+            |(unit_number, cycle_start, stage, stage_date, dialogue_id, public_version)| {
+                CoverageRow {
+                    unit_number,
+                    cycle_start,
+                    stage: Stage::parse(&stage).unwrap_or(Stage::Planned),
+                    stage_date,
+                    dialogue_id,
+                    public: public_version.is_some(),
+                }
+            },
+        )
+        .collect();
+    Ok(samla_domain::coverage::summarise(units, &rows, changes))
 }
 
 /// A generated dialogue for the demo world: its cycle and its steps in order.

@@ -5,6 +5,14 @@
 use crate::{DomainError, ErrorCode};
 use serde::Serialize;
 
+/// A unit a dialogue can be held with: a municipality or an Oslo district.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unit {
+    pub kind: UnitKind,
+    pub number: String,
+    pub name: String,
+}
+
 /// Where a dialogue stands. The identifiers are the API's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]

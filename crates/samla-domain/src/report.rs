@@ -3,8 +3,10 @@
 //! youth meeting records a group, a count and age bands; free text passes the
 //! publication gate ([`crate::publication`]) before approval and publication.
 
+use crate::document::{self, Sections};
+use crate::publication::Publishable;
 use crate::{DomainError, ErrorCode};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Services that take part in the leaders' meeting.
 pub const SERVICES: [&str; 8] = [
@@ -169,6 +171,438 @@ pub fn check_approvable(child_summary: &str) -> Result<(), DomainError> {
     } else {
         Ok(())
     }
+}
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Meeting {
+    pub held_on: String,
+    pub place: String,
+    pub services: Vec<String>,
+    pub roles: String,
+    pub notes: String,
+    pub youth_group: Option<String>,
+    pub participants: Option<i64>,
+    pub age_bands: Vec<String>,
+}
+
+/// A meeting form as typed (strings), validated by [`save_meeting`].
+#[derive(Debug, Clone, Default)]
+pub struct MeetingInput {
+    pub held_on: String,
+    pub place: String,
+    pub services: Vec<String>,
+    pub roles: String,
+    pub notes: String,
+    pub youth_group: String,
+    pub participants: String,
+    pub age_bands: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct Finding {
+    /// Stable across versions (0 for a row not saved yet).
+    pub id: i64,
+    pub body: String,
+    /// Comma-separated article numbers; API clients may send a list of numbers.
+    #[serde(deserialize_with = "number_list_text")]
+    pub crc_articles: String,
+    #[serde(deserialize_with = "number_list_text")]
+    pub steps: String,
+}
+
+/// Reads `"3, 12"` or `[3, 12]` into the comma text a form holds.
+fn number_list_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either {
+        Text(String),
+        Numbers(Vec<u32>),
+    }
+    Ok(match Either::deserialize(d)? {
+        Either::Text(t) => t,
+        Either::Numbers(n) => n.iter().map(u32::to_string).collect::<Vec<_>>().join(", "),
+    })
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct FollowUp {
+    /// Stable across versions, so the unit's comments and status stay with the item.
+    pub id: i64,
+    pub body: String,
+    pub owner: String,
+    pub deadline: String,
+    pub status: String,
+}
+
+/// A report as stored (and as a form holds it: lists are comma text).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct Report {
+    pub language: String,
+    pub facts: String,
+    pub leaders_said: String,
+    pub youth_said: String,
+    pub advice: String,
+    pub child_summary: String,
+    pub findings: Vec<Finding>,
+    pub follow_ups: Vec<FollowUp>,
+    pub version: i64,
+}
+
+impl Publishable for Report {
+    fn public_texts(&self) -> Vec<(String, &str)> {
+        let mut fields = vec![
+            ("facts".to_owned(), self.facts.as_str()),
+            ("leaders_said".to_owned(), self.leaders_said.as_str()),
+            ("youth_said".to_owned(), self.youth_said.as_str()),
+            ("advice".to_owned(), self.advice.as_str()),
+            ("child_summary".to_owned(), self.child_summary.as_str()),
+        ];
+        for (i, f) in self.findings.iter().enumerate() {
+            fields.push((format!("finding_body_{i}"), f.body.as_str()));
+        }
+        for (i, f) in self.follow_ups.iter().enumerate() {
+            fields.push((format!("follow_up_body_{i}"), f.body.as_str()));
+            fields.push((format!("follow_up_owner_{i}"), f.owner.as_str()));
+        }
+        fields
+    }
+
+    fn not_text() -> &'static [&'static str] {
+        &["language", "crc_articles", "steps", "deadline", "status"]
+    }
+}
+
+/// Checks a meeting as typed; every field error at once.
+pub fn check_meeting(kind: MeetingKind, input: &MeetingInput) -> Result<Meeting, Vec<DomainError>> {
+    let mut errors = Vec::new();
+    let held_on = crate::dates::parse_region_date(&input.held_on, "held_on")
+        .map_err(|e| errors.push(e))
+        .ok();
+    let place = input.place.trim().to_owned();
+    if place.is_empty() {
+        errors.push(DomainError::field(ErrorCode::Required, "place"));
+    } else if place.chars().count() > 200 {
+        errors.push(DomainError::field(ErrorCode::TextTooLong, "place"));
+    }
+    let services = choices(&input.services, &SERVICES, "services")
+        .map_err(|e| errors.push(e))
+        .ok();
+    let (youth_group, count, bands) = match kind {
+        MeetingKind::Leaders => (None, None, Vec::new()),
+        MeetingKind::Youth => (
+            choices(
+                std::slice::from_ref(&input.youth_group),
+                &YOUTH_GROUPS,
+                "youth_group",
+            )
+            .map_err(|e| errors.push(e))
+            .ok()
+            .and_then(|v| v.into_iter().next())
+            .or_else(|| {
+                errors.push(DomainError::field(ErrorCode::InvalidChoice, "youth_group"));
+                None
+            }),
+            participants(&input.participants)
+                .map_err(|e| errors.push(e))
+                .ok(),
+            choices(&input.age_bands, &AGE_BANDS, "age_bands")
+                .map_err(|e| errors.push(e))
+                .ok()
+                .unwrap_or_default(),
+        ),
+    };
+    let (Some(held_on), Some(services), true) = (held_on, services, errors.is_empty()) else {
+        return Err(errors);
+    };
+    let meeting = Meeting {
+        held_on: crate::dates::iso(held_on),
+        place,
+        services,
+        roles: input.roles.trim().to_owned(),
+        notes: input.notes.trim().to_owned(),
+        youth_group,
+        participants: count,
+        age_bands: bands,
+    };
+    Ok(meeting)
+}
+
+/// Checks a report's structured parts; blank finding and follow-up rows are dropped.
+pub fn check_report(mut input: Report) -> Result<Report, Vec<DomainError>> {
+    let mut errors = Vec::new();
+    if input.findings.len() > MAX_ROWS || input.follow_ups.len() > MAX_ROWS {
+        return Err(vec![DomainError::new(ErrorCode::InvalidInput)]);
+    }
+    if !REPORT_LANGUAGES.contains(&input.language.as_str()) {
+        errors.push(DomainError::field(ErrorCode::InvalidChoice, "language"));
+    }
+    // Blank rows (the form's spare ones) are dropped, but only after checking, so that an
+    // error names the row the editor typed in, not its position among the kept ones.
+    let blank_finding = |f: &Finding| {
+        f.body.trim().is_empty() && f.crc_articles.trim().is_empty() && f.steps.trim().is_empty()
+    };
+    let blank_follow_up = |f: &FollowUp| {
+        f.body.trim().is_empty() && f.owner.trim().is_empty() && f.deadline.trim().is_empty()
+    };
+    for (i, f) in input.findings.iter_mut().enumerate() {
+        if blank_finding(f) {
+            continue;
+        }
+        let field = |name: &str| field_name(&format!("finding_{name}_{i}"));
+        match crc_articles(&f.crc_articles, field("crc")) {
+            Ok(list) => {
+                f.crc_articles = list
+                    .iter()
+                    .map(u32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+            Err(e) => errors.push(e),
+        }
+        match steps(&f.steps, field("steps")) {
+            Ok(list) => {
+                f.steps = list
+                    .iter()
+                    .map(u32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+            Err(e) => errors.push(e),
+        }
+        if f.body.trim().is_empty() {
+            errors.push(DomainError::field(ErrorCode::Required, field("body")));
+        }
+    }
+    for (i, f) in input.follow_ups.iter_mut().enumerate() {
+        if blank_follow_up(f) {
+            continue;
+        }
+        let field = |name: &str| field_name(&format!("follow_up_{name}_{i}"));
+        if f.body.trim().is_empty() {
+            errors.push(DomainError::field(ErrorCode::Required, field("body")));
+        }
+        if f.owner.trim().is_empty() {
+            errors.push(DomainError::field(ErrorCode::Required, field("owner")));
+        }
+        if let Err(e) = crate::dates::parse_date(&f.deadline, field("deadline")) {
+            errors.push(e);
+        }
+        if !FOLLOW_UP_STATUSES.contains(&f.status.as_str()) {
+            errors.push(DomainError::field(
+                ErrorCode::InvalidChoice,
+                field("status"),
+            ));
+        }
+    }
+    if errors.is_empty() {
+        // Browsers send line breaks as CRLF, API clients mostly as LF: one form is
+        // stored, so that versions compare by what was written.
+        for field in [
+            &mut input.facts,
+            &mut input.leaders_said,
+            &mut input.youth_said,
+            &mut input.advice,
+            &mut input.child_summary,
+        ] {
+            *field = field.replace("\r\n", "\n");
+        }
+        for f in &mut input.findings {
+            f.body = f.body.replace("\r\n", "\n");
+        }
+        for f in &mut input.follow_ups {
+            f.body = f.body.replace("\r\n", "\n");
+        }
+        input.findings.retain(|f| !blank_finding(f));
+        input.follow_ups.retain(|f| !blank_follow_up(f));
+        Ok(input)
+    } else {
+        Err(errors)
+    }
+}
+
+impl Report {
+    /// A version's content as the document kernel stores and hashes it: the whole
+    /// report but its version number.
+    pub fn content(&self) -> String {
+        let mut value = serde_json::to_value(self).unwrap_or_default();
+        if let Some(fields) = value.as_object_mut() {
+            fields.remove("version");
+        }
+        value.to_string()
+    }
+
+    /// The SHA-256 of [`Report::content`]: what an approval names.
+    pub fn sha256(&self) -> String {
+        document::hash(&self.content())
+    }
+
+    /// The report as the kernel's sections: each text field, and each row under its
+    /// stable id (rows not saved yet under their position), so that two editors who
+    /// changed different fields or rows never conflict.
+    pub fn sections(&self) -> Sections {
+        let mut out = Sections::new();
+        for (key, text) in self.text_fields() {
+            out.insert(key.to_owned(), text.replace("\r\n", "\n"));
+        }
+        for (i, f) in self.findings.iter().enumerate() {
+            let row = Finding { id: 0, ..f.clone() };
+            out.insert(row_key("finding", f.id, i), json_of(&row));
+        }
+        for (i, f) in self.follow_ups.iter().enumerate() {
+            let row = FollowUp { id: 0, ..f.clone() };
+            out.insert(row_key("follow_up", f.id, i), json_of(&row));
+        }
+        out
+    }
+
+    fn text_fields(&self) -> [(&'static str, &str); 6] {
+        [
+            ("language", self.language.as_str()),
+            ("child_summary", self.child_summary.as_str()),
+            ("facts", self.facts.as_str()),
+            ("leaders_said", self.leaders_said.as_str()),
+            ("youth_said", self.youth_said.as_str()),
+            ("advice", self.advice.as_str()),
+        ]
+    }
+
+    fn text_field_mut(&mut self, key: &str) -> Option<&mut String> {
+        Some(match key {
+            "language" => &mut self.language,
+            "child_summary" => &mut self.child_summary,
+            "facts" => &mut self.facts,
+            "leaders_said" => &mut self.leaders_said,
+            "youth_said" => &mut self.youth_said,
+            "advice" => &mut self.advice,
+            _ => return None,
+        })
+    }
+
+    /// Puts `text` (a section's content, `None` for a removed row) in place of section
+    /// `key`. A row that is new to this report is added at the end.
+    pub fn set_section(&mut self, key: &str, text: Option<&str>) {
+        if let Some(field) = self.text_field_mut(key) {
+            *field = text.unwrap_or_default().to_owned();
+            return;
+        }
+        fn place<T: for<'de> Deserialize<'de> + Clone>(
+            rows: &mut Vec<T>,
+            key: &str,
+            kind: &str,
+            text: Option<&str>,
+            id_of: fn(&T) -> i64,
+            with_id: fn(T, i64) -> T,
+        ) {
+            let at = rows
+                .iter()
+                .enumerate()
+                .position(|(i, r)| row_key(kind, id_of(r), i) == key);
+            let id = key
+                .strip_prefix(kind)
+                .and_then(|k| k.strip_prefix('_'))
+                .and_then(|k| k.parse::<i64>().ok())
+                .unwrap_or(0);
+            let row = text.and_then(|t| serde_json::from_str::<T>(t).ok());
+            match (at, row) {
+                (Some(i), Some(row)) => rows[i] = with_id(row, id),
+                (Some(i), None) => {
+                    rows.remove(i);
+                }
+                (None, Some(row)) => rows.push(with_id(row, id)),
+                (None, None) => {}
+            }
+        }
+        if key.starts_with("finding_") {
+            place(
+                &mut self.findings,
+                key,
+                "finding",
+                text,
+                |f| f.id,
+                |f, id| Finding { id, ..f },
+            );
+        } else if key.starts_with("follow_up_") {
+            place(
+                &mut self.follow_ups,
+                key,
+                "follow_up",
+                text,
+                |f| f.id,
+                |f, id| FollowUp { id, ..f },
+            );
+        }
+    }
+}
+
+/// A row's section key: `finding_12` for a saved row, `finding_new_0` for a new one.
+fn row_key(kind: &str, id: i64, position: usize) -> String {
+    if id > 0 {
+        format!("{kind}_{id}")
+    } else {
+        format!("{kind}_new_{position}")
+    }
+}
+
+fn json_of<T: Serialize>(row: &T) -> String {
+    serde_json::to_string(row).unwrap_or_default()
+}
+
+/// Which part of the report a section key belongs to, for lists of what changed:
+/// the field itself, or `findings` / `follow_ups` for a row.
+pub fn section_part(key: &str) -> &str {
+    if key.starts_with("finding_") {
+        "findings"
+    } else if key.starts_with("follow_up_") {
+        "follow_ups"
+    } else {
+        key
+    }
+}
+
+/// `mine` merged into `theirs` from `base`: the sections only the other editor changed
+/// carry their text, and a section both changed keeps mine for now and is listed.
+pub fn merge_reports(
+    base: Option<&Report>,
+    mine: &Report,
+    theirs: &Report,
+) -> (Report, document::Merge) {
+    let base = base.map(Report::sections).unwrap_or_default();
+    let their_sections = theirs.sections();
+    let mut merge = document::merge(&base, &mine.sections(), &their_sections);
+    let mut merged = mine.clone();
+    // The same row added on both sides is kept once: the saved one, with its id.
+    let added_by_them: Vec<&String> = their_sections
+        .iter()
+        .filter(|(k, _)| !base.contains_key(*k))
+        .map(|(_, v)| v)
+        .collect();
+    let twins: Vec<String> = merge
+        .settled
+        .iter()
+        .filter(|(k, v)| k.contains("_new_") && added_by_them.contains(v))
+        .map(|(k, _)| k.clone())
+        .collect();
+    // Removed last row first, so that the positions in the other keys still hold.
+    let mut twins = twins;
+    twins.sort_by_key(|k| {
+        std::cmp::Reverse(
+            k.rsplit('_')
+                .next()
+                .and_then(|n| n.parse::<usize>().ok())
+                .unwrap_or(0),
+        )
+    });
+    for key in twins {
+        merge.settled.remove(&key);
+        merged.set_section(&key, None);
+    }
+    for key in &merge.taken {
+        merged.set_section(key, merge.settled.get(key).map(String::as_str));
+    }
+    (merged, merge)
 }
 
 #[cfg(test)]
