@@ -5,7 +5,7 @@
 
 use crate::audit::{self, Change, Who};
 use crate::dialogue::{Cycle, Dialogue, cycle, dialogue};
-use crate::{Db, StoreResult, Tx, now, on};
+use crate::{Db, StoreResult, Tx, on, workflow};
 use samla_domain::access::{ApproveReports, EmbeteWork};
 use samla_domain::dialogue::{Stage, check_cycle, check_reason};
 use samla_domain::{DomainError, ErrorCode};
@@ -40,18 +40,13 @@ pub async fn undo_step(
     if taken != 1 {
         return Err(DomainError::new(ErrorCode::EditConflict).into());
     }
-    let live: Vec<(i64, String, String)> = on!(tx.conn(), |c| {
-        sqlx::query(
-            "SELECT id, stage, step_date FROM dialogue_step WHERE dialogue_id = $1 AND undone_at IS NULL \
-             ORDER BY at DESC, id DESC LIMIT 2",
-        )
-        .bind(id)
-        .fetch_all(&mut *c)
-        .await?
+    let steps = workflow::standing(tx.conn(), workflow::DIALOGUE, id).await?;
+    let live: Vec<(i64, String, String)> = steps
         .iter()
-        .map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
-        .collect::<Result<Vec<_>, _>>()?
-    });
+        .rev()
+        .take(2)
+        .map(|s| (s.id, s.stage.clone(), s.date.clone()))
+        .collect();
     let stage_of = |s: &str| Stage::parse(s).unwrap_or(Stage::Planned);
     let last = live
         .first()
@@ -69,15 +64,8 @@ pub async fn undo_step(
             .bind(id)
             .execute(&mut *c)
             .await?;
-        sqlx::query("UPDATE dialogue_step SET undone_at = $1, undone_by = $2, undo_reason = $3 WHERE id = $4")
-            .bind(now())
-            .bind(&who.label)
-            .bind(&reason)
-            .bind(last.0)
-            .execute(&mut *c)
-            .await?
-            .rows_affected()
     });
+    workflow::mark_undone(tx.conn(), last.0, &who.label, &reason).await?;
     audit::record(
         &mut tx,
         who,
@@ -127,18 +115,12 @@ pub async fn correct_date(
     if taken != 1 {
         return Err(DomainError::new(ErrorCode::EditConflict).into());
     }
-    let standing: Vec<(i64, String, String)> = on!(tx.conn(), |c| {
-        sqlx::query(
-            "SELECT id, stage, step_date FROM dialogue_step WHERE dialogue_id = $1 AND undone_at IS NULL \
-             ORDER BY at, id",
-        )
-        .bind(id)
-        .fetch_all(&mut *c)
-        .await?
-        .iter()
-        .map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
-        .collect::<Result<Vec<_>, _>>()?
-    });
+    let standing: Vec<(i64, String, String)> =
+        workflow::standing(tx.conn(), workflow::DIALOGUE, id)
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s.stage, s.date))
+            .collect();
     let at = standing
         .iter()
         .position(|s| s.0 == step_id)
@@ -159,18 +141,8 @@ pub async fn correct_date(
         return Err(DomainError::field(ErrorCode::LeaderRequired, "step").into());
     }
     let is_last = next.is_none();
+    workflow::correct_date(tx.conn(), step_id, &date, &who.label, &reason).await?;
     on!(tx.conn(), |c| {
-        sqlx::query(
-            "UPDATE dialogue_step SET original_date = COALESCE(original_date, step_date), step_date = $1, \
-             corrected_at = $2, corrected_by = $3, correction_reason = $4 WHERE id = $5",
-        )
-        .bind(&date)
-        .bind(now())
-        .bind(&who.label)
-        .bind(&reason)
-        .bind(step_id)
-        .execute(&mut *c)
-        .await?;
         if is_last {
             sqlx::query("UPDATE dialogue SET stage_date = $1 WHERE id = $2")
                 .bind(&date)
@@ -235,6 +207,7 @@ pub async fn remove_dialogue(
         }
         .into());
     }
+    workflow::forget(tx.conn(), workflow::DIALOGUE, "SELECT $2", id).await?;
     audit::record(
         &mut tx,
         who,
@@ -354,20 +327,26 @@ pub async fn delete_cycle(
         return Err(DomainError::field(ErrorCode::StageNotAllowed, "reason").into());
     }
     let units: Vec<String> = on!(tx.conn(), |c| {
-        let units = sqlx::query(
-            "SELECT unit_number FROM dialogue WHERE cycle_id = $1 ORDER BY unit_number",
-        )
-        .bind(id)
-        .fetch_all(&mut *c)
-        .await?
-        .iter()
-        .map(|r| r.try_get(0))
-        .collect::<Result<Vec<String>, _>>()?;
+        sqlx::query("SELECT unit_number FROM dialogue WHERE cycle_id = $1 ORDER BY unit_number")
+            .bind(id)
+            .fetch_all(&mut *c)
+            .await?
+            .iter()
+            .map(|r| r.try_get(0))
+            .collect::<Result<Vec<String>, _>>()?
+    });
+    workflow::forget(
+        tx.conn(),
+        workflow::DIALOGUE,
+        "SELECT id FROM dialogue WHERE cycle_id = $2",
+        id,
+    )
+    .await?;
+    on!(tx.conn(), |c| {
         sqlx::query("DELETE FROM cycle WHERE id = $1")
             .bind(id)
             .execute(&mut *c)
             .await?;
-        units
     });
     audit::record(
         &mut tx,

@@ -3,7 +3,7 @@
 //!
 //! Changing a dialogue takes an `EmbeteWork` proof for the dialogue's own embete and
 //! the version the user saw; a stale version is an `edit_conflict`, never a silent
-//! overwrite. Every step is dated, recorded in `dialogue_step` and audited.
+//! overwrite. Every step is dated, recorded in the workflow kernel's `workflow_step` and audited.
 
 use crate::audit::{self, Change, Who};
 use crate::{Db, StoreResult, now, on, regions};
@@ -372,9 +372,9 @@ async fn steps_where(
     on!(conn.conn(), |c| {
         sqlx::query(
             "SELECT s.id, s.stage, s.step_date, s.actor, s.at, s.undone_at, s.undone_by, s.undo_reason, \
-                    s.original_date, s.corrected_at, s.corrected_by, s.correction_reason FROM dialogue_step s \
-             JOIN dialogue d ON d.id = s.dialogue_id JOIN cycle c ON c.id = d.cycle_id \
-             WHERE s.dialogue_id = $1 AND ($2 IS NULL OR c.embete = $2) \
+                    s.original_date, s.corrected_at, s.corrected_by, s.correction_reason FROM workflow_step s \
+             JOIN dialogue d ON d.id = s.item_id AND s.item_kind = 'dialogue' JOIN cycle c ON c.id = d.cycle_id \
+             WHERE s.item_id = $1 AND ($2 IS NULL OR c.embete = $2) \
              AND (NOT $3 OR ((d.public_version IS NOT NULL OR d.stage = 'withdrawn') AND s.undone_at IS NULL)) \
              ORDER BY s.at, s.id",
         )
@@ -503,7 +503,7 @@ pub async fn add_dialogues(
             .bind(now())
             .fetch_one(&mut *c)
             .await?;
-            sqlx::query("INSERT INTO dialogue_step (dialogue_id, stage, step_date, actor, at) VALUES ($1, 'planned', $2, $3, $4)")
+            sqlx::query("INSERT INTO workflow_step (item_kind, item_id, stage, step_date, actor, at) VALUES ('dialogue', $1, 'planned', $2, $3, $4)")
                 .bind(id)
                 .bind(iso(planned_on))
                 .bind(&who.label)
@@ -597,7 +597,7 @@ pub(crate) async fn apply_step(
         .await?
         .rows_affected();
         if n == 1 {
-            sqlx::query("INSERT INTO dialogue_step (dialogue_id, stage, step_date, actor, at) VALUES ($1, $2, $3, $4, $5)")
+            sqlx::query("INSERT INTO workflow_step (item_kind, item_id, stage, step_date, actor, at) VALUES ('dialogue', $1, $2, $3, $4, $5)")
                 .bind(id)
                 .bind(to.as_str())
                 .bind(&date_s)
@@ -619,8 +619,8 @@ pub(crate) async fn apply_step(
         }
         on!(tx.conn(), |c| {
             sqlx::query(
-                "UPDATE dialogue_step SET report_version = $1, report_hash = $2 \
-                 WHERE id = (SELECT MAX(id) FROM dialogue_step WHERE dialogue_id = $3)",
+                "UPDATE workflow_step SET document_version = $1, document_hash = $2 \
+                 WHERE id = (SELECT MAX(id) FROM workflow_step WHERE item_kind = 'dialogue' AND item_id = $3)",
             )
             .bind(pin.version)
             .bind(&pin.hash)
@@ -836,7 +836,7 @@ pub async fn seed(
                 .fetch_one(&mut *c)
                 .await?;
                 for (stage, date) in &d.steps {
-                    sqlx::query("INSERT INTO dialogue_step (dialogue_id, stage, step_date, actor, at) VALUES ($1, $2, $3, $4, $5)")
+                    sqlx::query("INSERT INTO workflow_step (item_kind, item_id, stage, step_date, actor, at) VALUES ('dialogue', $1, $2, $3, $4, $5)")
                         .bind(id)
                         .bind(stage.as_str())
                         .bind(date)

@@ -20,6 +20,7 @@ pub mod sessions;
 pub mod tags;
 pub mod testing;
 pub mod users;
+pub mod workflow;
 
 use anyhow::Context;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};

@@ -84,6 +84,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0012_step_dates.sql"),
         postgres: include_str!("../migrations/postgres/0012_step_dates.sql"),
     },
+    Migration {
+        version: 13,
+        name: "workflow_steps",
+        sqlite: include_str!("../migrations/sqlite/0013_workflow_steps.sql"),
+        postgres: include_str!("../migrations/postgres/0013_workflow_steps.sql"),
+    },
 ];
 
 /// Applies every migration not yet applied; returns how many ran.

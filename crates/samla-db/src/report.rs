@@ -791,7 +791,7 @@ async fn reopen_reason(db: &Db, dialogue_id: i64) -> Result<Option<String>, sqlx
     let mut conn = db.acquire().await?;
     on!(conn.conn(), |c| {
         sqlx::query_scalar(
-            "SELECT reason FROM dialogue_step WHERE dialogue_id = $1 AND stage = 'report_drafted' \
+            "SELECT reason FROM workflow_step WHERE item_kind = 'dialogue' AND item_id = $1 AND stage = 'report_drafted' \
              AND reason IS NOT NULL AND undone_at IS NULL ORDER BY id DESC LIMIT 1",
         )
         .bind(dialogue_id)
@@ -865,7 +865,7 @@ pub async fn leave_published(
     seen_version: i64,
     to: Stage,
 ) -> StoreResult<Dialogue> {
-    if !matches!(to, Stage::Withdrawn | Stage::ReportDrafted) {
+    if !samla_domain::dialogue::leaves_published(to) {
         return Err(DomainError::field(ErrorCode::StageNotAllowed, "stage").into());
     }
     let reason = samla_domain::dialogue::check_reason(reason)?;
@@ -889,7 +889,7 @@ pub async fn leave_published(
         .rows_affected();
         if n == 1 {
             sqlx::query(
-                "INSERT INTO dialogue_step (dialogue_id, stage, step_date, actor, at, reason) VALUES ($1, $2, $3, $4, $5, $6)",
+                "INSERT INTO workflow_step (item_kind, item_id, stage, step_date, actor, at, reason) VALUES ('dialogue', $1, $2, $3, $4, $5, $6)",
             )
             .bind(dialogue_id)
             .bind(to.as_str())
@@ -1006,8 +1006,8 @@ pub async fn withdrawal(
     let mut conn = db.acquire().await?;
     on!(conn.conn(), |c| {
         sqlx::query(
-            "SELECT s.step_date, s.reason FROM dialogue_step s JOIN dialogue d ON d.id = s.dialogue_id \
-             WHERE s.dialogue_id = $1 AND d.stage = 'withdrawn' AND s.stage = 'withdrawn' AND s.undone_at IS NULL \
+            "SELECT s.step_date, s.reason FROM workflow_step s JOIN dialogue d ON d.id = s.item_id AND s.item_kind = 'dialogue' \
+             WHERE s.item_id = $1 AND d.stage = 'withdrawn' AND s.stage = 'withdrawn' AND s.undone_at IS NULL \
              ORDER BY s.id DESC LIMIT 1",
         )
         .bind(dialogue_id)

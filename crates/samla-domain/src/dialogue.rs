@@ -2,6 +2,7 @@
 //! and the order they must come in. A step that is not allowed from the current
 //! stage is refused with `stage_not_allowed`, never applied silently.
 
+use crate::workflow::{self, By, How, Transition};
 use crate::{DomainError, ErrorCode};
 use serde::Serialize;
 
@@ -63,25 +64,9 @@ impl Stage {
         Stage::ALL.into_iter().find(|st| st.as_str() == s)
     }
 
-    /// The stages a dialogue may move to from this one.
-    pub fn next(self) -> &'static [Stage] {
-        match self {
-            Stage::Planned => &[Stage::Invited],
-            Stage::Invited => &[Stage::Accepted, Stage::Declined],
-            // A unit that said no can be invited again later in the cycle.
-            Stage::Declined => &[Stage::Invited],
-            Stage::Accepted => &[Stage::LeadersMeetingHeld],
-            Stage::LeadersMeetingHeld => &[Stage::YouthMeetingHeld],
-            Stage::YouthMeetingHeld => &[Stage::ReportDrafted],
-            // A leader can send an approved report back for changes before it is published.
-            Stage::ReportDrafted => &[Stage::ReportApproved],
-            Stage::ReportApproved => &[Stage::Published, Stage::ReportDrafted],
-            // Withdrawing and reopening for correction need a reason, so they are
-            // their own actions, not steps; a withdrawn report can be taken up again,
-            // corrected and published anew.
-            Stage::Published => &[],
-            Stage::Withdrawn => &[Stage::ReportDrafted],
-        }
+    /// The stages a dialogue may move to from this one by an ordinary step.
+    pub fn next(self) -> Vec<Stage> {
+        workflow::next(TRANSITIONS, self, true)
     }
 
     /// Whether taking this step needs the dialogue's report.
@@ -142,6 +127,39 @@ pub fn check_reason(reason: &str) -> Result<String, DomainError> {
     Ok(reason.to_owned())
 }
 
+/// The dialogue's workflow: every move between stages, who may make it and how. A unit
+/// that said no can be invited again later in the cycle; a leader can send an approved
+/// report back for changes before it is published; withdrawing and reopening a published
+/// report for correction need a reason, so they are actions, not steps; a withdrawn
+/// report can be taken up again, corrected and published anew.
+pub const TRANSITIONS: &[Transition<Stage>] = &{
+    use By::{Leader, Member};
+    use How::{Step, WithReason};
+    const fn t(from: Stage, to: Stage, by: By, how: How) -> Transition<Stage> {
+        Transition { from, to, by, how }
+    }
+    [
+        t(Stage::Planned, Stage::Invited, Member, Step),
+        t(Stage::Invited, Stage::Accepted, Member, Step),
+        t(Stage::Invited, Stage::Declined, Member, Step),
+        t(Stage::Declined, Stage::Invited, Member, Step),
+        t(Stage::Accepted, Stage::LeadersMeetingHeld, Member, Step),
+        t(
+            Stage::LeadersMeetingHeld,
+            Stage::YouthMeetingHeld,
+            Member,
+            Step,
+        ),
+        t(Stage::YouthMeetingHeld, Stage::ReportDrafted, Member, Step),
+        t(Stage::ReportDrafted, Stage::ReportApproved, Leader, Step),
+        t(Stage::ReportApproved, Stage::Published, Member, Step),
+        t(Stage::ReportApproved, Stage::ReportDrafted, Leader, Step),
+        t(Stage::Published, Stage::Withdrawn, Leader, WithReason),
+        t(Stage::Published, Stage::ReportDrafted, Leader, WithReason),
+        t(Stage::Withdrawn, Stage::ReportDrafted, Leader, Step),
+    ]
+};
+
 /// What undoing a dialogue's last step does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Undo {
@@ -160,12 +178,8 @@ pub fn undo(previous: Option<Stage>, last: Stage) -> Result<Undo, DomainError> {
         Some(p) if !matches!(last, Stage::Planned | Stage::Published | Stage::Withdrawn) => p,
         _ => return Err(DomainError::field(ErrorCode::NothingToUndo, "stage")),
     };
-    let needs_leader = last == Stage::ReportApproved
-        || (last == Stage::ReportDrafted
-            && matches!(
-                previous,
-                Stage::ReportApproved | Stage::Withdrawn | Stage::Published
-            ));
+    // What only a leader may do, only a leader may undo.
+    let needs_leader = needs_leader(previous, last);
     Ok(Undo {
         to: previous,
         needs_leader,
@@ -204,25 +218,24 @@ pub fn check_corrected_date(
 /// Whether a step from `from` to `to` is a leader's decision: approving a report, and
 /// sending an approved (or withdrawn) report back to be written again.
 pub fn needs_leader(from: Stage, to: Stage) -> bool {
-    to == Stage::ReportApproved
-        || (to == Stage::ReportDrafted && matches!(from, Stage::ReportApproved | Stage::Withdrawn))
+    workflow::find(TRANSITIONS, from, to).is_some_and(|t| t.by == By::Leader)
 }
 
 /// The steps that may come next from `stage` for someone who is (or is not) one of the
 /// embete's leaders. The pages offer exactly these, the API lists them as `next`, and the
 /// store refuses the others.
 pub fn allowed_next(stage: Stage, is_leader: bool) -> Vec<Stage> {
-    stage
-        .next()
-        .iter()
-        .copied()
-        .filter(|to| is_leader || !needs_leader(stage, *to))
-        .collect()
+    workflow::next(TRANSITIONS, stage, is_leader)
+}
+
+/// Whether `to` is one of the actions with a reason that leave a published report.
+pub fn leaves_published(to: Stage) -> bool {
+    workflow::find(TRANSITIONS, Stage::Published, to).is_some_and(|t| t.how == How::WithReason)
 }
 
 /// Checks one step; the new stage if it is allowed now.
 pub fn step(from: Stage, to: Stage) -> Result<Stage, DomainError> {
-    if from.next().contains(&to) {
+    if workflow::find(TRANSITIONS, from, to).is_some_and(|t| t.how == How::Step) {
         Ok(to)
     } else {
         Err(DomainError::field(ErrorCode::StageNotAllowed, "stage"))

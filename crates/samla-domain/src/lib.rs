@@ -16,5 +16,6 @@ pub mod publication;
 pub mod regions;
 pub mod report;
 pub mod users;
+pub mod workflow;
 
 pub use error::{DomainError, ErrorCode};
