@@ -6,7 +6,7 @@
 //! overwrite. Every step is dated, recorded in the workflow kernel's `workflow_step` and audited.
 
 use crate::audit::{self, Change, Who};
-use crate::{Db, StoreResult, now, on, regions};
+use crate::{Db, StoreResult, now, on, regions, workflow};
 use samla_domain::access::{EmbeteWork, PublicView};
 use samla_domain::coverage::CoverageRow;
 pub use samla_domain::coverage::{Coverage, CoverageUnit};
@@ -503,15 +503,19 @@ pub async fn add_dialogues(
             .bind(now())
             .fetch_one(&mut *c)
             .await?;
-            sqlx::query("INSERT INTO workflow_step (item_kind, item_id, stage, step_date, actor, at) VALUES ('dialogue', $1, 'planned', $2, $3, $4)")
-                .bind(id)
-                .bind(iso(planned_on))
-                .bind(&who.label)
-                .bind(now())
-                .execute(&mut *c)
-                .await?;
             id
         });
+        let date = iso(planned_on);
+        workflow::record(
+            tx.conn(),
+            workflow::DIALOGUE,
+            id,
+            "planned",
+            &date,
+            &who.label,
+            None,
+        )
+        .await?;
         audit::record(&mut tx, who, Change {
             action: "dialogue.create",
             entity_type: "dialogue",
@@ -586,7 +590,7 @@ pub(crate) async fn apply_step(
     }
     let mut tx = db.begin().await?;
     let changed = on!(tx.conn(), |c| {
-        let n = sqlx::query(
+        sqlx::query(
             "UPDATE dialogue SET stage = $1, stage_date = $2, version = version + 1 WHERE id = $3 AND version = $4",
         )
         .bind(to.as_str())
@@ -595,38 +599,29 @@ pub(crate) async fn apply_step(
         .bind(seen_version)
         .execute(&mut *c)
         .await?
-        .rows_affected();
-        if n == 1 {
-            sqlx::query("INSERT INTO workflow_step (item_kind, item_id, stage, step_date, actor, at) VALUES ('dialogue', $1, $2, $3, $4, $5)")
-                .bind(id)
-                .bind(to.as_str())
-                .bind(&date_s)
-                .bind(&who.label)
-                .bind(now())
-                .execute(&mut *c)
-                .await?;
-        }
-        n
+        .rows_affected()
     });
     if changed != 1 {
         return Err(DomainError::new(ErrorCode::EditConflict).into());
     }
+    workflow::record(
+        tx.conn(),
+        workflow::DIALOGUE,
+        id,
+        to.as_str(),
+        &date_s,
+        &who.label,
+        None,
+    )
+    .await?;
     // The row is ours now: a report saved since the caller checked it is a conflict
     // (the step is rolled back when `tx` drops).
     if let Some(pin) = &report {
         if report_version_in(&mut tx, id).await? != pin.version {
             return Err(DomainError::field(ErrorCode::EditConflict, "report_version").into());
         }
+        workflow::pin_last(tx.conn(), workflow::DIALOGUE, id, pin.version, &pin.hash).await?;
         on!(tx.conn(), |c| {
-            sqlx::query(
-                "UPDATE workflow_step SET document_version = $1, document_hash = $2 \
-                 WHERE id = (SELECT MAX(id) FROM workflow_step WHERE item_kind = 'dialogue' AND item_id = $3)",
-            )
-            .bind(pin.version)
-            .bind(&pin.hash)
-            .bind(id)
-            .execute(&mut *c)
-            .await?;
             if pin.publication.is_some() {
                 sqlx::query("UPDATE dialogue SET public_version = $1 WHERE id = $2")
                     .bind(pin.version)
@@ -835,16 +830,6 @@ pub async fn seed(
                 .bind(now())
                 .fetch_one(&mut *c)
                 .await?;
-                for (stage, date) in &d.steps {
-                    sqlx::query("INSERT INTO workflow_step (item_kind, item_id, stage, step_date, actor, at) VALUES ('dialogue', $1, $2, $3, $4, $5)")
-                        .bind(id)
-                        .bind(stage.as_str())
-                        .bind(date)
-                        .bind(&who.label)
-                        .bind(now())
-                        .execute(&mut *c)
-                        .await?;
-                }
                 if let Some(r) = &d.report {
                     sqlx::query(
                         "INSERT INTO report (dialogue_id, language, facts, leaders_said, youth_said, advice, child_summary, version, updated_at, updated_by) \
@@ -864,6 +849,18 @@ pub async fn seed(
                 }
                 id
             });
+            for (stage, date) in &d.steps {
+                workflow::record(
+                    tx.conn(),
+                    workflow::DIALOGUE,
+                    id,
+                    stage.as_str(),
+                    date,
+                    &who.label,
+                    None,
+                )
+                .await?;
+            }
             if let Some(r) = &d.report {
                 let published_on = (*last_stage == Stage::Published).then_some(last_date.as_str());
                 crate::report::seed_rows(&mut tx, id, r.clone(), published_on, &who.label).await?;

@@ -8,7 +8,7 @@
 use crate::audit::{self, Change, Who};
 use crate::dialogue::{self, Cycle, Dialogue, ReportPin, apply_step};
 use crate::documents;
-use crate::{Conn, Db, StoreError, StoreResult, now, on};
+use crate::{Conn, Db, StoreError, StoreResult, now, on, workflow};
 use samla_domain::access::{ApproveReports, EmbeteWork, PublicView};
 use samla_domain::dialogue::Stage;
 use samla_domain::document::{self, Clash};
@@ -874,7 +874,7 @@ pub async fn leave_published(
     let withdraws = to == Stage::Withdrawn;
     let mut tx = db.begin().await?;
     let changed = on!(tx.conn(), |c| {
-        let n = sqlx::query(
+        sqlx::query(
             "UPDATE dialogue SET stage = $1, stage_date = $2, version = version + 1, \
              public_version = CASE WHEN $3 THEN NULL ELSE public_version END \
              WHERE id = $4 AND version = $5 AND stage = 'published'",
@@ -886,21 +886,7 @@ pub async fn leave_published(
         .bind(seen_version)
         .execute(&mut *c)
         .await?
-        .rows_affected();
-        if n == 1 {
-            sqlx::query(
-                "INSERT INTO workflow_step (item_kind, item_id, stage, step_date, actor, at, reason) VALUES ('dialogue', $1, $2, $3, $4, $5, $6)",
-            )
-            .bind(dialogue_id)
-            .bind(to.as_str())
-            .bind(&today)
-            .bind(&who.label)
-            .bind(now())
-            .bind(&reason)
-            .execute(&mut *c)
-            .await?;
-        }
-        n
+        .rows_affected()
     });
     if changed != 1 {
         return Err(if before.version != seen_version {
@@ -910,6 +896,16 @@ pub async fn leave_published(
         }
         .into());
     }
+    workflow::record(
+        tx.conn(),
+        workflow::DIALOGUE,
+        dialogue_id,
+        to.as_str(),
+        &today,
+        &who.label,
+        Some(&reason),
+    )
+    .await?;
     audit::record(
         &mut tx,
         who,

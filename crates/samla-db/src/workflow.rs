@@ -9,6 +9,57 @@ use sqlx::Row;
 /// The item kind of a dialogue's steps.
 pub const DIALOGUE: &str = "dialogue";
 
+/// Records a step of an item, dated `date` (ISO), with an optional reason that is kept.
+pub(crate) async fn record(
+    conn: Conn<'_>,
+    kind: &str,
+    item: i64,
+    stage: &str,
+    date: &str,
+    by: &str,
+    reason: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    on!(conn, |c| {
+        sqlx::query(
+            "INSERT INTO workflow_step (item_kind, item_id, stage, step_date, actor, at, reason) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(kind)
+        .bind(item)
+        .bind(stage)
+        .bind(date)
+        .bind(by)
+        .bind(now())
+        .bind(reason)
+        .execute(&mut *c)
+        .await?;
+    });
+    Ok(())
+}
+
+/// Names, on an item's latest step, the document version and hash it was taken on.
+pub(crate) async fn pin_last(
+    conn: Conn<'_>,
+    kind: &str,
+    item: i64,
+    version: i64,
+    hash: &str,
+) -> Result<(), sqlx::Error> {
+    on!(conn, |c| {
+        sqlx::query(
+            "UPDATE workflow_step SET document_version = $1, document_hash = $2 \
+             WHERE id = (SELECT MAX(id) FROM workflow_step WHERE item_kind = $3 AND item_id = $4)",
+        )
+        .bind(version)
+        .bind(hash)
+        .bind(kind)
+        .bind(item)
+        .execute(&mut *c)
+        .await?;
+    });
+    Ok(())
+}
+
 /// A standing (not undone) step: its id, stage and date.
 #[derive(Debug, Clone)]
 pub(crate) struct Standing {
