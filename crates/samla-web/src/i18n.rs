@@ -1,6 +1,6 @@
 //! The interface's languages: bokmål (default), nynorsk and English.
 //!
-//! Texts are Fluent files embedded in the binary (`locales/<lang>/samla.ftl`). Dates,
+//! Texts are Fluent files embedded in the binary (`locales/<lang>/<feature>.ftl`). Dates,
 //! times and numbers are formatted the Norwegian way (`1. januar 2020`, `1 234`),
 //! and times are shown in Norwegian time (CET/CEST).
 
@@ -44,14 +44,45 @@ impl Lang {
         }
     }
 
-    fn source(self) -> &'static str {
+    /// The language's texts, one Fluent file per feature.
+    fn sources(self) -> [(&'static str, &'static str); FEATURES.len()] {
+        macro_rules! files {
+            ($lang:literal) => {
+                [
+                    (
+                        "common",
+                        include_str!(concat!("../locales/", $lang, "/common.ftl")),
+                    ),
+                    (
+                        "regions",
+                        include_str!(concat!("../locales/", $lang, "/regions.ftl")),
+                    ),
+                    (
+                        "people",
+                        include_str!(concat!("../locales/", $lang, "/people.ftl")),
+                    ),
+                    (
+                        "dialogue",
+                        include_str!(concat!("../locales/", $lang, "/dialogue.ftl")),
+                    ),
+                    (
+                        "report",
+                        include_str!(concat!("../locales/", $lang, "/report.ftl")),
+                    ),
+                ]
+            };
+        }
         match self {
-            Lang::Nb => include_str!("../locales/nb/samla.ftl"),
-            Lang::Nn => include_str!("../locales/nn/samla.ftl"),
-            Lang::En => include_str!("../locales/en/samla.ftl"),
+            Lang::Nb => files!("nb"),
+            Lang::Nn => files!("nn"),
+            Lang::En => files!("en"),
         }
     }
 }
+
+/// The features whose texts have a file of their own in `locales/<lang>/`: what is
+/// shared (navigation, errors, forms), then one per feature.
+pub const FEATURES: [&str; 5] = ["common", "regions", "people", "dialogue", "report"];
 
 type Bundle = FluentBundle<FluentResource>;
 
@@ -66,20 +97,33 @@ fn build_bundle(lang: Lang) -> Bundle {
     let mut bundle = FluentBundle::new_concurrent(vec![id]);
     // No Unicode isolation marks: the text goes into HTML, where they show up as junk in copies.
     bundle.set_use_isolating(false);
-    let resource =
-        FluentResource::try_new(lang.source().to_owned()).unwrap_or_else(|(_, errors)| {
-            panic!("invalid Fluent file for {}: {errors:?}", lang.code())
+    for (feature, source) in lang.sources() {
+        let resource = FluentResource::try_new(source.to_owned()).unwrap_or_else(|(_, errors)| {
+            panic!(
+                "invalid Fluent file {feature}.ftl for {}: {errors:?}",
+                lang.code()
+            )
         });
-    bundle
-        .add_resource(resource)
-        .unwrap_or_else(|errors| panic!("duplicate Fluent keys for {}: {errors:?}", lang.code()));
+        bundle.add_resource(resource).unwrap_or_else(|errors| {
+            panic!(
+                "duplicate Fluent keys in {feature}.ftl for {}: {errors:?}",
+                lang.code()
+            )
+        });
+    }
     bundle
 }
 
-/// The message ids of one language's file (for the test that nb and nn match).
-pub fn keys(lang: Lang) -> Vec<String> {
-    let mut keys: Vec<String> = lang
-        .source()
+/// The message ids of one language's file for a feature (for the test that the
+/// languages match, file by file).
+pub fn keys(lang: Lang, feature: &str) -> Vec<String> {
+    let source = lang
+        .sources()
+        .into_iter()
+        .find(|(f, _)| *f == feature)
+        .map(|(_, s)| s)
+        .unwrap_or_default();
+    let mut keys: Vec<String> = source
         .lines()
         .filter(|l| l.starts_with(|c: char| c.is_ascii_lowercase()))
         .filter_map(|l| l.split_once(" = ").map(|(k, _)| k.trim().to_owned()))
@@ -204,10 +248,22 @@ mod tests {
 
     #[test]
     fn bokmal_and_nynorsk_have_the_same_keys() {
-        let nb = keys(Lang::Nb);
-        assert!(nb.len() > 50);
-        assert_eq!(nb, keys(Lang::Nn), "nb and nn must define the same keys");
-        assert_eq!(nb, keys(Lang::En), "nb and en must define the same keys");
+        let mut all = 0;
+        for feature in FEATURES {
+            let nb = keys(Lang::Nb, feature);
+            all += nb.len();
+            assert_eq!(
+                nb,
+                keys(Lang::Nn, feature),
+                "{feature}.ftl: nb and nn differ"
+            );
+            assert_eq!(
+                nb,
+                keys(Lang::En, feature),
+                "{feature}.ftl: nb and en differ"
+            );
+        }
+        assert!(all > 400);
     }
 
     #[test]

@@ -8,14 +8,10 @@ pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod dialogue;
-pub mod dialogue_api;
-pub mod follow_up;
 pub mod home;
 pub mod kept_forms;
 pub mod pages;
 pub mod regions;
-pub mod report;
-pub mod reports;
 
 use crate::AppState;
 use crate::error::{AppError, render_errors};
@@ -45,53 +41,6 @@ pub fn router(state: AppState) -> Router {
             "/regions/municipalities/{number}",
             get(regions::municipality),
         )
-        .route(
-            "/dialogue/cycles",
-            get(dialogue::cycles).post(dialogue::create_cycle),
-        )
-        .route("/dialogue/cycles/new", get(dialogue::new_cycle))
-        .route("/dialogue/cycles/{id}", get(dialogue::cycle))
-        .route("/dialogue/cycles/{id}/rename", post(dialogue::rename_cycle))
-        .route("/dialogue/cycles/{id}/delete", post(dialogue::delete_cycle))
-        .route(
-            "/dialogue/cycles/{id}/dialogues",
-            post(dialogue::add_dialogues),
-        )
-        .route("/dialogue/dialogues/{id}", get(dialogue::show_dialogue))
-        .route("/dialogue/dialogues/{id}/step", post(dialogue::take_step))
-        .route("/dialogue/dialogues/{id}/undo", post(dialogue::undo_step))
-        .route(
-            "/dialogue/dialogues/{id}/remove",
-            post(dialogue::remove_dialogue),
-        )
-        .route(
-            "/dialogue/dialogues/{id}/meetings/{kind}",
-            get(report::meeting_form).post(report::save_meeting),
-        )
-        .route(
-            "/dialogue/dialogues/{id}/report",
-            get(report::report_form).post(report::save_report),
-        )
-        .route(
-            "/dialogue/dialogues/{id}/report/step",
-            post(report::report_step),
-        )
-        .route("/dialogue/dialogues/{id}/withdraw", post(report::withdraw))
-        .route("/dialogue/dialogues/{id}/reopen", post(report::reopen))
-        .route(
-            "/dialogue/dialogues/{id}/correct-date",
-            post(dialogue::correct_date),
-        )
-        .route(
-            "/dialogue/dialogues/{id}/report/versions",
-            get(report::versions),
-        )
-        .route("/dialogues/{id}", get(dialogue::public_dialogue))
-        .route("/coverage", get(dialogue::coverage))
-        .route("/follow-ups", get(follow_up::list))
-        .route("/follow-ups/{id}", post(follow_up::update))
-        .route("/reports", get(reports::page))
-        .route("/reports.csv", get(reports::csv))
         .route("/account", get(account::index))
         .route("/organisations/{code}", get(account::organisation))
         .route("/admin/users", get(admin::users).post(admin::create_user))
@@ -107,69 +56,9 @@ pub fn router(state: AppState) -> Router {
             get(api::history),
         )
         .route("/api/v1/regions/districts", get(api::districts))
-        .route("/api/v1/dialogue/coverage", get(api::coverage))
-        .route("/api/v1/dialogue/reports", get(reports::json))
-        .route("/api/v1/dialogue/reports/{id}", get(reports::one))
-        .route(
-            "/api/v1/dialogue/cycles",
-            get(dialogue_api::cycles).post(dialogue_api::create_cycle),
-        )
-        .route("/api/v1/dialogue/cycles/{id}", get(dialogue_api::cycle))
-        .route(
-            "/api/v1/dialogue/cycles/{id}/dialogues",
-            post(dialogue_api::add_dialogues),
-        )
-        .route(
-            "/api/v1/dialogue/dialogues/{id}",
-            get(dialogue_api::show_dialogue),
-        )
-        .route(
-            "/api/v1/dialogue/dialogues/{id}/steps",
-            post(dialogue_api::take_step),
-        )
-        .route(
-            "/api/v1/dialogue/dialogues/{id}/withdraw",
-            post(dialogue_api::withdraw),
-        )
-        .route(
-            "/api/v1/dialogue/dialogues/{id}/steps/{step}/date",
-            post(dialogue_api::correct_date),
-        )
-        .route(
-            "/api/v1/dialogue/dialogues/{id}/reopen",
-            post(dialogue_api::reopen),
-        )
-        .route(
-            "/api/v1/dialogue/dialogues/{id}/undo",
-            post(dialogue_api::undo_step),
-        )
-        .route(
-            "/api/v1/dialogue/dialogues/{id}/remove",
-            post(dialogue_api::remove_dialogue),
-        )
-        .route(
-            "/api/v1/dialogue/cycles/{id}/rename",
-            post(dialogue_api::rename_cycle),
-        )
-        .route(
-            "/api/v1/dialogue/cycles/{id}/delete",
-            post(dialogue_api::delete_cycle),
-        )
-        .route(
-            "/api/v1/dialogue/dialogues/{id}/meetings/{kind}",
-            get(dialogue_api::meeting).put(dialogue_api::save_meeting),
-        )
-        .route(
-            "/api/v1/dialogue/dialogues/{id}/report",
-            get(dialogue_api::report).put(dialogue_api::save_report),
-        )
-        .route("/api/v1/follow-ups", get(dialogue_api::follow_ups))
-        .route(
-            "/api/v1/follow-ups/{id}",
-            post(dialogue_api::update_follow_up),
-        )
         .route("/api/v1/me", get(api::me))
         .route("/api/v1/organisations/{code}/members", get(api::members))
+        .merge(dialogue::routes())
         .fallback(not_found)
         // Inside the error rendering (its refusals are rendered) and the CSRF check (a
         // form from another site is never kept).

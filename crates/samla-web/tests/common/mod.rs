@@ -297,14 +297,17 @@ impl App {
 /// Every route the router declares, read from its source: (path template, the text of
 /// its `.route(…)` call, which names the methods). Calls on one line or several alike.
 pub fn routes() -> Vec<(&'static str, &'static str)> {
-    include_str!("../../src/routes/mod.rs")
-        .split(".route(")
-        .skip(1)
-        .filter_map(|call| {
-            let template = call.trim_start().strip_prefix('"')?.split('"').next()?;
-            Some((template, call))
-        })
-        .collect()
+    [
+        include_str!("../../src/routes/mod.rs"),
+        include_str!("../../src/routes/dialogue/mod.rs"),
+    ]
+    .into_iter()
+    .flat_map(|list| list.split(".route("))
+    .filter_map(|call| {
+        let template = call.trim_start().strip_prefix('"')?.split('"').next()?;
+        Some((template, call))
+    })
+    .collect()
 }
 
 /// A dialogue with Hurdal in a new cycle, taken to "report drafted" with a clean

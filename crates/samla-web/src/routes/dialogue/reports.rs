@@ -1,10 +1,10 @@
 //! Public lists of published dialogue reports, per embete, unit and cycle, as a page,
 //! as CSV and as JSON (open data). Nothing unpublished is ever listed.
 
-use super::pages::{Page, render};
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
+use crate::routes::pages::{Page, render};
 use askama::Template;
 use axum::Json;
 use axum::extract::{Path, Query, State};

@@ -1,13 +1,13 @@
 //! Dialogue meetings: an embete's cycles and dialogues (inside the embete only), the
 //! public page of a published dialogue, and coverage for an embete or the country.
 
-use super::pages::{Page, render};
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::forms::FormErrors;
 use crate::forms::MultiForm;
 use crate::map::{self, CoverageMap};
+use crate::routes::pages::{Page, render};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;

@@ -2,11 +2,11 @@
 //! was typed, a report editor that never loses an edit to another editor, and the
 //! report's own steps (drafted, approved by a leader, published).
 
-use super::pages::{Page, render};
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::forms::{FormErrors, MultiForm};
+use crate::routes::pages::{Page, render};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;

@@ -3,7 +3,7 @@
 //! rule (order of steps, leaders approve, the identity-number gate, edit conflicts,
 //! audit) holds for an API token exactly as for a person in the browser.
 
-use super::dialogue::{CycleDetail, cycle_detail, own_cycle, own_work};
+use super::dialogues::{CycleDetail, cycle_detail, own_cycle, own_work};
 use super::report::{actor_who, own};
 use crate::AppState;
 use crate::ctx::Ctx;
@@ -119,7 +119,7 @@ pub async fn add_dialogues(
 ) -> Result<Response, AppError> {
     let (proof, cycle) = own_cycle(&state, &ctx, id).await?;
     let who = actor_who(&ctx)?;
-    let date = super::dialogue::planned_on(&body.planned_on)?;
+    let date = super::dialogues::planned_on(&body.planned_on)?;
     let added = dialogue::add_dialogues(&state.db, &proof, &who, &cycle, &body.units, date).await?;
     let detail = cycle_detail(&state, &proof, cycle).await?;
     Ok(created(

@@ -2,11 +2,11 @@
 //! marks progress and comments; the embete sees every item of its reports. Overdue
 //! items come first and are marked for both.
 
-use super::pages::{Page, render};
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::forms::{FormErrors, MultiForm};
+use crate::routes::pages::{Page, render};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
