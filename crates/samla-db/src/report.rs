@@ -786,13 +786,17 @@ async fn publication_of(
     Ok(publication)
 }
 
-/// Why the report was last reopened for correction.
+/// Why the report was taken away from its last publication: the reason it was reopened
+/// for correction, or withdrawn, since then.
 async fn reopen_reason(db: &Db, dialogue_id: i64) -> Result<Option<String>, sqlx::Error> {
     let mut conn = db.acquire().await?;
     on!(conn.conn(), |c| {
         sqlx::query_scalar(
-            "SELECT reason FROM workflow_step WHERE item_kind = 'dialogue' AND item_id = $1 AND stage = 'report_drafted' \
-             AND reason IS NOT NULL AND undone_at IS NULL ORDER BY id DESC LIMIT 1",
+            "SELECT reason FROM workflow_step WHERE item_kind = 'dialogue' AND item_id = $1 \
+             AND stage IN ('report_drafted', 'withdrawn') AND reason IS NOT NULL AND undone_at IS NULL \
+             AND id > COALESCE((SELECT MAX(p.id) FROM workflow_step p WHERE p.item_kind = 'dialogue' \
+                 AND p.item_id = $1 AND p.stage = 'published' AND p.undone_at IS NULL), 0) \
+             ORDER BY id DESC LIMIT 1",
         )
         .bind(dialogue_id)
         .fetch_optional(&mut *c)

@@ -358,6 +358,9 @@ async fn a_leader_withdraws_a_published_report_and_publishes_it_again() {
     let again = app.get(&public).await;
     assert_eq!(again.status, StatusCode::OK);
     assert!(again.body.contains("Rettet fakta."));
+    // Published anew, it says it was corrected, and why it was taken down.
+    assert!(again.body.contains("Korrigert"));
+    assert!(again.body.contains(reason));
 }
 
 /// The same from the report page: the leader sees the form, a refused reason is kept.
