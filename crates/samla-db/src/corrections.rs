@@ -27,36 +27,20 @@ pub async fn undo_step(
     let (before, _) = dialogue(db, proof, id).await?;
     let reason = samla_domain::dialogue::check_reason(reason)?;
     let mut tx = db.begin().await?;
-    // The version-guarded write comes first: it takes the row, so two undos (or an undo
-    // and a step) never both win.
-    let taken = on!(tx.conn(), |c| {
-        sqlx::query("UPDATE dialogue SET version = version + 1 WHERE id = $1 AND version = $2")
-            .bind(id)
-            .bind(seen_version)
-            .execute(&mut *c)
-            .await?
-            .rows_affected()
-    });
-    if taken != 1 {
-        return Err(DomainError::new(ErrorCode::EditConflict).into());
-    }
+    take_row(&mut tx, id, seen_version).await?;
     let steps = workflow::standing(tx.conn(), workflow::DIALOGUE, id).await?;
-    let live: Vec<(i64, String, String)> = steps
-        .iter()
-        .rev()
-        .take(2)
-        .map(|s| (s.id, s.stage.clone(), s.date.clone()))
-        .collect();
+    let mut live = steps.iter().rev();
     let stage_of = |s: &str| Stage::parse(s).unwrap_or(Stage::Planned);
     let last = live
-        .first()
+        .next()
         .ok_or(DomainError::field(ErrorCode::NothingToUndo, "stage"))?;
-    let previous = live.get(1);
-    let undo = samla_domain::dialogue::undo(previous.map(|p| stage_of(&p.1)), stage_of(&last.1))?;
+    let previous = live.next();
+    let undo =
+        samla_domain::dialogue::undo(previous.map(|p| stage_of(&p.stage)), stage_of(&last.stage))?;
     if undo.needs_leader && leader.is_none() {
         return Err(DomainError::field(ErrorCode::LeaderRequired, "stage").into());
     }
-    let back_to = previous.map(|p| p.2.clone()).unwrap_or_default();
+    let back_to = previous.map(|p| p.date.clone()).unwrap_or_default();
     on!(tx.conn(), |c| {
         sqlx::query("UPDATE dialogue SET stage = $1, stage_date = $2 WHERE id = $3")
             .bind(undo.to.as_str())
@@ -65,7 +49,7 @@ pub async fn undo_step(
             .execute(&mut *c)
             .await?;
     });
-    workflow::mark_undone(tx.conn(), last.0, &who.label, &reason).await?;
+    workflow::mark_undone(tx.conn(), last.id, &who.label, &reason).await?;
     audit::record(
         &mut tx,
         who,
@@ -75,7 +59,7 @@ pub async fn undo_step(
             entity_id: &id.to_string(),
             embete: Some(proof.embete()),
             before: Some(json!({ "stage": before.stage, "stage_date": before.stage_date })),
-            after: Some(json!({ "stage": undo.to, "stage_date": back_to, "undone": last.1, "reason": reason })),
+            after: Some(json!({ "stage": undo.to, "stage_date": back_to, "undone": last.stage, "reason": reason })),
         },
     )
     .await?;
@@ -103,40 +87,26 @@ pub async fn correct_date(
     let reason = check_reason(reason)?;
     let date = samla_domain::dates::iso(date);
     let mut tx = db.begin().await?;
-    // The version-guarded write first: it takes the row, as every step does.
-    let taken = on!(tx.conn(), |c| {
-        sqlx::query("UPDATE dialogue SET version = version + 1 WHERE id = $1 AND version = $2")
-            .bind(id)
-            .bind(seen_version)
-            .execute(&mut *c)
-            .await?
-            .rows_affected()
-    });
-    if taken != 1 {
-        return Err(DomainError::new(ErrorCode::EditConflict).into());
-    }
-    let standing: Vec<(i64, String, String)> =
-        workflow::standing(tx.conn(), workflow::DIALOGUE, id)
-            .await?
-            .into_iter()
-            .map(|s| (s.id, s.stage, s.date))
-            .collect();
+    take_row(&mut tx, id, seen_version).await?;
+    let standing = workflow::standing(tx.conn(), workflow::DIALOGUE, id).await?;
     let at = standing
         .iter()
-        .position(|s| s.0 == step_id)
+        .position(|s| s.id == step_id)
         .ok_or(DomainError::field(ErrorCode::NotFound, "step"))?;
     let stage_of = |s: &str| Stage::parse(s).unwrap_or(Stage::Planned);
-    let (_, stage, old_date) = &standing[at];
+    let (stage, old_date) = (&standing[at].stage, &standing[at].date);
     let previous = at.checked_sub(1).map(|i| &standing[i]);
     let next = standing.get(at + 1);
     samla_domain::dialogue::check_corrected_date(
         stage_of(stage),
-        previous.map(|p| p.2.as_str()),
-        next.map(|n| n.2.as_str()),
+        previous.map(|p| p.date.as_str()),
+        next.map(|n| n.date.as_str()),
         &date,
         &samla_domain::dates::iso(samla_domain::dates::today()),
     )?;
-    let from = previous.map(|p| stage_of(&p.1)).unwrap_or(Stage::Planned);
+    let from = previous
+        .map(|p| stage_of(&p.stage))
+        .unwrap_or(Stage::Planned);
     if samla_domain::dialogue::needs_leader(from, stage_of(stage)) && leader.is_none() {
         return Err(DomainError::field(ErrorCode::LeaderRequired, "step").into());
     }
@@ -166,6 +136,23 @@ pub async fn correct_date(
     .await?;
     tx.commit().await?;
     Ok(dialogue(db, proof, id).await?.0)
+}
+
+/// Takes the dialogue's row with a version-guarded write, before anything else: two
+/// corrections (or a correction and a step) of the same dialogue never both win.
+async fn take_row(tx: &mut Tx, id: i64, seen_version: i64) -> StoreResult<()> {
+    let taken = on!(tx.conn(), |c| {
+        sqlx::query("UPDATE dialogue SET version = version + 1 WHERE id = $1 AND version = $2")
+            .bind(id)
+            .bind(seen_version)
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
+    });
+    if taken != 1 {
+        return Err(DomainError::new(ErrorCode::EditConflict).into());
+    }
+    Ok(())
 }
 
 /// A planned dialogue has nothing recorded yet: no meeting and no report.

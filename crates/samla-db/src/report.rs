@@ -804,60 +804,11 @@ async fn reopen_reason(db: &Db, dialogue_id: i64) -> Result<Option<String>, sqlx
     })
 }
 
-/// Withdraws a published report: its public page then says when and why, and it leaves
-/// every list and the coverage count. For the embete's leaders; the reason is public.
-#[allow(clippy::too_many_arguments)]
-pub async fn withdraw(
-    db: &Db,
-    proof: &EmbeteWork,
-    _leader: &ApproveReports,
-    who: &Who,
-    dialogue_id: i64,
-    reason: &str,
-    seen_version: i64,
-) -> StoreResult<Dialogue> {
-    leave_published(
-        db,
-        proof,
-        _leader,
-        who,
-        dialogue_id,
-        reason,
-        seen_version,
-        Stage::Withdrawn,
-    )
-    .await
-}
-
-/// Reopens a published report for correction: it can be edited, approved and published
-/// again, and until then the version published stays public. For the embete's leaders;
-/// the reason is shown with the corrected report.
-#[allow(clippy::too_many_arguments)]
-pub async fn reopen(
-    db: &Db,
-    proof: &EmbeteWork,
-    _leader: &ApproveReports,
-    who: &Who,
-    dialogue_id: i64,
-    reason: &str,
-    seen_version: i64,
-) -> StoreResult<Dialogue> {
-    leave_published(
-        db,
-        proof,
-        _leader,
-        who,
-        dialogue_id,
-        reason,
-        seen_version,
-        Stage::ReportDrafted,
-    )
-    .await
-}
-
-/// Moves a published dialogue to `to` (withdrawn, or back to a draft for correction)
-/// today, with a public reason. Withdrawing takes the report off the public pages;
-/// reopening leaves the published version there. For the embete's leaders.
+/// Moves a published dialogue to `to` today, with a public reason, for the embete's
+/// leaders: withdrawn (`Stage::Withdrawn`: its public page then says when and why, and
+/// it leaves every list and the coverage count), or reopened for correction
+/// (`Stage::ReportDrafted`: it can be edited, approved and published again, and until
+/// then the published version stays public).
 #[allow(clippy::too_many_arguments)]
 pub async fn leave_published(
     db: &Db,

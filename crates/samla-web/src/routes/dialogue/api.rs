@@ -242,21 +242,7 @@ pub async fn withdraw(
     Path(id): Path<i64>,
     Json(body): Json<CorrectionBody>,
 ) -> Result<Json<Dialogue>, AppError> {
-    let (proof, _, cycle) = own(&state, &ctx, id).await?;
-    let leader = access::approve_reports(ctx.require_actor()?, &cycle.embete)?;
-    let version = body.version()?;
-    Ok(Json(
-        report::withdraw(
-            &state.db,
-            &proof,
-            &leader,
-            &actor_who(&ctx)?,
-            id,
-            &body.reason,
-            version,
-        )
-        .await?,
-    ))
+    leave_published(&state, &ctx, id, &body, Stage::Withdrawn).await
 }
 
 /// Reopens a published report for correction (the embete's leaders). The published
@@ -268,18 +254,30 @@ pub async fn reopen(
     Path(id): Path<i64>,
     Json(body): Json<CorrectionBody>,
 ) -> Result<Json<Dialogue>, AppError> {
-    let (proof, _, cycle) = own(&state, &ctx, id).await?;
+    leave_published(&state, &ctx, id, &body, Stage::ReportDrafted).await
+}
+
+/// A leader's action with a reason that takes a published report to `to`.
+async fn leave_published(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    body: &CorrectionBody,
+    to: Stage,
+) -> Result<Json<Dialogue>, AppError> {
+    let (proof, _, cycle) = own(state, ctx, id).await?;
     let leader = access::approve_reports(ctx.require_actor()?, &cycle.embete)?;
     let version = body.version()?;
     Ok(Json(
-        report::reopen(
+        report::leave_published(
             &state.db,
             &proof,
             &leader,
-            &actor_who(&ctx)?,
+            &actor_who(ctx)?,
             id,
             &body.reason,
             version,
+            to,
         )
         .await?,
     ))
