@@ -471,7 +471,7 @@ async function flowSteps(open, contexts) {
   // A step dated in the future is refused, with the date kept, marked and linked.
   const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
   let res = await refusedStep("invited", tomorrow, "dialogue with a future step date");
-  check("flow: a future step date is refused", res.status() === 400 && (await stageShown(sp)) === "Planlagt",
+  check("flow: a future step date is refused", res.status() === 422 && (await stageShown(sp)) === "Planlagt",
     String(res.status()));
   check("flow: a future step date is kept", (await sp.inputValue("#date")) === tomorrow);
   check("flow: a future step date is marked", (await sp.getAttribute("#date", "aria-invalid")) === "true");
@@ -488,7 +488,7 @@ async function flowSteps(open, contexts) {
     offered.join());
   // A step dated before the step before it is refused.
   res = await refusedStep("accepted", `${Number(year) - 1}-12-31`, "dialogue with a step dated too early");
-  check("flow: a step before the previous one is refused", res.status() === 400 &&
+  check("flow: a step before the previous one is refused", res.status() === 422 &&
     (await stageShown(sp)) === "Invitert", String(res.status()));
   check("flow: the too early date is marked", (await sp.getAttribute("#date", "aria-invalid")) === "true");
   check("flow: the too early date is explained as such",
@@ -608,7 +608,7 @@ async function flowSteps(open, contexts) {
     return r;
   };
   res = await approve("approval refused for an identity number");
-  check("flow: approval with an identity number is refused", res.status() === 400 &&
+  check("flow: approval with an identity number is refused", res.status() === 422 &&
     (await stageShown(lp)) === "Rapport skrevet", `${res.status()} ${await stageShown(lp)}`);
   const link = lp.locator('.ds-error-summary a[href="#facts"]');
   check("flow: the refusal names the field", (await link.textContent()).startsWith("Fakta og statistikk:"),
@@ -620,7 +620,7 @@ async function flowSteps(open, contexts) {
   // Confirming the 11-digit check does not let a valid number through.
   await toggle(lp, "#confirm_personal_ids");
   res = await approve("approval refused again after confirming");
-  check("flow: confirming does not let an identity number through", res.status() === 400 &&
+  check("flow: confirming does not let an identity number through", res.status() === 422 &&
     (await stageShown(lp)) === "Rapport skrevet", String(res.status()));
   // The leader removes the number and saves.
   await typeInto(lp, "#facts", facts);

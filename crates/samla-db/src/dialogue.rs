@@ -478,8 +478,11 @@ pub async fn add_dialogues(
         .iter()
         .filter(|u| everyone || numbers.contains(&u.number))
         .collect();
-    let asked = numbers.iter().collect::<BTreeSet<_>>().len();
-    if chosen.is_empty() || (!everyone && chosen.len() != asked) {
+    // Every number given must be one of the area's units, "all" or not.
+    let unknown = numbers
+        .iter()
+        .any(|n| n != ALL_UNITS && !area.iter().any(|u| &u.number == n));
+    if chosen.is_empty() || unknown {
         return Err(DomainError::field(ErrorCode::UnknownUnit, "units").into());
     }
     let existing: BTreeSet<String> = dialogues_in(db, proof, cycle.id)

@@ -51,6 +51,8 @@ pub enum ErrorCode {
     /// A published report that a leader withdrew: its page says when and why.
     ReportWithdrawn,
     DateAfterNextStep,
+    /// A youth meeting needs its group and how many took part.
+    RequiredForYouthMeeting,
 }
 
 impl ErrorCode {
@@ -101,11 +103,12 @@ impl ErrorCode {
             Self::HasRecords => "has_records",
             Self::ReportWithdrawn => "report_withdrawn",
             Self::DateAfterNextStep => "date_after_next_step",
+            Self::RequiredForYouthMeeting => "required_for_youth_meeting",
         }
     }
 
     /// Every code, so tests can prove each one has a translation.
-    pub const ALL: [ErrorCode; 44] = [
+    pub const ALL: [ErrorCode; 45] = [
         Self::InvalidDate,
         Self::DateOutOfRange,
         Self::InvalidMunicipalityNumber,
@@ -150,6 +153,7 @@ impl ErrorCode {
         Self::HasRecords,
         Self::ReportWithdrawn,
         Self::DateAfterNextStep,
+        Self::RequiredForYouthMeeting,
     ];
 }
 

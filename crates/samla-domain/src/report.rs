@@ -236,6 +236,37 @@ pub struct FollowUp {
     pub status: String,
 }
 
+impl Finding {
+    /// A row with nothing typed in it: a form's spare row.
+    pub fn is_blank(&self) -> bool {
+        [&self.body, &self.crc_articles, &self.steps]
+            .iter()
+            .all(|text| text.trim().is_empty())
+    }
+}
+
+impl FollowUp {
+    /// A row with nothing typed in it: a form's spare row.
+    pub fn is_blank(&self) -> bool {
+        [&self.body, &self.owner, &self.deadline]
+            .iter()
+            .all(|text| text.trim().is_empty())
+    }
+}
+
+/// Blank rows in a report sent whole (through the API, which has no spare rows): each
+/// is refused as `required` at its list, rather than dropped without a word.
+pub fn blank_rows(report: &Report) -> Vec<DomainError> {
+    let mut errors = Vec::new();
+    if report.findings.iter().any(Finding::is_blank) {
+        errors.push(DomainError::field(ErrorCode::Required, "findings"));
+    }
+    if report.follow_ups.iter().any(FollowUp::is_blank) {
+        errors.push(DomainError::field(ErrorCode::Required, "follow_ups"));
+    }
+    errors
+}
+
 /// A report as stored (and as a form holds it: lists are comma text).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(default)]
@@ -291,7 +322,41 @@ pub fn check_meeting(kind: MeetingKind, input: &MeetingInput) -> Result<Meeting,
         .map_err(|e| errors.push(e))
         .ok();
     let (youth_group, count, bands) = match kind {
-        MeetingKind::Leaders => (None, None, Vec::new()),
+        MeetingKind::Leaders => {
+            // A leaders' meeting keeps no youth details, but what is sent must still be
+            // valid: the same input is not refused in one meeting and taken in the other.
+            if !input.participants.trim().is_empty() {
+                errors.extend(participants(&input.participants).err());
+            }
+            if !input.youth_group.trim().is_empty() {
+                errors.extend(
+                    choices(
+                        std::slice::from_ref(&input.youth_group),
+                        &YOUTH_GROUPS,
+                        "youth_group",
+                    )
+                    .err(),
+                );
+            }
+            errors.extend(choices(&input.age_bands, &AGE_BANDS, "age_bands").err());
+            (None, None, Vec::new())
+        }
+        MeetingKind::Youth
+            if input.youth_group.trim().is_empty() || input.participants.trim().is_empty() =>
+        {
+            for (field, blank) in [
+                ("youth_group", input.youth_group.trim().is_empty()),
+                ("participants", input.participants.trim().is_empty()),
+            ] {
+                if blank {
+                    errors.push(DomainError::field(
+                        ErrorCode::RequiredForYouthMeeting,
+                        field,
+                    ));
+                }
+            }
+            (None, None, Vec::new())
+        }
         MeetingKind::Youth => (
             choices(
                 std::slice::from_ref(&input.youth_group),
@@ -341,12 +406,15 @@ pub fn check_report(mut input: Report) -> Result<Report, Vec<DomainError>> {
     }
     // Blank rows (the form's spare ones) are dropped, but only after checking, so that an
     // error names the row the editor typed in, not its position among the kept ones.
-    let blank_finding = |f: &Finding| {
-        f.body.trim().is_empty() && f.crc_articles.trim().is_empty() && f.steps.trim().is_empty()
-    };
-    let blank_follow_up = |f: &FollowUp| {
-        f.body.trim().is_empty() && f.owner.trim().is_empty() && f.deadline.trim().is_empty()
-    };
+    // Ids are the store's (0 for a new row); a negative one names nothing.
+    if input.findings.iter().any(|f| f.id < 0) {
+        errors.push(DomainError::field(ErrorCode::InvalidInput, "findings"));
+    }
+    if input.follow_ups.iter().any(|f| f.id < 0) {
+        errors.push(DomainError::field(ErrorCode::InvalidInput, "follow_ups"));
+    }
+    let blank_finding = Finding::is_blank;
+    let blank_follow_up = FollowUp::is_blank;
     for (i, f) in input.findings.iter_mut().enumerate() {
         if blank_finding(f) {
             continue;
@@ -608,6 +676,51 @@ pub fn merge_reports(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn meeting(youth_group: &str, participants: &str) -> MeetingInput {
+        MeetingInput {
+            held_on: "2021-03-15".into(),
+            place: "Skolen".into(),
+            youth_group: youth_group.into(),
+            participants: participants.into(),
+            ..MeetingInput::default()
+        }
+    }
+
+    fn codes(result: Result<Meeting, Vec<DomainError>>) -> Vec<(ErrorCode, Option<&'static str>)> {
+        result
+            .err()
+            .unwrap_or_default()
+            .iter()
+            .map(|e| (e.code, e.field))
+            .collect()
+    }
+
+    #[test]
+    fn a_youth_meeting_needs_its_group_and_count_and_a_leaders_meeting_refuses_bad_ones() {
+        let required = ErrorCode::RequiredForYouthMeeting;
+        assert_eq!(
+            codes(check_meeting(MeetingKind::Youth, &meeting("", ""))),
+            [
+                (required, Some("youth_group")),
+                (required, Some("participants"))
+            ]
+        );
+        assert_eq!(
+            codes(check_meeting(
+                MeetingKind::Youth,
+                &meeting("youth_council", "0")
+            )),
+            [(ErrorCode::InvalidNumber, Some("participants"))]
+        );
+        // Not kept for leaders, but not taken when it would be refused for the youth.
+        assert_eq!(
+            codes(check_meeting(MeetingKind::Leaders, &meeting("", "501"))),
+            [(ErrorCode::InvalidNumber, Some("participants"))]
+        );
+        let kept = check_meeting(MeetingKind::Leaders, &meeting("youth_council", "9")).unwrap();
+        assert_eq!((kept.youth_group, kept.participants), (None, None));
+    }
 
     #[test]
     fn lists_of_articles_and_steps() {

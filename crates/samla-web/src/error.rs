@@ -67,6 +67,17 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         | ErrorCode::NothingToUndo
         | ErrorCode::DuplicateName
         | ErrorCode::HasRecords => StatusCode::CONFLICT,
+        // Well-formed, but refused by a rule that depends on stored data or the date:
+        // what no schema can say. Everything else a schema can say is 400.
+        ErrorCode::PersonalIdFound
+        | ErrorCode::PersonalIdUnconfirmed
+        | ErrorCode::ChildSummaryRequired
+        | ErrorCode::DateInFuture
+        | ErrorCode::DateBeforePreviousStep
+        | ErrorCode::DateAfterNextStep
+        | ErrorCode::InvalidPeriod
+        | ErrorCode::UnknownUnit
+        | ErrorCode::RequiredForYouthMeeting => StatusCode::UNPROCESSABLE_ENTITY,
         _ => StatusCode::BAD_REQUEST,
     }
 }
@@ -162,7 +173,7 @@ pub async fn render_errors(
         .unwrap_or_default();
     let is_api = request.uri().path().starts_with("/api/");
     let response = next.run(request).await;
-    let status = response.status();
+    let mut status = response.status();
     let info = match response.extensions().get::<ErrorInfo>() {
         Some(info) => info.clone(),
         None if status == StatusCode::NOT_FOUND
@@ -171,6 +182,8 @@ pub async fn render_errors(
             ErrorInfo::of(Some(ErrorCode::NotFound), None)
         }
         // axum's own rejections (a query or form that cannot be read) come as plain text.
+        // A body of the wrong shape is 400 like any other malformed input (axum says 422,
+        // which this service keeps for rules that refuse well-formed input).
         None if status.is_client_error()
             && status != StatusCode::METHOD_NOT_ALLOWED
             && response
@@ -178,6 +191,9 @@ pub async fn render_errors(
                 .get(header::CONTENT_TYPE)
                 .is_some_and(|v| v.as_bytes().starts_with(b"text/plain")) =>
         {
+            if status == StatusCode::UNPROCESSABLE_ENTITY {
+                status = StatusCode::BAD_REQUEST;
+            }
             ErrorInfo::of(Some(ErrorCode::InvalidInput), None)
         }
         None if status == StatusCode::METHOD_NOT_ALLOWED

@@ -55,7 +55,7 @@ async fn a_number_however_written_stops_the_approval() {
         assert_eq!(
             (status, body["code"].as_str(), body["field"].as_str()),
             (
-                StatusCode::BAD_REQUEST,
+                StatusCode::UNPROCESSABLE_ENTITY,
                 Some("personal_id_found"),
                 Some("facts")
             ),
@@ -83,7 +83,7 @@ async fn a_cycle_name_with_a_number_is_refused_when_it_is_saved() {
                 json!({"name": name, "starts_on": "2021-01-01", "ends_on": "2021-12-31"}),
             )
             .await;
-        assert_eq!(status, StatusCode::BAD_REQUEST, "{name}: {body}");
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{name}: {body}");
         let errors = body["errors"].as_array().unwrap();
         assert!(
             errors
@@ -265,7 +265,11 @@ async fn a_leader_withdraws_a_published_report_and_publishes_it_again() {
         (
             &leader,
             json!({"reason": "Eleven 15.03.85 00047 var nevnt", "version": version}),
-            (StatusCode::BAD_REQUEST, "personal_id_found", Some("reason")),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "personal_id_found",
+                Some("reason"),
+            ),
         ),
         (
             &leader,
@@ -400,7 +404,7 @@ async fn the_report_page_withdraws_and_keeps_a_refused_reason() {
             )),
         )
         .await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         r.body.contains("Gjaldt 150385 00047</textarea>"),
         "the typed reason is kept"

@@ -107,6 +107,7 @@ error-child-summary-required = Write the summary for children and young people b
 error-invalid-crc-article = Articles of the Convention are numbers from 1 to 54, separated by commas.
 error-invalid-step = Sjumilssteget steps are numbers from 1 to 7, separated by commas.
 error-invalid-number = Enter a number from 1 to 500.
+error-required-for-youth-meeting = Fill this in for a meeting with children and young people.
 error-invalid-choice = Choose from the list.
 error-leader-required = Only a county governor leader can approve, send back or withdraw the report.
 error-required = Fill in this field.

@@ -107,6 +107,7 @@ error-child-summary-required = Skriv oppsummeringen for barn og unge før rappor
 error-invalid-crc-article = Artikler i barnekonvensjonen er tall fra 1 til 54, skilt med komma.
 error-invalid-step = Stegene i Sjumilssteget er tall fra 1 til 7, skilt med komma.
 error-invalid-number = Skriv et tall fra 1 til 500.
+error-required-for-youth-meeting = Fyll ut for et møte med barn og unge.
 error-invalid-choice = Velg fra listen.
 error-leader-required = Bare en leder hos statsforvalteren kan godkjenne, sende tilbake eller trekke tilbake rapporten.
 error-required = Fyll ut feltet.

@@ -107,6 +107,7 @@ error-child-summary-required = Skriv samandraget for barn og unge før rapporten
 error-invalid-crc-article = Artiklar i barnekonvensjonen er tal frå 1 til 54, skilde med komma.
 error-invalid-step = Stega i Sjumilssteget er tal frå 1 til 7, skilde med komma.
 error-invalid-number = Skriv eit tal frå 1 til 500.
+error-required-for-youth-meeting = Fyll ut for eit møte med barn og unge.
 error-invalid-choice = Vel frå lista.
 error-leader-required = Berre ein leiar hos statsforvaltaren kan godkjenne, sende tilbake eller trekkje tilbake rapporten.
 error-required = Fyll ut feltet.

@@ -8,6 +8,7 @@ use super::report::{actor_who, own};
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
+use crate::routes::api::JsonBody;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
@@ -69,7 +70,7 @@ pub struct NewCycle {
 pub async fn create_cycle(
     State(state): State<AppState>,
     ctx: Ctx,
-    Json(body): Json<NewCycle>,
+    JsonBody(body): JsonBody<NewCycle>,
 ) -> Result<Response, AppError> {
     let proof = own_work(&ctx)?;
     let who = actor_who(&ctx)?;
@@ -115,7 +116,7 @@ pub async fn add_dialogues(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Json(body): Json<NewDialogues>,
+    JsonBody(body): JsonBody<NewDialogues>,
 ) -> Result<Response, AppError> {
     let (proof, cycle) = own_cycle(&state, &ctx, id).await?;
     let who = actor_who(&ctx)?;
@@ -181,7 +182,7 @@ pub async fn take_step(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Json(body): Json<StepBody>,
+    JsonBody(body): JsonBody<StepBody>,
 ) -> Result<Json<Dialogue>, AppError> {
     let (proof, _, cycle) = own(&state, &ctx, id).await?;
     let stage = Stage::parse(&body.stage);
@@ -240,7 +241,7 @@ pub async fn withdraw(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Json(body): Json<CorrectionBody>,
+    JsonBody(body): JsonBody<CorrectionBody>,
 ) -> Result<Json<Dialogue>, AppError> {
     leave_published(&state, &ctx, id, &body, Stage::Withdrawn).await
 }
@@ -252,7 +253,7 @@ pub async fn reopen(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Json(body): Json<CorrectionBody>,
+    JsonBody(body): JsonBody<CorrectionBody>,
 ) -> Result<Json<Dialogue>, AppError> {
     leave_published(&state, &ctx, id, &body, Stage::ReportDrafted).await
 }
@@ -290,7 +291,7 @@ pub async fn undo_step(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Json(body): Json<CorrectionBody>,
+    JsonBody(body): JsonBody<CorrectionBody>,
 ) -> Result<Json<Dialogue>, AppError> {
     let (proof, _, cycle) = own(&state, &ctx, id).await?;
     let leader = access::approve_reports(ctx.require_actor()?, &cycle.embete).ok();
@@ -326,7 +327,7 @@ pub async fn correct_date(
     State(state): State<AppState>,
     ctx: Ctx,
     Path((id, step)): Path<(i64, i64)>,
-    Json(body): Json<DateBody>,
+    JsonBody(body): JsonBody<DateBody>,
 ) -> Result<Json<Dialogue>, AppError> {
     let (proof, _, cycle) = own(&state, &ctx, id).await?;
     let leader = access::approve_reports(ctx.require_actor()?, &cycle.embete).ok();
@@ -356,7 +357,7 @@ pub async fn remove_dialogue(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Json(body): Json<CorrectionBody>,
+    JsonBody(body): JsonBody<CorrectionBody>,
 ) -> Result<Json<CycleDetail>, AppError> {
     let (proof, _, _) = own(&state, &ctx, id).await?;
     let version = body.version()?;
@@ -385,7 +386,7 @@ pub async fn rename_cycle(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Json(body): Json<RenameBody>,
+    JsonBody(body): JsonBody<RenameBody>,
 ) -> Result<Json<Cycle>, AppError> {
     let (proof, _) = own_cycle(&state, &ctx, id).await?;
     let who = actor_who(&ctx)?;
@@ -406,7 +407,7 @@ pub async fn delete_cycle(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Json(body): Json<ReasonBody>,
+    JsonBody(body): JsonBody<ReasonBody>,
 ) -> Result<StatusCode, AppError> {
     let (proof, _) = own_cycle(&state, &ctx, id).await?;
     corrections::delete_cycle(&state.db, &proof, &actor_who(&ctx)?, id, &body.reason).await?;
@@ -458,7 +459,7 @@ pub async fn save_meeting(
     State(state): State<AppState>,
     ctx: Ctx,
     Path((id, kind)): Path<(i64, String)>,
-    Json(body): Json<MeetingBody>,
+    JsonBody(body): JsonBody<MeetingBody>,
 ) -> Result<Json<Meeting>, AppError> {
     let kind = kind_of(&kind)?;
     let (proof, ..) = own(&state, &ctx, id).await?;
@@ -506,9 +507,13 @@ pub async fn save_report(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Json(body): Json<Report>,
+    JsonBody(body): JsonBody<Report>,
 ) -> Result<Json<serde_json::Value>, AppError> {
     let (proof, ..) = own(&state, &ctx, id).await?;
+    let blank = samla_domain::report::blank_rows(&body);
+    if !blank.is_empty() {
+        return Err(AppError::Fields(blank));
+    }
     let who = actor_who(&ctx)?;
     report::save_report(&state.db, &proof, &who, id, body)
         .await
@@ -543,7 +548,7 @@ pub async fn update_follow_up(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Json(body): Json<FollowUpBody>,
+    JsonBody(body): JsonBody<FollowUpBody>,
 ) -> Result<Json<Item>, AppError> {
     let actor = ctx.require_actor()?;
     let proof = access::unit_work(actor)?;

@@ -51,7 +51,9 @@ async fn select(state: &AppState, q: &ReportsQuery) -> Result<Vec<Published>, Ap
         "" => None,
         s => Some(
             s.parse::<i64>()
-                .map_err(|_| DomainError::field(ErrorCode::InvalidInput, "cycle"))?,
+                .ok()
+                .filter(|id| *id >= 1)
+                .ok_or(DomainError::field(ErrorCode::InvalidInput, "cycle"))?,
         ),
     };
     let units = match q.unit.trim() {
