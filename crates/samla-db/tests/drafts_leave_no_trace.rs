@@ -70,7 +70,7 @@ async fn dump(db: &Db) -> String {
 
 #[tokio::test]
 async fn a_number_removed_from_a_draft_is_gone_from_the_database() {
-    for db in testing::all().await {
+    for db in testing::all(samla_db::testing::Start::Empty).await {
         let cycle = SeedCycle {
             embete: "oslo-og-viken".into(),
             name: "Runde 2021".into(),

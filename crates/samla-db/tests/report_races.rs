@@ -79,7 +79,7 @@ async fn drafted(db: &Db) -> Vec<i64> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_save_and_an_approval_never_both_win() {
-    for db in testing::all().await {
+    for db in testing::all(samla_db::testing::Start::Empty).await {
         let ids = drafted(&db).await;
         let (mut saves, mut approvals) = (0, 0);
         for (trial, id) in ids.into_iter().enumerate() {
@@ -146,7 +146,7 @@ async fn a_save_and_an_approval_never_both_win() {
                 other => panic!("dialogue {id}: {other:?}"),
             }
         }
-        let backend = if matches!(db, Db::Sqlite(_)) {
+        let backend = if matches!(*db, Db::Sqlite(_)) {
             "SQLite"
         } else {
             "PostgreSQL"

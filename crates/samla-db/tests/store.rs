@@ -3,8 +3,9 @@
 use samla_db::audit::{self, Filter, Who};
 use samla_db::regions;
 use samla_db::sessions::{self, Lifetimes, LoginOutcome};
+use samla_db::testing::{Start, TestDb};
 use samla_db::users::{self, CreateUserError, NewUser};
-use samla_db::{Db, schema, testing};
+use samla_db::{schema, testing};
 use samla_domain::ErrorCode;
 use samla_domain::access::{self, Actor, OrgKind, OrgRef, Role};
 use samla_domain::dates::parse_date;
@@ -27,18 +28,8 @@ fn admin_actor() -> Actor {
     }
 }
 
-async fn seeded() -> Vec<Db> {
-    let dbs = testing::all().await;
-    for db in &dbs {
-        regions::import(
-            db,
-            &samla_domain::access::system_authority_for_command_line_and_demo(),
-            &Who::system("test"),
-        )
-        .await
-        .unwrap();
-    }
-    dbs
+async fn seeded() -> Vec<TestDb> {
+    testing::all(Start::Regions).await
 }
 
 fn new_user(email: &str, org: &str, role: &str) -> NewUser {
@@ -53,8 +44,8 @@ fn new_user(email: &str, org: &str, role: &str) -> NewUser {
 
 #[tokio::test]
 async fn the_two_schemas_match() {
-    let sqlite = testing::sqlite().await;
-    let Some(pg) = testing::postgres().await else {
+    let sqlite = testing::sqlite(Start::Empty).await;
+    let Some(pg) = testing::postgres(Start::Empty).await else {
         eprintln!("SAMLA_TEST_DATABASE_URL not set: schema comparison needs PostgreSQL");
         return;
     };
@@ -66,7 +57,7 @@ async fn the_two_schemas_match() {
 
 #[tokio::test]
 async fn import_is_complete_and_idempotent() {
-    for db in testing::all().await {
+    for db in testing::all(Start::Empty).await {
         let started = std::time::Instant::now();
         let first = regions::import(
             &db,

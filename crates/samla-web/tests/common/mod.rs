@@ -10,7 +10,7 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use samla_db::audit::Who;
 use samla_db::users::{self, NewUser};
-use samla_db::{Db, regions, testing};
+use samla_db::{Db, testing};
 use samla_web::{AppState, WebConfig, router};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -31,7 +31,7 @@ pub const USERS: [(&str, &str); 7] = [
 
 pub struct App {
     pub router: Router,
-    pub db: Db,
+    pub db: testing::TestDb,
     /// role → session cookie value
     pub sessions: BTreeMap<&'static str, String>,
 }
@@ -43,14 +43,7 @@ pub struct Reply {
 }
 
 pub async fn app() -> App {
-    let db = testing::chosen().await;
-    regions::import(
-        &db,
-        &samla_domain::access::system_authority_for_command_line_and_demo(),
-        &Who::system("test"),
-    )
-    .await
-    .unwrap();
+    let db = testing::chosen(testing::Start::Regions).await;
     for (role, org) in USERS {
         let input = NewUser {
             email: format!("{role}@test.example"),
