@@ -1,6 +1,7 @@
 //! The system authority stands in for every actor's proof, so only the command line and
 //! the demo set-up (this crate's `src/`) may ask for it. Tests set up their worlds with
-//! it too; no library code, route or store function does.
+//! it too, and so does the test kit (`samla-db/src/testing.rs`, which fills the template
+//! databases tests are cloned from); no other library code, route or store function does.
 
 use std::path::{Path, PathBuf};
 
@@ -38,6 +39,7 @@ fn only_the_command_line_and_the_demo_hold_the_system_authority() {
     assert_eq!(
         users,
         vec![
+            "samla-db/src/testing.rs",
             "samla-domain/src/access.rs",
             "samla/src/demo.rs",
             "samla/src/main.rs"

@@ -289,18 +289,32 @@ impl App {
 
 /// Every route the router declares, read from its source: (path template, the text of
 /// its `.route(…)` call, which names the methods). Calls on one line or several alike.
-pub fn routes() -> Vec<(&'static str, &'static str)> {
-    [
-        include_str!("../../src/routes/mod.rs"),
-        include_str!("../../src/routes/dialogue/mod.rs"),
-    ]
-    .into_iter()
-    .flat_map(|list| list.split(".route("))
-    .filter_map(|call| {
-        let template = call.trim_start().strip_prefix('"')?.split('"').next()?;
-        Some((template, call))
-    })
-    .collect()
+pub fn routes() -> Vec<(String, String)> {
+    // Every route list: `routes/mod.rs` and each feature folder's `mod.rs`, found on
+    // disk, so a new feature's routes are checked without being named here.
+    fn lists(dir: &std::path::Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                lists(&path, out);
+            } else if path.file_name().is_some_and(|n| n == "mod.rs") {
+                out.push(std::fs::read_to_string(&path).unwrap());
+            }
+        }
+    }
+    let mut texts = Vec::new();
+    lists(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/routes"),
+        &mut texts,
+    );
+    texts
+        .iter()
+        .flat_map(|list| list.split(".route("))
+        .filter_map(|call| {
+            let template = call.trim_start().strip_prefix('"')?.split('"').next()?;
+            Some((template.to_owned(), call.to_owned()))
+        })
+        .collect()
 }
 
 /// A dialogue with Hurdal in a new cycle, taken to "report drafted" with a clean

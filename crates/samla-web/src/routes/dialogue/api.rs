@@ -3,7 +3,7 @@
 //! rule (order of steps, leaders approve, the identity-number gate, edit conflicts,
 //! audit) holds for an API token exactly as for a person in the browser.
 
-use super::dialogues::{CycleDetail, cycle_detail, own_cycle, own_work};
+use super::dialogues::{own_cycle, own_work};
 use super::report::{actor_who, own};
 use crate::AppState;
 use crate::ctx::Ctx;
@@ -13,7 +13,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use samla_db::corrections;
+use samla_app::dialogue as use_case;
+use samla_app::dialogue::{CycleDetail, DialogueWork};
 use samla_db::dialogue::{self, Cycle, CycleSummary, Dialogue, StepRecord};
 use samla_db::follow_up::{self, Item};
 use samla_db::report::{self, Meeting, MeetingInput, Report, SaveError};
@@ -72,12 +73,9 @@ pub async fn create_cycle(
     ctx: Ctx,
     JsonBody(body): JsonBody<NewCycle>,
 ) -> Result<Response, AppError> {
-    let proof = own_work(&ctx)?;
-    let who = actor_who(&ctx)?;
-    match dialogue::create_cycle(
+    match use_case::create_cycle(
         &state.db,
-        &proof,
-        &who,
+        ctx.require_actor()?,
         &body.name,
         &body.starts_on,
         &body.ends_on,
@@ -98,8 +96,9 @@ pub async fn cycle(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Json<CycleDetail>, AppError> {
-    let (proof, cycle) = own_cycle(&state, &ctx, id).await?;
-    Ok(Json(cycle_detail(&state, &proof, cycle).await?))
+    Ok(Json(
+        own_cycle(&state, &ctx, id).await?.detail(&state.db).await?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -118,11 +117,9 @@ pub async fn add_dialogues(
     Path(id): Path<i64>,
     JsonBody(body): JsonBody<NewDialogues>,
 ) -> Result<Response, AppError> {
-    let (proof, cycle) = own_cycle(&state, &ctx, id).await?;
-    let who = actor_who(&ctx)?;
+    let work = own_cycle(&state, &ctx, id).await?;
     let date = super::dialogues::planned_on(&body.planned_on)?;
-    let added = dialogue::add_dialogues(&state.db, &proof, &who, &cycle, &body.units, date).await?;
-    let detail = cycle_detail(&state, &proof, cycle).await?;
+    let (added, detail) = work.add_dialogues(&state.db, &body.units, date).await?;
     Ok(created(
         format!("/api/v1/dialogue/cycles/{id}"),
         serde_json::json!({ "added": added, "dialogues": detail.dialogues }),
@@ -143,7 +140,12 @@ pub async fn show_dialogue(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Json<DialogueDetail>, AppError> {
-    let (proof, dialogue, cycle) = own(&state, &ctx, id).await?;
+    let DialogueWork {
+        proof,
+        dialogue,
+        cycle,
+        ..
+    } = own(&state, &ctx, id).await?;
     let steps = dialogue::steps(&state.db, &proof, id).await?;
     // What this actor may do next, by the same rule the store applies.
     let next = access::allowed_steps(ctx.require_actor()?, &cycle.embete, dialogue.stage);
@@ -184,7 +186,8 @@ pub async fn take_step(
     Path(id): Path<i64>,
     JsonBody(body): JsonBody<StepBody>,
 ) -> Result<Json<Dialogue>, AppError> {
-    let (proof, _, cycle) = own(&state, &ctx, id).await?;
+    // Who asks and whether the dialogue is theirs come first, whatever the body says.
+    let work = own(&state, &ctx, id).await?;
     let stage = Stage::parse(&body.stage);
     let date = parse_region_date(&body.date, "date");
     let version = body
@@ -202,26 +205,15 @@ pub async fn take_step(
             return Err(AppError::Fields(errors));
         }
     };
-    let who = actor_who(&ctx)?;
-    let moved = if stage.needs_report() {
-        let leader = access::approve_reports(ctx.require_actor()?, &cycle.embete).ok();
-        report::report_step(
-            &state.db,
-            &proof,
-            leader.as_ref(),
-            &who,
-            id,
-            stage,
-            date,
-            version,
-            body.report_version,
-            body.report_sha256.as_deref(),
-            body.confirm_eleven_digit_runs,
-        )
-        .await?
-    } else {
-        dialogue::take_step(&state.db, &proof, &who, id, stage, date, version).await?
+    let step = use_case::Step {
+        stage,
+        date,
+        version,
+        report_version: body.report_version,
+        report_sha256: body.report_sha256,
+        confirm_eleven_digit_runs: body.confirm_eleven_digit_runs,
     };
+    let moved = work.take_step(&state.db, &step).await?;
     Ok(Json(moved))
 }
 
@@ -266,21 +258,10 @@ async fn leave_published(
     body: &CorrectionBody,
     to: Stage,
 ) -> Result<Json<Dialogue>, AppError> {
-    let (proof, _, cycle) = own(state, ctx, id).await?;
-    let leader = access::approve_reports(ctx.require_actor()?, &cycle.embete)?;
-    let version = body.version()?;
+    let work = own(state, ctx, id).await?;
     Ok(Json(
-        report::leave_published(
-            &state.db,
-            &proof,
-            &leader,
-            &actor_who(ctx)?,
-            id,
-            &body.reason,
-            version,
-            to,
-        )
-        .await?,
+        work.leave_published(&state.db, &body.reason, body.version, to)
+            .await?,
     ))
 }
 
@@ -293,20 +274,10 @@ pub async fn undo_step(
     Path(id): Path<i64>,
     JsonBody(body): JsonBody<CorrectionBody>,
 ) -> Result<Json<Dialogue>, AppError> {
-    let (proof, _, cycle) = own(&state, &ctx, id).await?;
-    let leader = access::approve_reports(ctx.require_actor()?, &cycle.embete).ok();
+    let work = own(&state, &ctx, id).await?;
     let version = body.version()?;
     Ok(Json(
-        corrections::undo_step(
-            &state.db,
-            &proof,
-            leader.as_ref(),
-            &actor_who(&ctx)?,
-            id,
-            &body.reason,
-            version,
-        )
-        .await?,
+        work.undo_step(&state.db, &body.reason, version).await?,
     ))
 }
 
@@ -329,25 +300,14 @@ pub async fn correct_date(
     Path((id, step)): Path<(i64, i64)>,
     JsonBody(body): JsonBody<DateBody>,
 ) -> Result<Json<Dialogue>, AppError> {
-    let (proof, _, cycle) = own(&state, &ctx, id).await?;
-    let leader = access::approve_reports(ctx.require_actor()?, &cycle.embete).ok();
+    let work = own(&state, &ctx, id).await?;
     let version = body
         .version
         .ok_or(DomainError::field(ErrorCode::InvalidInput, "version"))?;
     let date = parse_region_date(&body.date, "date")?;
     Ok(Json(
-        corrections::correct_date(
-            &state.db,
-            &proof,
-            leader.as_ref(),
-            &actor_who(&ctx)?,
-            id,
-            step,
-            date,
-            &body.reason,
-            version,
-        )
-        .await?,
+        work.correct_date(&state.db, step, date, &body.reason, version)
+            .await?,
     ))
 }
 
@@ -359,18 +319,9 @@ pub async fn remove_dialogue(
     Path(id): Path<i64>,
     JsonBody(body): JsonBody<CorrectionBody>,
 ) -> Result<Json<CycleDetail>, AppError> {
-    let (proof, _, _) = own(&state, &ctx, id).await?;
+    let work = own(&state, &ctx, id).await?;
     let version = body.version()?;
-    let cycle = corrections::remove_dialogue(
-        &state.db,
-        &proof,
-        &actor_who(&ctx)?,
-        id,
-        &body.reason,
-        version,
-    )
-    .await?;
-    Ok(Json(cycle_detail(&state, &proof, cycle).await?))
+    Ok(Json(work.remove(&state.db, &body.reason, version).await?))
 }
 
 #[derive(Deserialize)]
@@ -388,10 +339,9 @@ pub async fn rename_cycle(
     Path(id): Path<i64>,
     JsonBody(body): JsonBody<RenameBody>,
 ) -> Result<Json<Cycle>, AppError> {
-    let (proof, _) = own_cycle(&state, &ctx, id).await?;
-    let who = actor_who(&ctx)?;
+    let work = own_cycle(&state, &ctx, id).await?;
     Ok(Json(
-        corrections::rename_cycle(&state.db, &proof, &who, id, &body.name, &body.reason).await?,
+        work.rename(&state.db, &body.name, &body.reason).await?,
     ))
 }
 
@@ -409,8 +359,10 @@ pub async fn delete_cycle(
     Path(id): Path<i64>,
     JsonBody(body): JsonBody<ReasonBody>,
 ) -> Result<StatusCode, AppError> {
-    let (proof, _) = own_cycle(&state, &ctx, id).await?;
-    corrections::delete_cycle(&state.db, &proof, &actor_who(&ctx)?, id, &body.reason).await?;
+    own_cycle(&state, &ctx, id)
+        .await?
+        .delete(&state.db, &body.reason)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -432,9 +384,9 @@ pub async fn meeting(
     Path((id, kind)): Path<(i64, String)>,
 ) -> Result<Json<Meeting>, AppError> {
     let kind = kind_of(&kind)?;
-    let (proof, ..) = own(&state, &ctx, id).await?;
+    let work = own(&state, &ctx, id).await?;
     Ok(Json(
-        report::meeting(&state.db, &proof, id, kind)
+        report::meeting(&state.db, &work.proof, id, kind)
             .await?
             .ok_or(AppError::Code(ErrorCode::NotFound))?,
     ))
@@ -462,7 +414,7 @@ pub async fn save_meeting(
     JsonBody(body): JsonBody<MeetingBody>,
 ) -> Result<Json<Meeting>, AppError> {
     let kind = kind_of(&kind)?;
-    let (proof, ..) = own(&state, &ctx, id).await?;
+    let work = own(&state, &ctx, id).await?;
     let input = MeetingInput {
         held_on: body.held_on,
         place: body.place,
@@ -473,8 +425,7 @@ pub async fn save_meeting(
         participants: body.participants.map(|n| n.to_string()).unwrap_or_default(),
         age_bands: body.age_bands,
     };
-    let who = actor_who(&ctx)?;
-    report::save_meeting(&state.db, &proof, &who, id, kind, &input)
+    work.save_meeting(&state.db, kind, &input)
         .await
         .map(Json)
         .map_err(refused)
@@ -485,8 +436,8 @@ pub async fn report(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Json<serde_json::Value>, AppError> {
-    let (proof, ..) = own(&state, &ctx, id).await?;
-    let report = report::report(&state.db, &proof, id)
+    let work = own(&state, &ctx, id).await?;
+    let report = report::report(&state.db, &work.proof, id)
         .await?
         .ok_or(AppError::Code(ErrorCode::NotFound))?;
     Ok(Json(with_hash(&report)))
@@ -509,13 +460,12 @@ pub async fn save_report(
     Path(id): Path<i64>,
     JsonBody(body): JsonBody<Report>,
 ) -> Result<Json<serde_json::Value>, AppError> {
-    let (proof, ..) = own(&state, &ctx, id).await?;
+    let work = own(&state, &ctx, id).await?;
     let blank = samla_domain::report::blank_rows(&body);
     if !blank.is_empty() {
         return Err(AppError::Fields(blank));
     }
-    let who = actor_who(&ctx)?;
-    report::save_report(&state.db, &proof, &who, id, body)
+    work.save_report(&state.db, body)
         .await
         .map(|saved| Json(with_hash(&saved.report)))
         .map_err(refused)

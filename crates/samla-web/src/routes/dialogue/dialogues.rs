@@ -12,8 +12,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use samla_db::audit::Who;
-use samla_db::corrections;
+use samla_app::dialogue::{self as use_case, CycleDetail, CycleWork, DialogueWork};
 use samla_db::dialogue::{self, Coverage, Cycle, CycleSummary, Dialogue, StepRecord, Unit};
 use samla_db::regions;
 use samla_db::report::{self, Meeting, Report};
@@ -25,20 +24,11 @@ use samla_domain::publication;
 use samla_domain::regions::Embete;
 use samla_domain::report::MeetingKind;
 use samla_domain::{DomainError, ErrorCode};
-use serde::{Deserialize, Serialize};
-
-fn who(ctx: &Ctx) -> Result<Who, AppError> {
-    let a = ctx.require_actor()?;
-    Ok(Who::user(a.user_id, &a.email))
-}
+use serde::Deserialize;
 
 /// The proof for the actor's own embete, or a refusal.
 pub(crate) fn own_work(ctx: &Ctx) -> Result<EmbeteWork, AppError> {
-    let actor = ctx.require_actor()?;
-    let embete = access::own_embete(actor)
-        .ok_or(AppError::Code(ErrorCode::Forbidden))?
-        .to_owned();
-    Ok(access::embete_work(actor, &embete)?)
+    Ok(use_case::own_work(ctx.require_actor()?)?)
 }
 
 impl Page {
@@ -114,10 +104,9 @@ pub async fn create_cycle(
     ctx: Ctx,
     form: MultiForm,
 ) -> Result<Response, AppError> {
-    let proof = own_work(&ctx)?;
     let (name, starts_on, ends_on) = (form.get("name"), form.get("starts_on"), form.get("ends_on"));
-    match dialogue::create_cycle(&state.db, &proof, &who(&ctx)?, &name, &starts_on, &ends_on).await
-    {
+    let actor = ctx.require_actor()?;
+    match use_case::create_cycle(&state.db, actor, &name, &starts_on, &ends_on).await {
         Ok(cycle) => Ok(Redirect::to(&format!("/dialogue/cycles/{}", cycle.id)).into_response()),
         Err(Ok(errors)) => {
             let title = ctx.t("cycles-new");
@@ -174,14 +163,12 @@ impl CyclePage {
 }
 
 /// A cycle of the actor's own embete, or not found (other embeter's cycles are not shown to exist).
-pub(crate) async fn own_cycle(
+pub(crate) async fn own_cycle<'c>(
     state: &AppState,
-    ctx: &Ctx,
+    ctx: &'c Ctx,
     id: i64,
-) -> Result<(EmbeteWork, Cycle), AppError> {
-    let proof = own_work(ctx)?;
-    let cycle = dialogue::cycle(&state.db, &proof, id).await?;
-    Ok((proof, cycle))
+) -> Result<CycleWork<'c>, AppError> {
+    Ok(CycleWork::open(&state.db, ctx.require_actor()?, id).await?)
 }
 
 async fn embete_name_on(state: &AppState, code: &str, date: &str) -> Result<String, AppError> {
@@ -192,33 +179,6 @@ async fn embete_name_on(state: &AppState, code: &str, date: &str) -> Result<Stri
         .find(|e| e.code == code)
         .map(|e| e.name)
         .unwrap_or_else(|| code.to_owned()))
-}
-
-/// A cycle with its dialogues and the units that can still be added.
-#[derive(Serialize)]
-pub struct CycleDetail {
-    pub cycle: Cycle,
-    pub dialogues: Vec<Dialogue>,
-    pub available: Vec<Unit>,
-}
-
-pub(crate) async fn cycle_detail(
-    state: &AppState,
-    proof: &EmbeteWork,
-    cycle: Cycle,
-) -> Result<CycleDetail, AppError> {
-    let dialogues = dialogue::dialogues_in(&state.db, proof, cycle.id).await?;
-    let start = parse_date(&cycle.starts_on, "starts_on")?;
-    let available = dialogue::units_on(&state.db, Some(&cycle.embete), start)
-        .await?
-        .into_iter()
-        .filter(|u| !dialogues.iter().any(|d| d.unit_number == u.number))
-        .collect();
-    Ok(CycleDetail {
-        cycle,
-        dialogues,
-        available,
-    })
 }
 
 async fn cycle_page(
@@ -234,7 +194,10 @@ async fn cycle_page(
         cycle,
         dialogues,
         available,
-    } = cycle_detail(state, &own_work(ctx)?, cycle).await?;
+    } = own_cycle(state, ctx, cycle.id)
+        .await?
+        .detail(&state.db)
+        .await?;
     let fix = fix.unwrap_or_else(|| FixForm {
         name: cycle.name.clone(),
         ..FixForm::default()
@@ -269,7 +232,7 @@ pub async fn cycle(
     Path(id): Path<i64>,
     Query(q): Query<AddedQuery>,
 ) -> Result<Response, AppError> {
-    let (_, cycle) = own_cycle(&state, &ctx, id).await?;
+    let cycle = own_cycle(&state, &ctx, id).await?.cycle;
     let notice = match (q.added, q.renamed, q.removed) {
         (Some(n), _, _) => Some(crate::i18n::text(
             ctx.lang,
@@ -329,15 +292,14 @@ pub async fn rename_cycle(
     Path(id): Path<i64>,
     form: MultiForm,
 ) -> Result<Response, AppError> {
-    let (proof, cycle) = own_cycle(&state, &ctx, id).await?;
+    let work = own_cycle(&state, &ctx, id).await?;
     let fix = FixForm {
         name: form.get("name"),
         rename_reason: form.get("reason"),
         ..FixForm::default()
     };
-    let who = who(&ctx)?;
-    let renamed =
-        corrections::rename_cycle(&state.db, &proof, &who, id, &fix.name, &fix.rename_reason).await;
+    let renamed = work.rename(&state.db, &fix.name, &fix.rename_reason).await;
+    let cycle = work.cycle;
     match renamed {
         Ok(_) => Ok(Redirect::to(&format!("/dialogue/cycles/{id}?renamed=1")).into_response()),
         Err(e) => {
@@ -357,14 +319,15 @@ pub async fn delete_cycle(
     Path(id): Path<i64>,
     form: MultiForm,
 ) -> Result<Response, AppError> {
-    let (proof, cycle) = own_cycle(&state, &ctx, id).await?;
+    let work = own_cycle(&state, &ctx, id).await?;
     let fix = FixForm {
-        name: cycle.name.clone(),
+        name: work.cycle.name.clone(),
         delete_reason: form.get("reason"),
         ..FixForm::default()
     };
-    let who = who(&ctx)?;
-    match corrections::delete_cycle(&state.db, &proof, &who, id, &fix.delete_reason).await {
+    let deleted = work.delete(&state.db, &fix.delete_reason).await;
+    let cycle = work.cycle;
+    match deleted {
         Ok(()) => Ok(Redirect::to("/dialogue/cycles?deleted=1").into_response()),
         Err(e) => refused_fix(&state, &ctx, cycle, e, fix, |_| "delete_reason").await,
     }
@@ -376,20 +339,18 @@ pub async fn add_dialogues(
     Path(id): Path<i64>,
     form: MultiForm,
 ) -> Result<Response, AppError> {
-    let (proof, cycle) = own_cycle(&state, &ctx, id).await?;
+    let work = own_cycle(&state, &ctx, id).await?;
+    let cycle = work.cycle.clone();
     let typed = AddForm {
         units: form.all("unit"),
         planned_on: form.get("planned_on"),
     };
     let added = match planned_on(&typed.planned_on) {
-        Ok(date) => {
-            dialogue::add_dialogues(&state.db, &proof, &who(&ctx)?, &cycle, &typed.units, date)
-                .await
-        }
+        Ok(date) => work.add_dialogues(&state.db, &typed.units, date).await,
         Err(e) => Err(e.into()),
     };
     match added {
-        Ok(n) => Ok(Redirect::to(&format!("/dialogue/cycles/{id}?added={n}")).into_response()),
+        Ok((n, _)) => Ok(Redirect::to(&format!("/dialogue/cycles/{id}?added={n}")).into_response()),
         Err(samla_db::StoreError::Domain(e)) if e.field.is_some() => {
             let errors = FormErrors::from_domain(ctx.lang, &[e]);
             let page = cycle_page(&state, &ctx, cycle, None, errors, Some(typed), None).await?;
@@ -598,21 +559,9 @@ pub async fn undo_step(
     form: MultiForm,
 ) -> Result<Response, AppError> {
     // Another embete's dialogue is not shown to exist, whatever the form holds.
-    let (proof, _, _) = super::report::own(&state, &ctx, id).await?;
-    let actor = ctx.require_actor()?;
-    let leader = access::approve_reports(actor, proof.embete()).ok();
+    let work = super::report::own(&state, &ctx, id).await?;
     let (reason, version) = reason_and_version(&form)?;
-    let who = who(&ctx)?;
-    let undone = corrections::undo_step(
-        &state.db,
-        &proof,
-        leader.as_ref(),
-        &who,
-        id,
-        &reason,
-        version,
-    )
-    .await;
+    let undone = work.undo_step(&state.db, &reason, version).await;
     match undone {
         Ok(_) => Ok(Redirect::to(&format!("/dialogue/dialogues/{id}?undone=1")).into_response()),
         Err(e) => {
@@ -633,8 +582,7 @@ pub async fn correct_date(
     form: MultiForm,
 ) -> Result<Response, AppError> {
     // Another embete's dialogue is not shown to exist, whatever the form holds.
-    let (proof, _, _) = super::report::own(&state, &ctx, id).await?;
-    let leader = access::approve_reports(ctx.require_actor()?, proof.embete()).ok();
+    let work = super::report::own(&state, &ctx, id).await?;
     let (reason, version) = reason_and_version(&form)?;
     let typed = DateCorrection {
         step: form.get("step"),
@@ -646,18 +594,8 @@ pub async fn correct_date(
         parse_region_date(&typed.date, "date"),
     ) {
         (Ok(step), Ok(date)) => {
-            corrections::correct_date(
-                &state.db,
-                &proof,
-                leader.as_ref(),
-                &who(&ctx)?,
-                id,
-                step,
-                date,
-                &reason,
-                version,
-            )
-            .await
+            work.correct_date(&state.db, step, date, &reason, version)
+                .await
         }
         (Err(_), _) => Err(DomainError::field(ErrorCode::Required, "step").into()),
         (_, Err(e)) => Err(e.into()),
@@ -688,13 +626,13 @@ pub async fn remove_dialogue(
     form: MultiForm,
 ) -> Result<Response, AppError> {
     // Another embete's dialogue is not shown to exist, whatever the form holds.
-    let (proof, _, _) = super::report::own(&state, &ctx, id).await?;
+    let work = super::report::own(&state, &ctx, id).await?;
     let (reason, version) = reason_and_version(&form)?;
-    let who = who(&ctx)?;
-    match corrections::remove_dialogue(&state.db, &proof, &who, id, &reason, version).await {
-        Ok(cycle) => {
-            Ok(Redirect::to(&format!("/dialogue/cycles/{}?removed=1", cycle.id)).into_response())
-        }
+    match work.remove(&state.db, &reason, version).await {
+        Ok(detail) => Ok(
+            Redirect::to(&format!("/dialogue/cycles/{}?removed=1", detail.cycle.id))
+                .into_response(),
+        ),
         Err(e) => {
             let forms = DialogueForms {
                 remove_reason: reason,
@@ -747,8 +685,8 @@ pub async fn take_step(
     Path(id): Path<i64>,
     form: MultiForm,
 ) -> Result<Response, AppError> {
-    let proof = own_work(&ctx)?;
-    match step_from_form(&state, &ctx, &proof, id, &form).await {
+    own_work(&ctx)?;
+    match step_from_form(&state, &ctx, id, &form).await {
         Ok(()) => Ok(Redirect::to(&format!("/dialogue/dialogues/{id}?saved=1")).into_response()),
         Err(e) => {
             let forms = DialogueForms {
@@ -763,7 +701,6 @@ pub async fn take_step(
 async fn step_from_form(
     state: &AppState,
     ctx: &Ctx,
-    proof: &EmbeteWork,
     id: i64,
     form: &MultiForm,
 ) -> Result<(), samla_db::StoreError> {
@@ -774,20 +711,22 @@ async fn step_from_form(
         .get("version")
         .parse()
         .map_err(|_| DomainError::new(ErrorCode::InvalidInput))?;
+    let step = use_case::Step {
+        stage,
+        date,
+        version,
+        report_version: None,
+        report_sha256: None,
+        confirm_eleven_digit_runs: false,
+    };
     let actor = ctx
         .actor
         .as_ref()
         .ok_or(DomainError::new(ErrorCode::LoginRequired))?;
-    dialogue::take_step(
-        &state.db,
-        proof,
-        &Who::user(actor.user_id, &actor.email),
-        id,
-        stage,
-        date,
-        version,
-    )
-    .await?;
+    DialogueWork::open(&state.db, actor, id)
+        .await?
+        .take_step(&state.db, &step)
+        .await?;
     Ok(())
 }
 

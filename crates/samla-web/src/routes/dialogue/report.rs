@@ -11,6 +11,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use samla_app::dialogue::{self as use_case, DialogueWork};
 use samla_db::audit::Who;
 use samla_db::dialogue::{self, Cycle, Dialogue};
 use samla_db::documents::VersionInfo;
@@ -29,18 +30,12 @@ pub(crate) fn actor_who(ctx: &Ctx) -> Result<Who, AppError> {
 }
 
 /// The dialogue, if it belongs to the actor's own embete (others are not found).
-pub(crate) async fn own(
+pub(crate) async fn own<'c>(
     state: &AppState,
-    ctx: &Ctx,
+    ctx: &'c Ctx,
     id: i64,
-) -> Result<(EmbeteWork, Dialogue, Cycle), AppError> {
-    let actor = ctx.require_actor()?;
-    let embete = access::own_embete(actor)
-        .ok_or(AppError::Code(ErrorCode::Forbidden))?
-        .to_owned();
-    let proof = access::embete_work(actor, &embete)?;
-    let (d, c) = dialogue::dialogue(&state.db, &proof, id).await?;
-    Ok((proof, d, c))
+) -> Result<DialogueWork<'c>, AppError> {
+    Ok(DialogueWork::open(&state.db, ctx.require_actor()?, id).await?)
 }
 
 #[derive(Template)]
@@ -107,7 +102,12 @@ pub async fn meeting_form(
     Query(q): Query<SavedQuery>,
 ) -> Result<Response, AppError> {
     let kind = kind_of(&kind)?;
-    let (proof, dialogue, cycle) = own(&state, &ctx, id).await?;
+    let DialogueWork {
+        proof,
+        dialogue,
+        cycle,
+        ..
+    } = own(&state, &ctx, id).await?;
     let recorded = report::meeting(&state.db, &proof, id, kind).await?;
     let is_recorded = recorded.is_some();
     let form = recorded.unwrap_or_else(|| Meeting {
@@ -141,7 +141,7 @@ pub async fn save_meeting(
     form: MultiForm,
 ) -> Result<Response, AppError> {
     let kind = kind_of(&kind)?;
-    let (proof, dialogue, cycle) = own(&state, &ctx, id).await?;
+    let work = own(&state, &ctx, id).await?;
     let input = MeetingInput {
         held_on: form.get("held_on"),
         place: form.get("place"),
@@ -152,7 +152,11 @@ pub async fn save_meeting(
         participants: form.get("participants"),
         age_bands: form.all("age_bands"),
     };
-    match report::save_meeting(&state.db, &proof, &actor_who(&ctx)?, id, kind, &input).await {
+    let saved = work.save_meeting(&state.db, kind, &input).await;
+    let DialogueWork {
+        dialogue, cycle, ..
+    } = work;
+    match saved {
         Ok(_) => Ok(Redirect::to(&format!(
             "/dialogue/dialogues/{id}/meetings/{}?saved=1",
             kind.as_str()
@@ -376,7 +380,12 @@ pub async fn report_form(
     Path(id): Path<i64>,
     Query(q): Query<SavedQuery>,
 ) -> Result<Response, AppError> {
-    let (proof, dialogue, cycle) = own(&state, &ctx, id).await?;
+    let DialogueWork {
+        proof,
+        dialogue,
+        cycle,
+        ..
+    } = own(&state, &ctx, id).await?;
     let form = report::report(&state.db, &proof, id)
         .await?
         .unwrap_or_else(|| Report {
@@ -560,6 +569,49 @@ async fn posted_report(
     Ok((mine, unsettled))
 }
 
+/// The report as posted, ready to save, or the page that asks for the merge choices
+/// still missing (with everything typed still in it).
+async fn report_to_save(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    form: &MultiForm,
+) -> Result<Result<Report, Response>, AppError> {
+    let DialogueWork {
+        proof,
+        dialogue,
+        cycle,
+        ..
+    } = own(state, ctx, id).await?;
+    let (mine, unsettled) = posted_report(state, &proof, ctx, id, form).await?;
+    if unsettled.is_empty() {
+        return Ok(Ok(mine));
+    }
+    // Saving again without choosing is not possible: the page comes back with the
+    // same choices, each one that is missing marked.
+    let mut page = report_page(
+        state,
+        ctx,
+        dialogue,
+        cycle,
+        mine,
+        FormErrors::default(),
+        unsettled,
+        None,
+        None,
+    )
+    .await?;
+    for c in &page.clashes {
+        page.errors.0.push(crate::forms::FieldError {
+            field: c.field(),
+            message: ctx.t("merge-choice-required"),
+        });
+    }
+    Ok(Err(
+        (StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response()
+    ))
+}
+
 /// Saves the report as posted: the saved report, or the page that says why not (with
 /// everything typed still in it).
 async fn save_posted(
@@ -568,108 +620,101 @@ async fn save_posted(
     id: i64,
     form: &MultiForm,
 ) -> Result<Result<Saved, Response>, AppError> {
-    let (proof, dialogue, cycle) = own(state, ctx, id).await?;
-    let (mine, unsettled) = posted_report(state, &proof, ctx, id, form).await?;
-    if !unsettled.is_empty() {
-        // Saving again without choosing is not possible: the page comes back with the
-        // same choices, each one that is missing marked.
-        let errors: Vec<DomainError> = Vec::new();
-        let mut page = report_page(
-            state,
-            ctx,
-            dialogue,
-            cycle,
-            mine,
-            FormErrors::from_domain(ctx.lang, &errors),
-            unsettled,
-            None,
-            None,
-        )
-        .await?;
-        for c in &page.clashes {
-            page.errors.0.push(crate::forms::FieldError {
-                field: c.field(),
-                message: ctx.t("merge-choice-required"),
-            });
-        }
-        return Ok(Err(
-            (StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response()
-        ));
+    let mine = match report_to_save(state, ctx, id, form).await? {
+        Ok(mine) => mine,
+        Err(page) => return Ok(Err(page)),
+    };
+    let work = own(state, ctx, id).await?;
+    match work.save_report(&state.db, mine.clone()).await {
+        Ok(saved) => Ok(Ok(saved)),
+        Err(e) => Ok(Err(save_refused(state, ctx, id, mine, e).await?)),
     }
-    let page =
-        match report::save_report(&state.db, &proof, &actor_who(ctx)?, id, mine.clone()).await {
-            Ok(saved) => return Ok(Ok(saved)),
-            Err(SaveError::Invalid(errors))
-                if errors.iter().any(|e| e.code == ErrorCode::ReportLocked) =>
-            {
-                // Approved (or not yet open) while this editor typed: show the report as it
-                // stands, and keep what they typed beside it so that nothing is lost.
-                let (dialogue, _) = dialogue::dialogue(&state.db, &proof, id).await?;
-                let saved = report::report(&state.db, &proof, id)
-                    .await?
-                    .unwrap_or_default();
-                let errors = FormErrors::from_domain(
-                    ctx.lang,
-                    &[DomainError::field(ErrorCode::ReportLocked, "unsaved")],
-                );
-                let mut page = report_page(
-                    state,
-                    ctx,
-                    dialogue,
-                    cycle,
-                    saved.clone(),
-                    errors,
-                    vec![],
-                    None,
-                    None,
-                )
-                .await?;
-                page.unsaved = differences(&saved, &mine)
-                    .into_iter()
-                    .filter(|d| !d.text.trim().is_empty())
-                    .collect();
-                (StatusCode::CONFLICT, render(&page)?).into_response()
-            }
-            Err(SaveError::Invalid(errors)) => {
-                let errors = FormErrors::from_domain(ctx.lang, &errors);
-                let page = report_page(
-                    state,
-                    ctx,
-                    dialogue,
-                    cycle,
-                    mine,
-                    errors,
-                    vec![],
-                    None,
-                    None,
-                )
-                .await?;
-                (StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response()
-            }
-            Err(SaveError::Conflict(conflict)) => {
-                // Nothing is overwritten: what only the other editor changed is taken
-                // in, what only this editor changed is kept, and each field both changed
-                // is shown side by side to choose from. The next save builds on the
-                // version saved now.
-                let mut form = conflict.merged;
-                for clash in &conflict.clashes {
-                    // A row both changed is shown only as the choice, not in the editor.
-                    if report::section_part(&clash.section) != clash.section {
-                        form.set_section(&clash.section, None);
-                    }
+}
+
+/// The page for a save that was refused, with what the editor typed (`mine`) kept.
+async fn save_refused(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    mine: Report,
+    refused: SaveError,
+) -> Result<Response, AppError> {
+    let DialogueWork {
+        proof,
+        dialogue,
+        cycle,
+        ..
+    } = own(state, ctx, id).await?;
+    let page = match refused {
+        SaveError::Invalid(errors) if errors.iter().any(|e| e.code == ErrorCode::ReportLocked) => {
+            // Approved (or not yet open) while this editor typed: show the report as it
+            // stands, and keep what they typed beside it so that nothing is lost.
+            let (dialogue, _) = dialogue::dialogue(&state.db, &proof, id).await?;
+            let saved = report::report(&state.db, &proof, id)
+                .await?
+                .unwrap_or_default();
+            let errors = FormErrors::from_domain(
+                ctx.lang,
+                &[DomainError::field(ErrorCode::ReportLocked, "unsaved")],
+            );
+            let mut page = report_page(
+                state,
+                ctx,
+                dialogue,
+                cycle,
+                saved.clone(),
+                errors,
+                vec![],
+                None,
+                None,
+            )
+            .await?;
+            page.unsaved = differences(&saved, &mine)
+                .into_iter()
+                .filter(|d| !d.text.trim().is_empty())
+                .collect();
+            (StatusCode::CONFLICT, render(&page)?).into_response()
+        }
+        SaveError::Invalid(errors) => {
+            let errors = FormErrors::from_domain(ctx.lang, &errors);
+            let page = report_page(
+                state,
+                ctx,
+                dialogue,
+                cycle,
+                mine,
+                errors,
+                vec![],
+                None,
+                None,
+            )
+            .await?;
+            (StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response()
+        }
+        SaveError::Conflict(conflict) => {
+            // Nothing is overwritten: what only the other editor changed is taken
+            // in, what only this editor changed is kept, and each field both changed
+            // is shown side by side to choose from. The next save builds on the
+            // version saved now.
+            let mut form = conflict.merged;
+            for clash in &conflict.clashes {
+                // A row both changed is shown only as the choice, not in the editor.
+                if report::section_part(&clash.section) != clash.section {
+                    form.set_section(&clash.section, None);
                 }
-                let errors =
-                    FormErrors::from_domain(ctx.lang, &[DomainError::new(ErrorCode::EditConflict)]);
-                let clashes = clash_views(ctx, &conflict.clashes);
-                let page = report_page(
-                    state, ctx, dialogue, cycle, form, errors, clashes, None, None,
-                )
-                .await?;
-                (StatusCode::CONFLICT, render(&page)?).into_response()
             }
-            Err(SaveError::Store(e)) => return Err(e.into()),
-        };
-    Ok(Err(page))
+            let errors =
+                FormErrors::from_domain(ctx.lang, &[DomainError::new(ErrorCode::EditConflict)]);
+            let clashes = clash_views(ctx, &conflict.clashes);
+            let page = report_page(
+                state, ctx, dialogue, cycle, form, errors, clashes, None, None,
+            )
+            .await?;
+            (StatusCode::CONFLICT, render(&page)?).into_response()
+        }
+        SaveError::Store(e) => return Err(e.into()),
+    };
+    Ok(page)
 }
 
 pub async fn report_step(
@@ -678,30 +723,27 @@ pub async fn report_step(
     Path(id): Path<i64>,
     form: MultiForm,
 ) -> Result<Response, AppError> {
-    let (proof, dialogue, cycle) = own(&state, &ctx, id).await?;
-    let actor = ctx.require_actor()?;
-    let leader = access::approve_reports(actor, &cycle.embete).ok();
+    let work = own(&state, &ctx, id).await?;
     // While the report is open, the step box belongs to the report's form, so a step
     // never throws away unsaved text: what was typed is saved first (when it differs
     // from what is stored), and a refused save shows the page with everything typed.
-    let mut report_version = form.get("report_version").parse::<i64>().ok();
-    let mut report_hash = Some(form.get("report_hash")).filter(|h| !h.is_empty());
-    if form.0.iter().any(|(k, _)| k == "language") {
-        let stored = report::report(&state.db, &proof, id)
+    let typed = if form.0.iter().any(|(k, _)| k == "language") {
+        let stored = report::report(&state.db, &work.proof, id)
             .await?
             .unwrap_or_default();
         let typed = report_from(&form);
         if typed.language != stored.language || !differences(&stored, &typed).is_empty() {
-            match save_posted(&state, &ctx, id, &form).await? {
-                Ok(saved) => {
-                    report_version = Some(saved.report.version);
-                    report_hash = None;
-                }
+            match report_to_save(&state, &ctx, id, &form).await? {
+                Ok(typed) => Some(typed),
                 Err(page) => return Ok(page),
             }
+        } else {
+            None
         }
-    }
-    let result = async {
+    } else {
+        None
+    };
+    let step = async {
         let stage = Stage::parse(&form.get("stage"))
             .ok_or(DomainError::field(ErrorCode::StageNotAllowed, "stage"))?;
         let date = parse_region_date(&form.get("date"), "date")?;
@@ -709,23 +751,40 @@ pub async fn report_step(
             .get("dialogue_version")
             .parse()
             .map_err(|_| DomainError::new(ErrorCode::InvalidInput))?;
-        let confirmed = form.get("confirm_personal_ids") == "yes";
-        report::report_step(
-            &state.db,
-            &proof,
-            leader.as_ref(),
-            &actor_who(&ctx).map_err(|_| DomainError::new(ErrorCode::LoginRequired))?,
-            id,
+        Ok::<_, DomainError>(use_case::Step {
             stage,
             date,
             version,
-            report_version,
-            report_hash.as_deref(),
-            confirmed,
-        )
-        .await
+            report_version: form.get("report_version").parse::<i64>().ok(),
+            report_sha256: Some(form.get("report_hash")).filter(|h| !h.is_empty()),
+            confirm_eleven_digit_runs: form.get("confirm_personal_ids") == "yes",
+        })
     }
     .await;
+    let result = match (typed, step) {
+        // What was typed is not lost to a mistake in the step box: it is saved anyway.
+        (Some(typed), Err(refused)) => match work.save_report(&state.db, typed.clone()).await {
+            Ok(_) => Err(refused.into()),
+            Err(e) => return save_refused(&state, &ctx, id, typed, e).await,
+        },
+        (typed, Ok(step)) => {
+            let kept = typed.clone();
+            match work.save_then_step(&state.db, typed, step).await {
+                Ok(d) => Ok(d),
+                Err(use_case::SaveThenStep::Save(e)) => {
+                    return save_refused(&state, &ctx, id, kept.unwrap_or_default(), e).await;
+                }
+                Err(use_case::SaveThenStep::Step(e)) => Err(e),
+            }
+        }
+        (None, Err(refused)) => Err(refused.into()),
+    };
+    let DialogueWork {
+        proof,
+        dialogue,
+        cycle,
+        ..
+    } = work;
     match result {
         Ok(d) if d.stage == Stage::Published => {
             Ok(Redirect::to(&format!("/dialogues/{id}?published=1")).into_response())
@@ -845,36 +904,30 @@ async fn leave_published(
     form: &MultiForm,
     leave: Leave,
 ) -> Result<Response, AppError> {
-    let (proof, dialogue, cycle) = own(state, ctx, id).await?;
-    let actor = ctx.require_actor()?;
-    let leader = access::approve_reports(actor, &cycle.embete)?;
+    let work = own(state, ctx, id).await?;
     let reason_field = format!("{}_reason", leave.name());
     let reason = form.get(&reason_field);
-    let result = match form.get("version").parse::<i64>() {
-        Ok(version) => {
-            let to = match leave {
-                Leave::Withdraw => Stage::Withdrawn,
-                Leave::Reopen => Stage::ReportDrafted,
-            };
-            report::leave_published(
-                &state.db,
-                &proof,
-                &leader,
-                &actor_who(ctx)?,
-                id,
-                &reason,
-                version,
-                to,
-            )
-            .await
-        }
-        Err(_) => Err(DomainError::new(ErrorCode::InvalidInput).into()),
+    let to = match leave {
+        Leave::Withdraw => Stage::Withdrawn,
+        Leave::Reopen => Stage::ReportDrafted,
     };
+    let version = form.get("version").parse::<i64>().ok();
+    let result = work.leave_published(&state.db, &reason, version, to).await;
+    let DialogueWork {
+        proof,
+        dialogue,
+        cycle,
+        ..
+    } = work;
     match result {
         Ok(_) if leave == Leave::Reopen => {
             Ok(Redirect::to(&format!("/dialogue/dialogues/{id}/report?step=1")).into_response())
         }
         Ok(_) => Ok(Redirect::to(&format!("/dialogues/{id}")).into_response()),
+        // Only a leader sees the form; anyone else is refused outright, not on the page.
+        Err(samla_db::StoreError::Domain(e)) if e.code == ErrorCode::LeaderRequired => {
+            Err(e.into())
+        }
         Err(samla_db::StoreError::Domain(e)) => {
             let form_report = report::report(&state.db, &proof, id)
                 .await?
@@ -984,7 +1037,12 @@ pub async fn versions(
     Path(id): Path<i64>,
     Query(q): Query<VersionsQuery>,
 ) -> Result<Response, AppError> {
-    let (proof, dialogue, cycle) = own(&state, &ctx, id).await?;
+    let DialogueWork {
+        proof,
+        dialogue,
+        cycle,
+        ..
+    } = own(&state, &ctx, id).await?;
     let versions = report::versions(&state.db, &proof, id).await?;
     let newest = versions.first().map(|v| v.version).unwrap_or(0);
     let known = |v: i64| versions.iter().any(|x| x.version == v);
