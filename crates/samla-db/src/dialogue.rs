@@ -947,6 +947,24 @@ pub struct ReportFilter {
     pub step: Option<i64>,
 }
 
+/// Whether a report (as published) has a finding tagged with the filter's article and
+/// one tagged with its step, as the tag tables answer for a report that is not reopened.
+fn matches_tags(report: &crate::report::Report, filter: &ReportFilter) -> bool {
+    let tagged = |asked: Option<i64>, tags: fn(&crate::report::Finding) -> Vec<u32>| {
+        asked.is_none_or(|n| {
+            report
+                .findings
+                .iter()
+                .any(|f| tags(f).iter().any(|t| i64::from(*t) == n))
+        })
+    };
+    tagged(filter.crc_article, |f| {
+        samla_domain::report::crc_articles(&f.crc_articles, "crc_articles").unwrap_or_default()
+    }) && tagged(filter.step, |f| {
+        samla_domain::report::steps(&f.steps, "steps").unwrap_or_default()
+    })
+}
+
 /// Published reports, newest first, as the filter asks.
 pub async fn published(
     db: &Db,
@@ -957,16 +975,20 @@ pub async fn published(
     let cycle = filter.cycle;
     let units = filter.units.as_deref();
     let mut conn = db.acquire().await?;
-    let all: Vec<Published> = on!(conn.conn(), |c| {
+    // A report reopened for correction is listed as it was published: the draft's
+    // language and tags are not public yet, so it passes the tag filters here and is
+    // checked against its published version below.
+    let all: Vec<(Published, Option<i64>)> = on!(conn.conn(), |c| {
         sqlx::query(
             "SELECT d.id, c.embete, c.id AS cycle_id, c.name AS cycle, d.unit_number, d.unit_name, d.unit_kind, \
-                    p.published_on AS stage_date, r.language \
+                    p.published_on AS stage_date, r.language, \
+                    CASE WHEN d.stage = 'published' THEN NULL ELSE d.public_version END AS corrected_from \
              FROM dialogue d JOIN cycle c ON c.id = d.cycle_id LEFT JOIN report r ON r.dialogue_id = d.id \
              JOIN document_publication p ON p.id = (SELECT MAX(l.id) FROM document_publication l WHERE l.document = 'report:' || CAST(d.id AS TEXT)) \
              WHERE d.public_version IS NOT NULL AND ($1 IS NULL OR c.embete = $1) AND ($2 IS NULL OR c.id = $2) \
-             AND ($3 IS NULL OR EXISTS (SELECT 1 FROM finding f JOIN finding_article fa ON fa.finding_id = f.id \
+             AND ($3 IS NULL OR d.stage <> 'published' OR EXISTS (SELECT 1 FROM finding f JOIN finding_article fa ON fa.finding_id = f.id \
                   WHERE f.dialogue_id = d.id AND fa.article = $3)) \
-             AND ($4 IS NULL OR EXISTS (SELECT 1 FROM finding f JOIN finding_step fs ON fs.finding_id = f.id \
+             AND ($4 IS NULL OR d.stage <> 'published' OR EXISTS (SELECT 1 FROM finding f JOIN finding_step fs ON fs.finding_id = f.id \
                   WHERE f.dialogue_id = d.id AND fs.framework_id = $5 AND fs.step = $4)) \
              ORDER BY p.published_on DESC, d.unit_name",
         )
@@ -981,7 +1003,7 @@ pub async fn published(
         .map(|r| {
             let id: i64 = r.try_get("id")?;
             let kind: String = r.try_get("unit_kind")?;
-            Ok(Published {
+            let published = Published {
                 id,
                 embete: r.try_get("embete")?,
                 cycle_id: r.try_get("cycle_id")?,
@@ -992,11 +1014,27 @@ pub async fn published(
                 published_on: r.try_get("stage_date")?,
                 language: r.try_get("language")?,
                 url: format!("/dialogues/{id}"),
-            })
+            };
+            Ok((published, r.try_get("corrected_from")?))
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?
     });
-    Ok(all
+    drop(conn);
+    let mut listed = Vec::with_capacity(all.len());
+    for (mut published, corrected_from) in all {
+        if let Some(version) = corrected_from {
+            let Some(public) = crate::report::stored_version(db, published.id, version).await?
+            else {
+                continue;
+            };
+            if !matches_tags(&public, filter) {
+                continue;
+            }
+            published.language = Some(public.language);
+        }
+        listed.push(published);
+    }
+    Ok(listed
         .into_iter()
         .filter(|p| units.is_none_or(|numbers| numbers.contains(&p.unit_number)))
         .filter(|p| {

@@ -435,7 +435,7 @@ pub async fn version(
     Ok(stored_version(db, dialogue_id, version).await?)
 }
 
-async fn stored_version(
+pub(crate) async fn stored_version(
     db: &Db,
     dialogue_id: i64,
     version: i64,

@@ -440,3 +440,59 @@ async fn published_reports_filter_by_tag_and_read_whole() {
     );
     assert!(!listed("crc_article=12").await.contains(&id));
 }
+
+/// A report reopened for correction is listed as it was published: the draft's new
+/// tags and language are not public until the correction is, in the filters too.
+#[tokio::test]
+async fn a_reopened_report_is_filtered_and_listed_as_it_was_published() {
+    let app = app().await;
+    let staff = app.token("embete_staff").await;
+    let leader = app.token("embete_leader").await;
+    let (url, version, report) = published(&app, &staff, &leader).await;
+    let id: i64 = url.rsplit('/').next().unwrap().parse().unwrap();
+    let listed = |query: &str| {
+        let query = query.to_owned();
+        let app = &app;
+        async move {
+            let list: Value = serde_json::from_str(
+                &app.get(&format!("/api/v1/dialogue/reports?{query}"))
+                    .await
+                    .body,
+            )
+            .unwrap();
+            list.as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["id"] == id)
+                .map(|r| r["language"].as_str().unwrap_or_default().to_owned())
+        }
+    };
+    let language = report["language"].as_str().unwrap().to_owned();
+    assert_eq!(
+        listed("crc_article=12&step=2").await,
+        Some(language.clone())
+    );
+    let (status, d) = app
+        .api(
+            Method::POST,
+            &format!("{url}/reopen"),
+            &leader,
+            json!({"reason": "Feil artikkel.", "version": version}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{d}");
+    // The draft moves the finding to article 31 and step 4, and the report to the other language.
+    let mut draft = report.clone();
+    draft["findings"][0]["crc_articles"] = json!([31]);
+    draft["findings"][0]["steps"] = json!([4]);
+    draft["language"] = json!(if language == "nb" { "nn" } else { "nb" });
+    let (status, saved) = app
+        .api(Method::PUT, &format!("{url}/report"), &staff, draft)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(listed("").await, Some(language.clone()));
+    assert_eq!(listed("crc_article=12").await, Some(language.clone()));
+    assert_eq!(listed("crc_article=12&step=2").await, Some(language));
+    assert_eq!(listed("crc_article=31").await, None);
+    assert_eq!(listed("step=4").await, None);
+}
