@@ -4,7 +4,7 @@
 //! embete; another embete's cycles and dialogues are not found.
 
 use crate::who;
-use samla_db::dialogue::{self, Cycle, Dialogue};
+use samla_db::dialogue::{self, Cycle, Dialogue, StepRecord};
 use samla_db::report::{self, Meeting, MeetingInput, Report, SaveError, Saved};
 use samla_db::{Db, StoreError, StoreResult, corrections};
 use samla_domain::access::{self, Actor, ApproveReports, EmbeteWork};
@@ -150,6 +150,48 @@ pub struct Step {
     pub confirm_eleven_digit_runs: bool,
 }
 
+/// A dialogue with its recorded steps and what the actor may do with it now: the steps
+/// that may come next, the stage an undo goes back to, the steps whose date they may
+/// correct. The page shows these as its forms; the API answers the first four.
+#[derive(Debug, Serialize)]
+pub struct DialogueDetail {
+    pub dialogue: Dialogue,
+    pub cycle: Cycle,
+    pub steps: Vec<StepRecord>,
+    pub next: Vec<Stage>,
+    #[serde(skip)]
+    pub undo_to: Option<Stage>,
+    #[serde(skip)]
+    pub correctable: Vec<StepRecord>,
+}
+
+/// The stage an undo of the last standing step goes back to, if the actor may undo it.
+fn undo_to(steps: &[StepRecord], is_leader: bool) -> Option<Stage> {
+    let mut standing = steps.iter().rev().filter(|s| s.undone.is_none());
+    let last = standing.next()?;
+    let undo = samla_domain::dialogue::undo(standing.next().map(|s| s.stage), last.stage).ok()?;
+    (is_leader || !undo.needs_leader).then_some(undo.to)
+}
+
+/// The standing steps whose date the actor may correct: not a publication or a
+/// withdrawal, and a leader's step only for a leader.
+fn correctable(steps: &[StepRecord], is_leader: bool) -> Vec<StepRecord> {
+    let standing: Vec<&StepRecord> = steps.iter().filter(|s| s.undone.is_none()).collect();
+    standing
+        .iter()
+        .enumerate()
+        .filter(|(i, s)| {
+            let from = i
+                .checked_sub(1)
+                .map(|p| standing[p].stage)
+                .unwrap_or(Stage::Planned);
+            !matches!(s.stage, Stage::Published | Stage::Withdrawn)
+                && (is_leader || !samla_domain::dialogue::needs_leader(from, s.stage))
+        })
+        .map(|(_, s)| (*s).clone())
+        .collect()
+}
+
 /// Why saving and stepping stopped: at the save (nothing was stepped) or at the step
 /// (the save, if there was one, stands).
 #[derive(Debug)]
@@ -159,6 +201,22 @@ pub enum SaveThenStep {
 }
 
 impl DialogueWork<'_> {
+    /// The dialogue with its steps, and what the actor may do next, by the same rules
+    /// the store applies when they do it.
+    pub async fn detail(&self, db: &Db) -> StoreResult<DialogueDetail> {
+        let steps = dialogue::steps(db, &self.proof, self.id()).await?;
+        let is_leader = self.leader().is_some();
+        let next = access::allowed_steps(self.actor, &self.cycle.embete, self.dialogue.stage);
+        Ok(DialogueDetail {
+            undo_to: undo_to(&steps, is_leader),
+            correctable: correctable(&steps, is_leader),
+            next,
+            steps,
+            dialogue: self.dialogue.clone(),
+            cycle: self.cycle.clone(),
+        })
+    }
+
     /// The embete's leaders may approve and publish reports, and undo and correct what
     /// only they may do; for anyone else this is None.
     fn leader(&self) -> Option<ApproveReports> {

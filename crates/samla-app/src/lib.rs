@@ -6,6 +6,7 @@
 //! render the answer. See `docs/designs/0011-use-cases.md`.
 
 pub mod dialogue;
+pub mod follow_up;
 
 use samla_db::audit::Who;
 use samla_domain::access::Actor;

@@ -4,7 +4,7 @@
 //! audit) holds for an API token exactly as for a person in the browser.
 
 use super::dialogues::{own_cycle, own_work};
-use super::report::{actor_who, own};
+use super::report::own;
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
@@ -14,11 +14,10 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use samla_app::dialogue as use_case;
-use samla_app::dialogue::{CycleDetail, DialogueWork};
-use samla_db::dialogue::{self, Cycle, CycleSummary, Dialogue, StepRecord};
-use samla_db::follow_up::{self, Item};
+use samla_app::dialogue::{CycleDetail, DialogueDetail};
+use samla_db::dialogue::{self, Cycle, CycleSummary, Dialogue};
+use samla_db::follow_up::Item;
 use samla_db::report::{self, Meeting, MeetingInput, Report, SaveError};
-use samla_domain::access;
 use samla_domain::dates::parse_region_date;
 use samla_domain::dialogue::Stage;
 use samla_domain::report::MeetingKind;
@@ -126,35 +125,13 @@ pub async fn add_dialogues(
     ))
 }
 
-/// A dialogue with its recorded steps and the steps that may come next.
-#[derive(Serialize)]
-pub struct DialogueDetail {
-    dialogue: Dialogue,
-    cycle: Cycle,
-    steps: Vec<StepRecord>,
-    next: Vec<Stage>,
-}
-
+/// A dialogue with its recorded steps and the steps the caller may take next.
 pub async fn show_dialogue(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Json<DialogueDetail>, AppError> {
-    let DialogueWork {
-        proof,
-        dialogue,
-        cycle,
-        ..
-    } = own(&state, &ctx, id).await?;
-    let steps = dialogue::steps(&state.db, &proof, id).await?;
-    // What this actor may do next, by the same rule the store applies.
-    let next = access::allowed_steps(ctx.require_actor()?, &cycle.embete, dialogue.stage);
-    Ok(Json(DialogueDetail {
-        dialogue,
-        cycle,
-        steps,
-        next,
-    }))
+    Ok(Json(own(&state, &ctx, id).await?.detail(&state.db).await?))
 }
 
 #[derive(Deserialize)]
@@ -477,12 +454,8 @@ pub async fn follow_ups(
     State(state): State<AppState>,
     ctx: Ctx,
 ) -> Result<Json<Vec<Item>>, AppError> {
-    let actor = ctx.require_actor()?;
-    if let Ok(proof) = access::unit_work(actor) {
-        return Ok(Json(follow_up::for_unit(&state.db, &proof).await?));
-    }
-    let proof = own_work(&ctx)?;
-    Ok(Json(follow_up::for_embete(&state.db, &proof).await?))
+    let (items, _) = samla_app::follow_up::items(&state.db, ctx.require_actor()?).await?;
+    Ok(Json(items))
 }
 
 #[derive(Deserialize)]
@@ -501,13 +474,7 @@ pub async fn update_follow_up(
     JsonBody(body): JsonBody<FollowUpBody>,
 ) -> Result<Json<Item>, AppError> {
     let actor = ctx.require_actor()?;
-    let proof = access::unit_work(actor)?;
-    let who = actor_who(&ctx)?;
-    follow_up::update(&state.db, &proof, &who, id, &body.status, &body.comment).await?;
-    follow_up::for_unit(&state.db, &proof)
-        .await?
-        .into_iter()
-        .find(|i| i.id == id)
-        .map(Json)
-        .ok_or(AppError::Code(ErrorCode::NotFound))
+    Ok(Json(
+        samla_app::follow_up::update(&state.db, actor, id, &body.status, &body.comment).await?,
+    ))
 }

@@ -424,35 +424,6 @@ impl DialoguePage {
     }
 }
 
-/// The steps `actor` may correct the date of: the standing ones, except publications and
-/// withdrawals, and a leader's decisions only for a leader.
-fn correctable_for(actor: &access::Actor, embete: &str, steps: &[StepRecord]) -> Vec<StepRecord> {
-    let is_leader = access::approve_reports(actor, embete).is_ok();
-    let standing: Vec<&StepRecord> = steps.iter().filter(|s| s.undone.is_none()).collect();
-    standing
-        .iter()
-        .enumerate()
-        .filter(|(i, s)| {
-            let from = i
-                .checked_sub(1)
-                .map(|p| standing[p].stage)
-                .unwrap_or(Stage::Planned);
-            !matches!(s.stage, Stage::Published | Stage::Withdrawn)
-                && (is_leader || !samla_domain::dialogue::needs_leader(from, s.stage))
-        })
-        .map(|(_, s)| (*s).clone())
-        .collect()
-}
-
-/// The stage the dialogue would go back to if `actor` undid its last step, if they may.
-fn undo_for(actor: &access::Actor, embete: &str, steps: &[StepRecord]) -> Option<Stage> {
-    let mut live = steps.iter().rev().filter(|s| s.undone.is_none());
-    let last = live.next()?;
-    let undo = samla_domain::dialogue::undo(live.next().map(|s| s.stage), last.stage).ok()?;
-    let allowed = !undo.needs_leader || access::approve_reports(actor, embete).is_ok();
-    allowed.then_some(undo.to)
-}
-
 async fn dialogue_page(
     state: &AppState,
     ctx: &Ctx,
@@ -467,19 +438,21 @@ async fn dialogue_page(
         errors,
         notice,
     } = forms;
-    let proof = own_work(ctx)?;
-    let (dialogue, cycle) = dialogue::dialogue(&state.db, &proof, id).await?;
-    let steps = dialogue::steps(&state.db, &proof, id).await?;
-    let undo_to = undo_for(ctx.require_actor()?, &cycle.embete, &steps);
-    let correctable = correctable_for(ctx.require_actor()?, &cycle.embete, &steps);
-    let next: Vec<Stage> =
-        access::allowed_steps(ctx.require_actor()?, &cycle.embete, dialogue.stage)
-            .into_iter()
-            .filter(|s| !s.needs_report())
-            .collect();
-    let leaders = report::meeting(&state.db, &proof, id, MeetingKind::Leaders).await?;
-    let youth = report::meeting(&state.db, &proof, id, MeetingKind::Youth).await?;
-    let report = report::report(&state.db, &proof, id).await?;
+    let work = super::report::own(state, ctx, id).await?;
+    let proof = &work.proof;
+    let use_case::DialogueDetail {
+        dialogue,
+        cycle,
+        steps,
+        next,
+        undo_to,
+        correctable,
+    } = work.detail(&state.db).await?;
+    // The report's steps are taken from the report's page.
+    let next: Vec<Stage> = next.into_iter().filter(|s| !s.needs_report()).collect();
+    let leaders = report::meeting(&state.db, proof, id, MeetingKind::Leaders).await?;
+    let youth = report::meeting(&state.db, proof, id, MeetingKind::Youth).await?;
+    let report = report::report(&state.db, proof, id).await?;
     let removable = dialogue.stage == Stage::Planned
         && leaders.is_none()
         && youth.is_none()

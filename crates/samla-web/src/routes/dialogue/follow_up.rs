@@ -11,10 +11,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use samla_db::audit::Who;
-use samla_db::follow_up::{self, Item};
-use samla_domain::ErrorCode;
-use samla_domain::access;
+use samla_db::follow_up::Item;
 use samla_domain::report::FOLLOW_UP_STATUSES;
 use serde::Deserialize;
 
@@ -40,15 +37,7 @@ pub struct SavedQuery {
 }
 
 async fn items_for(state: &AppState, ctx: &Ctx) -> Result<(Vec<Item>, bool), AppError> {
-    let actor = ctx.require_actor()?;
-    if let Ok(proof) = access::unit_work(actor) {
-        return Ok((follow_up::for_unit(&state.db, &proof).await?, true));
-    }
-    let embete = access::own_embete(actor)
-        .ok_or(AppError::Code(ErrorCode::Forbidden))?
-        .to_owned();
-    let proof = access::embete_work(actor, &embete)?;
-    Ok((follow_up::for_embete(&state.db, &proof).await?, false))
+    Ok(samla_app::follow_up::items(&state.db, ctx.require_actor()?).await?)
 }
 
 pub async fn list(
@@ -75,19 +64,9 @@ pub async fn update(
     form: MultiForm,
 ) -> Result<Response, AppError> {
     let actor = ctx.require_actor()?;
-    let proof = access::unit_work(actor)?;
-    let who = Who::user(actor.user_id, &actor.email);
-    match follow_up::update(
-        &state.db,
-        &proof,
-        &who,
-        id,
-        &form.get("status"),
-        &form.get("comment"),
-    )
-    .await
-    {
-        Ok(()) => Ok(Redirect::to("/follow-ups?saved=1").into_response()),
+    let (status, comment) = (form.get("status"), form.get("comment"));
+    match samla_app::follow_up::update(&state.db, actor, id, &status, &comment).await {
+        Ok(_) => Ok(Redirect::to("/follow-ups?saved=1").into_response()),
         Err(samla_db::StoreError::Domain(e)) if e.field.is_some() => {
             let (items, can_update) = items_for(&state, &ctx).await?;
             let title = ctx.t("follow-ups-title");

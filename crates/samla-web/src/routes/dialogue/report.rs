@@ -12,7 +12,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use samla_app::dialogue::{self as use_case, DialogueWork};
-use samla_db::audit::Who;
 use samla_db::dialogue::{self, Cycle, Dialogue};
 use samla_db::documents::VersionInfo;
 use samla_db::report::{self, Finding, FollowUp, Meeting, MeetingInput, Report, SaveError, Saved};
@@ -23,11 +22,6 @@ use samla_domain::document::{Piece, PieceChange, word_diff};
 use samla_domain::report::{AGE_BANDS, FOLLOW_UP_STATUSES, MeetingKind, SERVICES, YOUTH_GROUPS};
 use samla_domain::{DomainError, ErrorCode};
 use serde::Deserialize;
-
-pub(crate) fn actor_who(ctx: &Ctx) -> Result<Who, AppError> {
-    let a = ctx.require_actor()?;
-    Ok(Who::user(a.user_id, &a.email))
-}
 
 /// The dialogue, if it belongs to the actor's own embete (others are not found).
 pub(crate) async fn own<'c>(
