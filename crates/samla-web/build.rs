@@ -1,6 +1,7 @@
 //! Builds the stylesheet into the binary: installs the pinned Designsystemet packages
 //! from `assets/package-lock.json` with `npm ci` (into OUT_DIR, never the source tree)
-//! and joins theme, components and samla's own rules into one file.
+//! and joins theme, components and samla's own rules into one file. Lists the texts'
+//! files too, so a feature's texts are its `locales/<lang>/<feature>.ftl` and nothing else.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -44,6 +45,49 @@ fn main() {
         "cargo:rustc-env=SAMLA_CSS_HASH={:012x}",
         hash & 0xffff_ffff_ffff
     );
+    locales(&manifest, &out);
+}
+
+/// `FEATURES` (the shared texts first) and `locale_files!`, which embeds one language's
+/// files, from `locales/nb/`; every language must have the same files.
+fn locales(manifest: &Path, out: &Path) {
+    println!("cargo:rerun-if-changed=locales");
+    let files = |lang: &str| -> Vec<String> {
+        let dir = manifest.join("locales").join(lang);
+        let mut names: Vec<String> = fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))
+            .filter_map(|e| {
+                let name = e.ok()?.file_name().to_string_lossy().into_owned();
+                name.strip_suffix(".ftl").map(str::to_owned)
+            })
+            .collect();
+        names.sort_by_key(|n| (n != "common", n.clone()));
+        names
+    };
+    let features = files("nb");
+    for lang in ["nn", "en"] {
+        assert_eq!(
+            files(lang),
+            features,
+            "locales/{lang} must have the same .ftl files as locales/nb"
+        );
+    }
+    let list: Vec<String> = features.iter().map(|f| format!("{f:?}")).collect();
+    let mut code = format!(
+        "/// The features whose texts have a file of their own in `locales/<lang>/`: what is\n\
+         /// shared (navigation, errors, forms) first, then one per feature.\n\
+         pub const FEATURES: [&str; {}] = [{}];\n\n\
+         macro_rules! locale_files {{\n    ($lang:literal) => {{\n        [\n",
+        features.len(),
+        list.join(", ")
+    );
+    for f in &features {
+        code.push_str(&format!(
+            "            ({f:?}, include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/locales/\", $lang, \"/{f}.ftl\"))),\n"
+        ));
+    }
+    code.push_str("        ]\n    };\n}\n");
+    fs::write(out.join("locales.rs"), code).expect("write the locale list");
 }
 
 fn install(dir: &Path) {

@@ -11,86 +11,8 @@ struct Migration {
     postgres: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[
-    Migration {
-        version: 1,
-        name: "foundation",
-        sqlite: include_str!("../migrations/sqlite/0001_foundation.sql"),
-        postgres: include_str!("../migrations/postgres/0001_foundation.sql"),
-    },
-    Migration {
-        version: 2,
-        name: "dialogues",
-        sqlite: include_str!("../migrations/sqlite/0002_dialogues.sql"),
-        postgres: include_str!("../migrations/postgres/0002_dialogues.sql"),
-    },
-    Migration {
-        version: 3,
-        name: "reports",
-        sqlite: include_str!("../migrations/sqlite/0003_reports.sql"),
-        postgres: include_str!("../migrations/postgres/0003_reports.sql"),
-    },
-    Migration {
-        version: 4,
-        name: "follow_up_comments",
-        sqlite: include_str!("../migrations/sqlite/0004_follow_up_comments.sql"),
-        postgres: include_str!("../migrations/postgres/0004_follow_up_comments.sql"),
-    },
-    Migration {
-        version: 5,
-        name: "audit_without_drafts",
-        sqlite: include_str!("../migrations/sqlite/0005_audit_without_drafts.sql"),
-        postgres: include_str!("../migrations/postgres/0005_audit_without_drafts.sql"),
-    },
-    Migration {
-        version: 6,
-        name: "step_reasons",
-        sqlite: include_str!("../migrations/sqlite/0006_step_reasons.sql"),
-        postgres: include_str!("../migrations/postgres/0006_step_reasons.sql"),
-    },
-    Migration {
-        version: 7,
-        name: "kept_forms",
-        sqlite: include_str!("../migrations/sqlite/0007_kept_forms.sql"),
-        postgres: include_str!("../migrations/postgres/0007_kept_forms.sql"),
-    },
-    Migration {
-        version: 8,
-        name: "corrections",
-        sqlite: include_str!("../migrations/sqlite/0008_corrections.sql"),
-        postgres: include_str!("../migrations/postgres/0008_corrections.sql"),
-    },
-    Migration {
-        version: 9,
-        name: "documents",
-        sqlite: include_str!("../migrations/sqlite/0009_documents.sql"),
-        postgres: include_str!("../migrations/postgres/0009_documents.sql"),
-    },
-    Migration {
-        version: 10,
-        name: "audit_per_embete",
-        sqlite: include_str!("../migrations/sqlite/0010_audit_per_embete.sql"),
-        postgres: include_str!("../migrations/postgres/0010_audit_per_embete.sql"),
-    },
-    Migration {
-        version: 11,
-        name: "tags",
-        sqlite: include_str!("../migrations/sqlite/0011_tags.sql"),
-        postgres: include_str!("../migrations/postgres/0011_tags.sql"),
-    },
-    Migration {
-        version: 12,
-        name: "step_dates",
-        sqlite: include_str!("../migrations/sqlite/0012_step_dates.sql"),
-        postgres: include_str!("../migrations/postgres/0012_step_dates.sql"),
-    },
-    Migration {
-        version: 13,
-        name: "workflow_steps",
-        sqlite: include_str!("../migrations/sqlite/0013_workflow_steps.sql"),
-        postgres: include_str!("../migrations/postgres/0013_workflow_steps.sql"),
-    },
-];
+// The list is made from the files in `migrations/` by `build.rs`.
+include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
 
 /// Applies every migration not yet applied; returns how many ran.
 pub async fn migrate(db: &Db) -> anyhow::Result<usize> {

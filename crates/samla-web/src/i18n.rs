@@ -10,6 +10,9 @@ use std::sync::OnceLock;
 use time::{Date, OffsetDateTime};
 use unic_langid::LanguageIdentifier;
 
+// `FEATURES` and `locale_files!`, made from the files in `locales/` by `build.rs`.
+include!(concat!(env!("OUT_DIR"), "/locales.rs"));
+
 /// An interface language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -46,43 +49,13 @@ impl Lang {
 
     /// The language's texts, one Fluent file per feature.
     fn sources(self) -> [(&'static str, &'static str); FEATURES.len()] {
-        macro_rules! files {
-            ($lang:literal) => {
-                [
-                    (
-                        "common",
-                        include_str!(concat!("../locales/", $lang, "/common.ftl")),
-                    ),
-                    (
-                        "regions",
-                        include_str!(concat!("../locales/", $lang, "/regions.ftl")),
-                    ),
-                    (
-                        "people",
-                        include_str!(concat!("../locales/", $lang, "/people.ftl")),
-                    ),
-                    (
-                        "dialogue",
-                        include_str!(concat!("../locales/", $lang, "/dialogue.ftl")),
-                    ),
-                    (
-                        "report",
-                        include_str!(concat!("../locales/", $lang, "/report.ftl")),
-                    ),
-                ]
-            };
-        }
         match self {
-            Lang::Nb => files!("nb"),
-            Lang::Nn => files!("nn"),
-            Lang::En => files!("en"),
+            Lang::Nb => locale_files!("nb"),
+            Lang::Nn => locale_files!("nn"),
+            Lang::En => locale_files!("en"),
         }
     }
 }
-
-/// The features whose texts have a file of their own in `locales/<lang>/`: what is
-/// shared (navigation, errors, forms), then one per feature.
-pub const FEATURES: [&str; 5] = ["common", "regions", "people", "dialogue", "report"];
 
 type Bundle = FluentBundle<FluentResource>;
 
