@@ -88,7 +88,7 @@ pub async fn create_cycle(
 
 impl CycleWork<'_> {
     /// The cycle with its dialogues and the units not in it yet.
-    pub async fn detail(self, db: &Db) -> StoreResult<CycleDetail> {
+    pub async fn detail(&self, db: &Db) -> StoreResult<CycleDetail> {
         let dialogues = dialogue::dialogues_in(db, &self.proof, self.cycle.id).await?;
         let start = samla_domain::dates::parse_date(&self.cycle.starts_on, "starts_on")?;
         let available = dialogue::units_on(db, Some(&self.cycle.embete), start)
@@ -97,7 +97,7 @@ impl CycleWork<'_> {
             .filter(|u| !dialogues.iter().any(|d| d.unit_number == u.number))
             .collect();
         Ok(CycleDetail {
-            cycle: self.cycle,
+            cycle: self.cycle.clone(),
             dialogues,
             available,
         })
@@ -106,7 +106,7 @@ impl CycleWork<'_> {
     /// Adds the units (numbers valid at the cycle's start, or "all") as planned
     /// dialogues; how many were added, and the cycle as it is now.
     pub async fn add_dialogues(
-        self,
+        &self,
         db: &Db,
         units: &[String],
         planned_on: Date,

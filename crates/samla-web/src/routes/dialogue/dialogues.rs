@@ -184,7 +184,7 @@ async fn embete_name_on(state: &AppState, code: &str, date: &str) -> Result<Stri
 async fn cycle_page(
     state: &AppState,
     ctx: &Ctx,
-    cycle: Cycle,
+    work: &CycleWork<'_>,
     notice: Option<String>,
     errors: FormErrors,
     typed: Option<AddForm>,
@@ -194,10 +194,7 @@ async fn cycle_page(
         cycle,
         dialogues,
         available,
-    } = own_cycle(state, ctx, cycle.id)
-        .await?
-        .detail(&state.db)
-        .await?;
+    } = work.detail(&state.db).await?;
     let fix = fix.unwrap_or_else(|| FixForm {
         name: cycle.name.clone(),
         ..FixForm::default()
@@ -232,7 +229,7 @@ pub async fn cycle(
     Path(id): Path<i64>,
     Query(q): Query<AddedQuery>,
 ) -> Result<Response, AppError> {
-    let cycle = own_cycle(&state, &ctx, id).await?.cycle;
+    let work = own_cycle(&state, &ctx, id).await?;
     let notice = match (q.added, q.renamed, q.removed) {
         (Some(n), _, _) => Some(crate::i18n::text(
             ctx.lang,
@@ -246,7 +243,7 @@ pub async fn cycle(
     let page = cycle_page(
         &state,
         &ctx,
-        cycle,
+        &work,
         notice,
         FormErrors::default(),
         None,
@@ -261,7 +258,7 @@ pub async fn cycle(
 async fn refused_fix(
     state: &AppState,
     ctx: &Ctx,
-    cycle: Cycle,
+    work: &CycleWork<'_>,
     error: samla_db::StoreError,
     fix: FixForm,
     field: impl Fn(&'static str) -> &'static str,
@@ -277,7 +274,7 @@ async fn refused_fix(
             };
             let errors = FormErrors::from_domain(ctx.lang, &[e]);
             let fix = FixForm { open: true, ..fix };
-            let page = cycle_page(state, ctx, cycle, None, errors, None, Some(fix)).await?;
+            let page = cycle_page(state, ctx, work, None, errors, None, Some(fix)).await?;
             Ok((status, render(&page)?).into_response())
         }
         samla_db::StoreError::Domain(_) => Err(AppError::Code(ErrorCode::NotFound)),
@@ -299,11 +296,10 @@ pub async fn rename_cycle(
         ..FixForm::default()
     };
     let renamed = work.rename(&state.db, &fix.name, &fix.rename_reason).await;
-    let cycle = work.cycle;
     match renamed {
         Ok(_) => Ok(Redirect::to(&format!("/dialogue/cycles/{id}?renamed=1")).into_response()),
         Err(e) => {
-            refused_fix(&state, &ctx, cycle, e, fix, |f| match f {
+            refused_fix(&state, &ctx, &work, e, fix, |f| match f {
                 "name" => "name",
                 _ => "rename_reason",
             })
@@ -325,11 +321,9 @@ pub async fn delete_cycle(
         delete_reason: form.get("reason"),
         ..FixForm::default()
     };
-    let deleted = work.delete(&state.db, &fix.delete_reason).await;
-    let cycle = work.cycle;
-    match deleted {
+    match work.delete(&state.db, &fix.delete_reason).await {
         Ok(()) => Ok(Redirect::to("/dialogue/cycles?deleted=1").into_response()),
-        Err(e) => refused_fix(&state, &ctx, cycle, e, fix, |_| "delete_reason").await,
+        Err(e) => refused_fix(&state, &ctx, &work, e, fix, |_| "delete_reason").await,
     }
 }
 
@@ -340,7 +334,6 @@ pub async fn add_dialogues(
     form: MultiForm,
 ) -> Result<Response, AppError> {
     let work = own_cycle(&state, &ctx, id).await?;
-    let cycle = work.cycle.clone();
     let typed = AddForm {
         units: form.all("unit"),
         planned_on: form.get("planned_on"),
@@ -353,7 +346,7 @@ pub async fn add_dialogues(
         Ok((n, _)) => Ok(Redirect::to(&format!("/dialogue/cycles/{id}?added={n}")).into_response()),
         Err(samla_db::StoreError::Domain(e)) if e.field.is_some() => {
             let errors = FormErrors::from_domain(ctx.lang, &[e]);
-            let page = cycle_page(&state, &ctx, cycle, None, errors, Some(typed), None).await?;
+            let page = cycle_page(&state, &ctx, &work, None, errors, Some(typed), None).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
         }
         Err(e) => Err(e.into()),

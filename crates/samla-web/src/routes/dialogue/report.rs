@@ -510,7 +510,8 @@ pub async fn save_report(
     Path(id): Path<i64>,
     form: MultiForm,
 ) -> Result<Response, AppError> {
-    Ok(match save_posted(&state, &ctx, id, &form).await? {
+    let work = own(&state, &ctx, id).await?;
+    Ok(match save_posted(&state, &ctx, &work, &form).await? {
         Ok(saved) if !saved.merged.is_empty() => {
             Redirect::to(&format!("/dialogue/dialogues/{id}/report?merged=1")).into_response()
         }
@@ -568,16 +569,11 @@ async fn posted_report(
 async fn report_to_save(
     state: &AppState,
     ctx: &Ctx,
-    id: i64,
+    work: &DialogueWork<'_>,
     form: &MultiForm,
 ) -> Result<Result<Report, Response>, AppError> {
-    let DialogueWork {
-        proof,
-        dialogue,
-        cycle,
-        ..
-    } = own(state, ctx, id).await?;
-    let (mine, unsettled) = posted_report(state, &proof, ctx, id, form).await?;
+    let id = work.dialogue.id;
+    let (mine, unsettled) = posted_report(state, &work.proof, ctx, id, form).await?;
     if unsettled.is_empty() {
         return Ok(Ok(mine));
     }
@@ -586,8 +582,8 @@ async fn report_to_save(
     let mut page = report_page(
         state,
         ctx,
-        dialogue,
-        cycle,
+        work.dialogue.clone(),
+        work.cycle.clone(),
         mine,
         FormErrors::default(),
         unsettled,
@@ -611,17 +607,16 @@ async fn report_to_save(
 async fn save_posted(
     state: &AppState,
     ctx: &Ctx,
-    id: i64,
+    work: &DialogueWork<'_>,
     form: &MultiForm,
 ) -> Result<Result<Saved, Response>, AppError> {
-    let mine = match report_to_save(state, ctx, id, form).await? {
+    let mine = match report_to_save(state, ctx, work, form).await? {
         Ok(mine) => mine,
         Err(page) => return Ok(Err(page)),
     };
-    let work = own(state, ctx, id).await?;
     match work.save_report(&state.db, mine.clone()).await {
         Ok(saved) => Ok(Ok(saved)),
-        Err(e) => Ok(Err(save_refused(state, ctx, id, mine, e).await?)),
+        Err(e) => Ok(Err(save_refused(state, ctx, work, mine, e).await?)),
     }
 }
 
@@ -629,22 +624,18 @@ async fn save_posted(
 async fn save_refused(
     state: &AppState,
     ctx: &Ctx,
-    id: i64,
+    work: &DialogueWork<'_>,
     mine: Report,
     refused: SaveError,
 ) -> Result<Response, AppError> {
-    let DialogueWork {
-        proof,
-        dialogue,
-        cycle,
-        ..
-    } = own(state, ctx, id).await?;
+    let (id, proof) = (work.dialogue.id, &work.proof);
+    let (dialogue, cycle) = (work.dialogue.clone(), work.cycle.clone());
     let page = match refused {
         SaveError::Invalid(errors) if errors.iter().any(|e| e.code == ErrorCode::ReportLocked) => {
             // Approved (or not yet open) while this editor typed: show the report as it
             // stands, and keep what they typed beside it so that nothing is lost.
-            let (dialogue, _) = dialogue::dialogue(&state.db, &proof, id).await?;
-            let saved = report::report(&state.db, &proof, id)
+            let (dialogue, _) = dialogue::dialogue(&state.db, proof, id).await?;
+            let saved = report::report(&state.db, proof, id)
                 .await?
                 .unwrap_or_default();
             let errors = FormErrors::from_domain(
@@ -727,7 +718,7 @@ pub async fn report_step(
             .unwrap_or_default();
         let typed = report_from(&form);
         if typed.language != stored.language || !differences(&stored, &typed).is_empty() {
-            match report_to_save(&state, &ctx, id, &form).await? {
+            match report_to_save(&state, &ctx, &work, &form).await? {
                 Ok(typed) => Some(typed),
                 Err(page) => return Ok(page),
             }
@@ -759,14 +750,14 @@ pub async fn report_step(
         // What was typed is not lost to a mistake in the step box: it is saved anyway.
         (Some(typed), Err(refused)) => match work.save_report(&state.db, typed.clone()).await {
             Ok(_) => Err(refused.into()),
-            Err(e) => return save_refused(&state, &ctx, id, typed, e).await,
+            Err(e) => return save_refused(&state, &ctx, &work, typed, e).await,
         },
         (typed, Ok(step)) => {
             let kept = typed.clone();
             match work.save_then_step(&state.db, typed, step).await {
                 Ok(d) => Ok(d),
                 Err(use_case::SaveThenStep::Save(e)) => {
-                    return save_refused(&state, &ctx, id, kept.unwrap_or_default(), e).await;
+                    return save_refused(&state, &ctx, &work, kept.unwrap_or_default(), e).await;
                 }
                 Err(use_case::SaveThenStep::Step(e)) => Err(e),
             }
