@@ -67,7 +67,7 @@ impl<'a> CycleWork<'a> {
 
 /// A cycle with its dialogues and the units that can still be added: what the cycle's
 /// page shows and the API answers.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CycleDetail {
     pub cycle: Cycle,
     pub dialogues: Vec<Dialogue>,
@@ -153,11 +153,14 @@ pub struct Step {
 /// A dialogue with its recorded steps and what the actor may do with it now: the steps
 /// that may come next, the stage an undo goes back to, the steps whose date they may
 /// correct. The page shows these as its forms; the API answers the first four.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct DialogueDetail {
     pub dialogue: Dialogue,
     pub cycle: Cycle,
     pub steps: Vec<StepRecord>,
+    /// The steps this caller may take now, by the same rule the store applies: approving
+    /// a report, and sending an approved or withdrawn report back, are listed for the
+    /// embete's leaders only.
     pub next: Vec<Stage>,
     #[serde(skip)]
     pub undo_to: Option<Stage>,

@@ -22,12 +22,14 @@ use sqlx::Row;
 use std::collections::BTreeSet;
 use time::Date;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Cycle {
     pub id: i64,
     pub embete: String,
     pub name: String,
+    #[schema(format = Date)]
     pub starts_on: String,
+    #[schema(format = Date)]
     pub ends_on: String,
 }
 
@@ -41,7 +43,7 @@ impl Publishable for Cycle {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Dialogue {
     pub id: i64,
     pub cycle_id: i64,
@@ -49,7 +51,10 @@ pub struct Dialogue {
     pub unit_number: String,
     pub unit_name: String,
     pub stage: Stage,
+    #[schema(format = Date)]
     pub stage_date: String,
+    /// Send it back with the next step; a newer one on the server means someone else
+    /// moved the dialogue (409 edit_conflict).
     pub version: i64,
     /// The report version the public sees: set when the report is published, kept
     /// while it is reopened for correction, cleared when it is withdrawn.
@@ -63,12 +68,14 @@ impl Dialogue {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct StepRecord {
     pub id: i64,
     pub stage: Stage,
+    #[schema(format = Date)]
     pub step_date: String,
     pub actor: String,
+    /// When it was recorded (epoch seconds).
     pub at: i64,
     /// Set when the step was undone: when, by whom and why. It stays in the history.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -79,9 +86,10 @@ pub struct StepRecord {
 }
 
 /// How a step's date was corrected.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Corrected {
     /// The date first recorded.
+    #[schema(format = Date)]
     pub from: String,
     pub at: i64,
     pub by: String,
@@ -89,7 +97,7 @@ pub struct Corrected {
 }
 
 /// How a step was undone.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Undone {
     pub at: i64,
     pub by: String,
@@ -97,7 +105,7 @@ pub struct Undone {
 }
 
 /// A cycle with how far its dialogues have come.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CycleSummary {
     pub cycle: Cycle,
     pub dialogues: usize,
@@ -903,7 +911,7 @@ pub async fn any_cycles(db: &Db) -> Result<bool, sqlx::Error> {
 }
 
 /// A published report, as public lists show it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Published {
     pub id: i64,
     pub embete: String,
@@ -912,7 +920,9 @@ pub struct Published {
     pub unit_number: String,
     pub unit_name: String,
     pub unit_kind: UnitKind,
+    #[schema(format = Date)]
     pub published_on: String,
+    #[schema(schema_with = samla_domain::schema::report_language_or_null)]
     pub language: Option<String>,
     pub url: String,
 }

@@ -12,14 +12,14 @@ use serde::Serialize;
 use serde_json::json;
 use sqlx::Row;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Comment {
     pub author: String,
     pub body: String,
     pub at: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Item {
     pub id: i64,
     pub dialogue_id: i64,
@@ -28,7 +28,9 @@ pub struct Item {
     pub cycle: String,
     pub body: String,
     pub owner: String,
+    #[schema(format = Date)]
     pub deadline: String,
+    #[schema(schema_with = samla_domain::schema::follow_up_status)]
     pub status: String,
     pub overdue: bool,
     pub comments: Vec<Comment>,
@@ -132,7 +134,7 @@ pub async fn update(
         return Err(DomainError::field(ErrorCode::InvalidChoice, "status").into());
     }
     let comment = comment.trim();
-    if comment.chars().count() > 4000 {
+    if comment.chars().count() > samla_domain::report::COMMENT_MAX {
         return Err(DomainError::field(ErrorCode::TextTooLong, "comment").into());
     }
     let mut tx = db.begin().await?;

@@ -22,6 +22,13 @@ const MUNICIPALITIES: &str = include_str!("../../../data/regions/municipalities.
 const DISTRICTS: &str = include_str!("../../../data/regions/districts.csv");
 const CHANGES: &str = include_str!("../../../data/regions/municipality_changes.csv");
 
+/// The embeter's codes, from the reference data, in order.
+pub fn embete_codes() -> Vec<String> {
+    let mut codes: Vec<String> = csv_rows(EMBETER).map(|row| row[0].clone()).collect();
+    codes.dedup();
+    codes
+}
+
 /// Splits the reference CSV into rows of fields (RFC 4180 quoting; no newlines in fields).
 fn csv_rows(text: &str) -> impl Iterator<Item = Vec<String>> + '_ {
     text.lines().skip(1).filter(|l| !l.is_empty()).map(|line| {

@@ -11,7 +11,7 @@ use sqlx::Row;
 pub const NATIONAL_FRAMEWORK: i64 = 1;
 
 /// A CRC article or a step, with its short name in each language.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct Tag {
     pub number: i64,
     pub name_nb: String,

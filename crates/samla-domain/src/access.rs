@@ -8,7 +8,7 @@ use crate::{DomainError, ErrorCode};
 use serde::Serialize;
 
 /// A user's role. A user has one or more, each allowed only in some kinds of organisation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Admin,
@@ -62,7 +62,7 @@ impl Role {
 }
 
 /// The kinds of organisation that have users.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OrgKind {
     Secretariat,
@@ -109,14 +109,14 @@ pub const DIRECTORATES: [(&str, &str); 5] = [
 pub const SECRETARIAT: (&str, &str) = ("sekretariatet", "Sekretariatet for 0–24-samarbeidet");
 
 /// An organisation as access decisions see it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct OrgRef {
     pub code: String,
     pub kind: OrgKind,
 }
 
 /// The person (or API token) making a request.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Actor {
     pub user_id: i64,
     pub email: String,

@@ -8,19 +8,25 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One unit's line in a coverage view.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CoverageUnit {
     pub number: String,
     pub name: String,
     pub kind: UnitKind,
+    /// The furthest stage of the unit's latest dialogue (under any of its numbers); null
+    /// when none.
     pub stage: Option<Stage>,
+    #[schema(format = Date)]
     pub stage_date: Option<String>,
+    /// The public report page, when published.
     pub report_url: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// Every unit valid on the date with its latest dialogue's stage.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Coverage {
     pub units: Vec<CoverageUnit>,
+    /// Units with a published report.
     pub completed: usize,
     pub total: usize,
 }

@@ -6,16 +6,22 @@ use crate::workflow::{self, By, How, Transition};
 use crate::{DomainError, ErrorCode};
 use serde::Serialize;
 
+/// The longest reason a correction takes.
+pub const REASON_MAX: usize = 1000;
+/// The longest cycle name.
+pub const NAME_MAX: usize = 200;
+
 /// A unit a dialogue can be held with: a municipality or an Oslo district.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Unit {
     pub kind: UnitKind,
     pub number: String,
     pub name: String,
 }
 
-/// Where a dialogue stands. The identifiers are the API's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+/// A dialogue's stage. Steps go in this order; declined ends a dialogue after the
+/// invitation; withdrawn is a published report taken down by a leader (POST …/withdraw).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
     Planned,
@@ -120,7 +126,7 @@ pub fn check_reason(reason: &str) -> Result<String, DomainError> {
     if reason.is_empty() {
         return Err(DomainError::field(ErrorCode::Required, "reason"));
     }
-    if reason.chars().count() > 1000 {
+    if reason.chars().count() > REASON_MAX {
         return Err(DomainError::field(ErrorCode::TextTooLong, "reason"));
     }
     crate::publication::check_name("reason", reason)?;
@@ -394,7 +400,7 @@ mod tests {
 }
 
 /// What kind of unit a dialogue is held with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum UnitKind {
     Municipality,
@@ -428,7 +434,7 @@ pub fn check_cycle(
 ) -> Result<(String, time::Date, time::Date), Vec<DomainError>> {
     let mut errors = Vec::new();
     let name = name.trim();
-    if name.is_empty() || name.chars().count() > 200 {
+    if name.is_empty() || name.chars().count() > NAME_MAX {
         errors.push(DomainError::field(ErrorCode::NameRequired, "name"));
     } else if let Err(e) = crate::publication::check_name("name", name) {
         errors.push(e);

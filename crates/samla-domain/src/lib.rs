@@ -15,6 +15,7 @@ pub mod personal_id;
 pub mod publication;
 pub mod regions;
 pub mod report;
+pub mod schema;
 pub mod users;
 pub mod workflow;
 

@@ -9,24 +9,32 @@ use time::Date;
 pub const OSLO: &str = "0301";
 
 /// One version of a municipality, valid from `valid_from` to `valid_to` (inclusive, open if none).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Municipality {
+    #[schema(pattern = "^[0-9]{4}$")]
     pub number: String,
     pub name: String,
+    #[schema(pattern = "^[0-9]{2}$")]
     pub county: String,
+    /// Embete code, e.g. oslo-og-viken.
     pub embete: String,
+    #[schema(format = Date)]
     pub valid_from: String,
+    #[schema(format = Date)]
     pub valid_to: Option<String>,
 }
 
 /// One version of an Oslo district.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct District {
+    #[schema(pattern = "^0301[0-9]{2}$")]
     pub number: String,
     pub name: String,
     pub municipality: String,
     pub embete: String,
+    #[schema(format = Date)]
     pub valid_from: String,
+    #[schema(format = Date)]
     pub valid_to: Option<String>,
 }
 
@@ -41,11 +49,15 @@ pub struct County {
 }
 
 /// An embete with the name valid at the date it was looked up for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Embete {
     pub code: String,
+    /// The name valid at the date asked for (Fylkesmannen i … until 2020, Statsforvalteren
+    /// i … from 2021).
     pub name: String,
+    #[schema(format = Date)]
     pub valid_from: String,
+    #[schema(format = Date)]
     pub valid_to: Option<String>,
 }
 
@@ -81,7 +93,7 @@ impl ChangeKind {
 }
 
 /// Where a version stands relative to the municipality whose history is asked for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Relation {
     Predecessor,
@@ -142,7 +154,7 @@ pub fn lineage(number: &str, changes: &[MunicipalityChange], reach: Reach) -> Ve
 }
 
 /// One entry of a municipality's history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct HistoryEntry {
     #[serde(flatten)]
     pub municipality: Municipality,

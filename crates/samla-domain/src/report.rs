@@ -82,6 +82,8 @@ pub enum MeetingKind {
 }
 
 impl MeetingKind {
+    pub const ALL: [MeetingKind; 2] = [MeetingKind::Leaders, MeetingKind::Youth];
+
     pub fn as_str(self) -> &'static str {
         match self {
             MeetingKind::Leaders => "leaders",
@@ -143,20 +145,31 @@ pub fn number_list(
     Ok(out)
 }
 
+/// The Convention on the Rights of the Child has 54 articles.
+pub const CRC_ARTICLES_MAX: u32 = 54;
+/// Sjumilssteget has seven steps.
+pub const STEPS_MAX: u32 = 7;
+/// The most children and young people a youth meeting records.
+pub const PARTICIPANTS_MAX: i64 = 500;
+/// The longest meeting place.
+pub const PLACE_MAX: usize = 200;
+/// The longest comment on a follow-up item.
+pub const COMMENT_MAX: usize = 4000;
+
 /// CRC articles 1–54.
 pub fn crc_articles(input: &str, field: &'static str) -> Result<Vec<u32>, DomainError> {
-    number_list(input, 54, ErrorCode::InvalidCrcArticle, field)
+    number_list(input, CRC_ARTICLES_MAX, ErrorCode::InvalidCrcArticle, field)
 }
 
 /// Sjumilssteget steps 1–7.
 pub fn steps(input: &str, field: &'static str) -> Result<Vec<u32>, DomainError> {
-    number_list(input, 7, ErrorCode::InvalidStep, field)
+    number_list(input, STEPS_MAX, ErrorCode::InvalidStep, field)
 }
 
 /// The number of children and young people in the youth meeting: 1–500.
 pub fn participants(input: &str) -> Result<i64, DomainError> {
     match input.trim().parse::<i64>() {
-        Ok(n) if (1..=500).contains(&n) => Ok(n),
+        Ok(n) if (1..=PARTICIPANTS_MAX).contains(&n) => Ok(n),
         _ => Err(DomainError::field(ErrorCode::InvalidNumber, "participants")),
     }
 }
@@ -173,15 +186,22 @@ pub fn check_approvable(child_summary: &str) -> Result<(), DomainError> {
     }
 }
 
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+/// A leaders' meeting or a children's and youth meeting. Never names: a youth meeting
+/// has a group, a count and age bands.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct Meeting {
+    #[schema(format = Date)]
     pub held_on: String,
     pub place: String,
+    #[schema(schema_with = crate::schema::services)]
     pub services: Vec<String>,
     pub roles: String,
     pub notes: String,
+    /// Null for a leaders' meeting.
+    #[schema(schema_with = crate::schema::youth_group)]
     pub youth_group: Option<String>,
     pub participants: Option<i64>,
+    #[schema(schema_with = crate::schema::age_bands)]
     pub age_bands: Vec<String>,
 }
 
@@ -198,16 +218,24 @@ pub struct MeetingInput {
     pub age_bands: Vec<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+/// A finding, tagged with articles and steps (400 required when its body is blank, at
+/// findings when the whole row is).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 #[serde(default)]
 pub struct Finding {
-    /// Stable across versions (0 for a row not saved yet).
+    /// Stable across versions; 0 (or absent) for a new row. A row sent with its id is
+    /// updated in place, so comments and status on a follow-up item survive; rows left out
+    /// are removed.
+    #[schema(minimum = 0, maximum = 9223372036854775807_i64)]
     pub id: i64,
+    #[schema(required, pattern = "\\S")]
     pub body: String,
     /// Comma-separated article numbers; API clients may send a list of numbers.
     #[serde(deserialize_with = "number_list_text")]
+    #[schema(schema_with = crate::schema::crc_articles)]
     pub crc_articles: String,
     #[serde(deserialize_with = "number_list_text")]
+    #[schema(schema_with = crate::schema::steps)]
     pub steps: String,
 }
 
@@ -225,14 +253,23 @@ fn number_list_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D:
     })
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+/// A follow-up item: what is to be done, who owns it and by when (400 required when one
+/// is blank; a row with all three blank is 400 required at follow_ups).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 #[serde(default)]
 pub struct FollowUp {
-    /// Stable across versions, so the unit's comments and status stay with the item.
+    /// Stable across versions, so the unit's comments and status stay with the item; 0
+    /// (or absent) for a new row.
+    #[schema(minimum = 0, maximum = 9223372036854775807_i64)]
     pub id: i64,
+    #[schema(required, pattern = "\\S")]
     pub body: String,
+    #[schema(required, pattern = "\\S")]
     pub owner: String,
+    /// The date the item is due.
+    #[schema(required, format = Date)]
     pub deadline: String,
+    #[schema(required, schema_with = crate::schema::follow_up_status)]
     pub status: String,
 }
 
@@ -267,18 +304,30 @@ pub fn blank_rows(report: &Report) -> Vec<DomainError> {
     errors
 }
 
-/// A report as stored (and as a form holds it: lists are comma text).
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+/// A report as stored (and as a form holds it: lists are comma text). A save replaces
+/// the whole report: a text left out is saved empty, rows left out are removed.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 #[serde(default)]
 pub struct Report {
+    #[schema(required, schema_with = crate::schema::report_language)]
     pub language: String,
     pub facts: String,
     pub leaders_said: String,
     pub youth_said: String,
     pub advice: String,
+    /// The child-friendly summary; required before approval.
     pub child_summary: String,
+    #[schema(schema_with = crate::schema::rows::<Finding>)]
     pub findings: Vec<Finding>,
+    #[schema(schema_with = crate::schema::rows::<FollowUp>)]
     pub follow_ups: Vec<FollowUp>,
+    /// The version last read (0, or left out, for a first save). If someone saved since,
+    /// the two are merged field by field from that version: fields and rows only the other
+    /// side changed keep their text, fields only this request changed take the new text.
+    /// If both changed the same field or row, the answer is 409 edit_conflict with
+    /// `current` (what is saved) and `conflicts` (each section both changed, with `mine`
+    /// and `theirs`), and nothing is written.
+    #[schema(minimum = -9223372036854775808_i64, maximum = 9223372036854775807_i64)]
     pub version: i64,
 }
 
@@ -315,7 +364,7 @@ pub fn check_meeting(kind: MeetingKind, input: &MeetingInput) -> Result<Meeting,
     let place = input.place.trim().to_owned();
     if place.is_empty() {
         errors.push(DomainError::field(ErrorCode::Required, "place"));
-    } else if place.chars().count() > 200 {
+    } else if place.chars().count() > PLACE_MAX {
         errors.push(DomainError::field(ErrorCode::TextTooLong, "place"));
     }
     let services = choices(&input.services, &SERVICES, "services")

@@ -12,6 +12,7 @@ use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use samla_domain::{DomainError, ErrorCode};
+use serde::Serialize;
 
 /// A refusal or failure on its way to the user.
 #[derive(Debug)]
@@ -22,8 +23,12 @@ pub enum AppError {
     Field(DomainError),
     /// Several refusals at once (every wrong field of a JSON body).
     Fields(Vec<DomainError>),
-    /// Someone else saved first; `current` is what they saved (API clients merge from it).
-    Conflict(serde_json::Value),
+    /// Someone else saved first: what is saved now (API clients merge from it) and the
+    /// sections both sides changed.
+    Conflict {
+        current: serde_json::Value,
+        conflicts: serde_json::Value,
+    },
     /// Something broke inside; the cause is logged, the user gets a generic message.
     Internal(String),
 }
@@ -35,8 +40,55 @@ struct ErrorInfo {
     field: Option<&'static str>,
     /// Every refusal, when there are several.
     all: Vec<DomainError>,
-    /// Members added to an API problem body (`current` for conflicts).
-    extra: Option<serde_json::Value>,
+    /// What an edit conflict met: what is saved now, and the sections both changed.
+    conflict: Option<(serde_json::Value, serde_json::Value)>,
+}
+
+/// An API error: an RFC 9457 problem body with a stable `code`.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    title: &'static str,
+    status: u16,
+    /// The stable error code.
+    #[schema(schema_with = error_codes)]
+    code: &'static str,
+    detail: String,
+    /// The input the error concerns.
+    field: Option<&'static str>,
+    /// Every refusal when a body had several wrong fields.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    errors: Vec<Refusal>,
+    /// With 409 edit_conflict on a report: what is saved now (merge from it, then save
+    /// with its version).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    current: Option<serde_json::Value>,
+    /// With 409 edit_conflict on a report: each section both sides changed, with `mine`
+    /// and `theirs`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<Object>>)]
+    conflicts: Option<serde_json::Value>,
+}
+
+/// One refusal of a request with several wrong fields.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Refusal {
+    #[schema(schema_with = error_codes)]
+    code: &'static str,
+    field: Option<&'static str>,
+    detail: String,
+}
+
+/// Every code an API error can carry: the domain's codes and `internal`.
+fn error_codes() -> utoipa::openapi::schema::Object {
+    let codes: Vec<&str> = ErrorCode::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .chain(["internal"])
+        .collect();
+    samla_domain::schema::choice(&codes)
 }
 
 impl ErrorInfo {
@@ -45,7 +97,7 @@ impl ErrorInfo {
             code,
             field,
             all: Vec::new(),
-            extra: None,
+            conflict: None,
         }
     }
 }
@@ -131,10 +183,10 @@ impl IntoResponse for AppError {
                     },
                 )
             }
-            AppError::Conflict(extra) => (
+            AppError::Conflict { current, conflicts } => (
                 StatusCode::CONFLICT,
                 ErrorInfo {
-                    extra: Some(extra),
+                    conflict: Some((current, conflicts)),
                     ..ErrorInfo::of(Some(ErrorCode::EditConflict), None)
                 },
             ),
@@ -217,30 +269,30 @@ pub async fn render_errors(
                 &[],
             )
         };
-        let mut body = serde_json::json!({
-            "type": "about:blank",
-            "title": status.canonical_reason().unwrap_or("Error"),
-            "status": status.as_u16(),
-            "code": info.code.map(|c| c.as_str()).unwrap_or("internal"),
-            "detail": i18n::text(i18n::Lang::En, &key, &[]),
-            "field": info.field,
-        });
-        if !info.all.is_empty() {
-            body["errors"] = info
+        let (current, conflicts) = info.conflict.unzip();
+        let body = Problem {
+            kind: "about:blank",
+            title: status.canonical_reason().unwrap_or("Error"),
+            status: status.as_u16(),
+            code: info.code.map(|c| c.as_str()).unwrap_or("internal"),
+            detail: i18n::text(i18n::Lang::En, &key, &[]),
+            field: info.field,
+            errors: info
                 .all
                 .iter()
-                .map(|e| serde_json::json!({"code": e.code.as_str(), "field": e.field, "detail": detail(e.code)}))
-                .collect();
-        }
-        if let Some(serde_json::Value::Object(extra)) = info.extra {
-            for (k, v) in extra {
-                body[k] = v;
-            }
-        }
+                .map(|e| Refusal {
+                    code: e.code.as_str(),
+                    field: e.field,
+                    detail: detail(e.code),
+                })
+                .collect(),
+            current,
+            conflicts,
+        };
         return (
             status,
             [(header::CONTENT_TYPE, "application/problem+json")],
-            body.to_string(),
+            serde_json::to_string(&body).unwrap_or_default(),
         )
             .into_response();
     }

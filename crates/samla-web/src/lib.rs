@@ -9,6 +9,7 @@ pub mod error;
 pub mod forms;
 pub mod i18n;
 pub mod map;
+pub mod openapi;
 pub mod routes;
 pub mod security;
 

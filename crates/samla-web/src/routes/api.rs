@@ -1,4 +1,4 @@
-//! The JSON API under `/api/v1`, described in `openapi.json`. The same access policy
+//! The JSON API under `/api/v1` (its document: `crate::openapi`). The same access policy
 //! applies as in the pages; a bearer token acts with its user's rights. Errors are
 //! RFC 9457 problem bodies with a stable `code` (see `error.rs`).
 
@@ -7,7 +7,6 @@ use crate::ctx::Ctx;
 use crate::error::AppError;
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use samla_db::{regions, users};
 use samla_domain::dates::{parse_region_date, today};
@@ -17,8 +16,6 @@ use samla_domain::regions::{
 use samla_domain::{DomainError, ErrorCode, access};
 use serde::{Deserialize, Serialize};
 use time::Date;
-
-const OPENAPI: &str = include_str!("../../openapi.json");
 
 /// A JSON request body. JSON Schema counts `3.0` as the integer 3, so numbers with a
 /// zero fraction are read as integers before the body is matched to its type; a body
@@ -61,55 +58,116 @@ fn integral_numbers_as_integers(value: &mut serde_json::Value) {
     }
 }
 
-pub async fn openapi() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "application/json")], OPENAPI)
+/// The operations of this module, for the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(embeter, municipalities, history, districts, me, members),
+    components(schemas(EmbeteCode))
+)]
+pub struct Api;
+
+/// `{id}` in a path: an item's identity.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct IdPath {
+    #[param(required, schema_with = samla_domain::schema::id)]
+    pub id: i64,
 }
 
-#[derive(Deserialize)]
-pub struct RegionQuery {
+/// `?date=`: a date from 2019-01-01; today when left out.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DateQuery {
+    /// A date from 2019-01-01 (YYYY-MM-DD); today if left out.
+    #[param(schema_with = samla_domain::schema::date_filter)]
     date: Option<String>,
-    embete: Option<String>,
-    /// Only for coverage: one cycle's dialogues.
-    cycle: Option<String>,
 }
 
-fn date_param(q: &RegionQuery) -> Result<Date, AppError> {
-    match q.date.as_deref() {
-        None => Ok(today()),
-        Some(s) => Ok(parse_region_date(s, "date")?),
+impl DateQuery {
+    pub fn date(&self) -> Result<Date, AppError> {
+        match self.date.as_deref() {
+            None => Ok(today()),
+            Some(s) => Ok(parse_region_date(s, "date")?),
+        }
     }
 }
 
-/// The embete asked for; an empty field (as a form sends it) asks for none.
-fn embete_param(q: &RegionQuery) -> Option<&str> {
-    q.embete.as_deref().filter(|code| !code.is_empty())
+/// `?embete=`: only one embete's units; empty or left out, every embete's.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EmbeteQuery {
+    /// An embete's code: only its units. Empty or left out: every embete.
+    #[param(schema_with = embete_filter)]
+    embete: Option<String>,
 }
 
-/// The embeter with the names valid on `date` (default today).
+impl EmbeteQuery {
+    /// The embete asked for, if it exists; an empty field (as a form sends it) asks for none.
+    pub async fn embete(&self, state: &AppState) -> Result<Option<&str>, AppError> {
+        let code = self.embete.as_deref().filter(|code| !code.is_empty());
+        if let Some(code) = code
+            && !regions::embete_exists(&state.db, code).await?
+        {
+            return Err(DomainError::field(ErrorCode::UnknownEmbete, "embete").into());
+        }
+        Ok(code)
+    }
+}
+
+/// The ten embeter (county governors) from 2019.
+pub struct EmbeteCode;
+
+impl utoipa::PartialSchema for EmbeteCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        let codes = regions::embete_codes();
+        let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+        let mut schema = samla_domain::schema::choice(&codes);
+        schema.description = Some("The ten embeter (county governors) from 2019.".into());
+        schema.into()
+    }
+}
+
+impl utoipa::ToSchema for EmbeteCode {}
+
+/// An embete's code or the empty text a form sends for "every embete".
+pub fn embete_filter() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    samla_domain::schema::described(
+        samla_domain::schema::or_empty(utoipa::openapi::Ref::from_schema_name("EmbeteCode")),
+        "An embete's code: only its units. Empty or left out: every embete.",
+    )
+}
+
+/// The ten embeter with the names valid on a date.
+#[utoipa::path(get, path = "/regions/embeter", params(DateQuery),
+    responses((status = 200, description = "Embeter", body = Vec<Embete>)))]
 pub async fn embeter(
     State(state): State<AppState>,
-    Query(q): Query<RegionQuery>,
+    Query(q): Query<DateQuery>,
 ) -> Result<Json<Vec<Embete>>, AppError> {
-    Ok(Json(regions::embeter_on(&state.db, date_param(&q)?).await?))
+    Ok(Json(regions::embeter_on(&state.db, q.date()?).await?))
 }
 
-/// The municipalities valid on `date`, optionally only one embete's.
+/// The municipalities valid on a date.
+///
+/// Optionally only one embete's.
+#[utoipa::path(get, path = "/regions/municipalities", params(DateQuery, EmbeteQuery),
+    responses((status = 200, description = "Municipalities ordered by number", body = Vec<Municipality>)))]
 pub async fn municipalities(
     State(state): State<AppState>,
-    Query(q): Query<RegionQuery>,
+    Query(date): Query<DateQuery>,
+    Query(embete): Query<EmbeteQuery>,
 ) -> Result<Json<Vec<Municipality>>, AppError> {
-    let date = date_param(&q)?;
-    if let Some(code) = embete_param(&q)
-        && !regions::embete_exists(&state.db, code).await?
-    {
-        return Err(DomainError::field(ErrorCode::UnknownEmbete, "embete").into());
-    }
+    let date = date.date()?;
+    let embete = embete.embete(&state).await?;
     Ok(Json(
-        regions::municipalities_on(&state.db, date, embete_param(&q)).await?,
+        regions::municipalities_on(&state.db, date, embete).await?,
     ))
 }
 
 /// A municipality with its predecessors and successors, oldest first.
+#[utoipa::path(get, path = "/regions/municipalities/{number}/history",
+    params(("number" = String, Path, pattern = "^[0-9]{4}$")),
+    responses((status = 200, description = "History", body = Vec<HistoryEntry>), (status = 404)))]
 pub async fn history(
     State(state): State<AppState>,
     Path(number): Path<String>,
@@ -124,47 +182,24 @@ pub async fn history(
     Ok(Json(history))
 }
 
-/// Oslo's districts valid on `date`.
+/// Oslo's districts valid on a date.
+#[utoipa::path(get, path = "/regions/districts", params(DateQuery),
+    responses((status = 200, description = "Districts", body = Vec<District>)))]
 pub async fn districts(
     State(state): State<AppState>,
-    Query(q): Query<RegionQuery>,
+    Query(q): Query<DateQuery>,
 ) -> Result<Json<Vec<District>>, AppError> {
-    Ok(Json(
-        regions::districts_on(&state.db, date_param(&q)?).await?,
-    ))
+    Ok(Json(regions::districts_on(&state.db, q.date()?).await?))
 }
 
-/// Coverage of dialogues on a date, for one embete or (without `embete`) the country.
-pub async fn coverage(
-    State(state): State<AppState>,
-    Query(q): Query<RegionQuery>,
-) -> Result<Json<samla_db::dialogue::Coverage>, AppError> {
-    let date = date_param(&q)?;
-    if let Some(code) = embete_param(&q)
-        && !regions::embete_exists(&state.db, code).await?
-    {
-        return Err(DomainError::field(ErrorCode::UnknownEmbete, "embete").into());
-    }
-    let cycle = match q.cycle.as_deref() {
-        None | Some("") => None,
-        Some(c) => Some(
-            c.parse::<i64>()
-                .ok()
-                .filter(|id| *id >= 1)
-                .ok_or(DomainError::field(ErrorCode::InvalidInput, "cycle"))?,
-        ),
-    };
-    Ok(Json(
-        samla_db::dialogue::coverage(&state.db, embete_param(&q), date, cycle).await?,
-    ))
-}
-
-/// Who the caller is, as the server sees it.
+/// The caller's identity, organisation and roles.
+#[utoipa::path(get, path = "/me", security(("token" = [])),
+    responses((status = 200, description = "The acting user", body = access::Actor)))]
 pub async fn me(ctx: Ctx) -> Result<Json<access::Actor>, AppError> {
     Ok(Json(ctx.require_actor()?.clone()))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Member {
     email: String,
     name: String,
@@ -172,7 +207,10 @@ pub struct Member {
     disabled: bool,
 }
 
-/// The members of an organisation, for its own members and administrators.
+/// An organisation's members (its own members and administrators only).
+#[utoipa::path(get, path = "/organisations/{code}/members", security(("token" = [])),
+    params(("code" = String, Path, pattern = "^[a-z0-9-]{1,64}$")),
+    responses((status = 200, description = "Members", body = Vec<Member>)))]
 pub async fn members(
     State(state): State<AppState>,
     ctx: Ctx,

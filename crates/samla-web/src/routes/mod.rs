@@ -48,7 +48,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/users/{id}/disable", post(admin::disable_user))
         .route("/admin/users/{id}/enable", post(admin::enable_user))
         .route("/admin/audit", get(admin::audit))
-        .route("/api/v1/openapi.json", get(api::openapi))
+        .route("/api/v1/openapi.json", get(crate::openapi::document_itself))
         .route("/api/v1/regions/embeter", get(api::embeter))
         .route("/api/v1/regions/municipalities", get(api::municipalities))
         .route(
@@ -69,6 +69,14 @@ pub fn router(state: AppState) -> Router {
         // Pages with a national table or map are large text; gzip makes them a fifth.
         .layer(CompressionLayer::new())
         .with_state(state)
+}
+
+/// The API's operations, feature by feature, for the OpenAPI document.
+pub fn api_document() -> utoipa::openapi::OpenApi {
+    use utoipa::OpenApi;
+    let mut doc = api::Api::openapi();
+    doc.merge(dialogue::api::Api::openapi());
+    doc
 }
 
 async fn not_found() -> AppError {

@@ -70,10 +70,7 @@ pub fn routes() -> Router<AppState> {
         .route("/follow-ups/{id}", post(follow_up::update))
         .route("/reports", get(reports::page))
         .route("/reports.csv", get(reports::csv))
-        .route(
-            "/api/v1/dialogue/coverage",
-            get(crate::routes::api::coverage),
-        )
+        .route("/api/v1/dialogue/coverage", get(api::coverage))
         .route("/api/v1/dialogue/reports", get(reports::json))
         .route("/api/v1/dialogue/reports/{id}", get(reports::one))
         .route(

@@ -15,27 +15,38 @@ use samla_db::regions;
 use samla_db::report;
 use samla_db::tags::{self, Tag};
 use samla_domain::access::PublicView;
-use samla_domain::dialogue::Stage;
+use samla_domain::dialogue::{Stage, Unit};
 use samla_domain::publication;
 use samla_domain::regions::{Embete, parse_municipality_number};
 use samla_domain::report::MeetingKind;
 use samla_domain::{DomainError, ErrorCode};
-use serde::Deserialize;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Deserialize, Default, Clone)]
+#[derive(Deserialize, Default, Clone, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ReportsQuery {
+    /// An embete's code: only its reports. Empty or left out: every embete.
     #[serde(default)]
+    #[param(schema_with = crate::routes::api::embete_filter)]
     embete: String,
+    /// A municipality number (its predecessors and successors are included) or a district
+    /// number. Empty: no filter.
     #[serde(default)]
+    #[param(schema_with = samla_domain::schema::unit_filter)]
     unit: String,
+    /// Only this cycle's reports. Empty: no filter.
     #[serde(default)]
+    #[param(schema_with = samla_domain::schema::cycle_filter)]
     cycle: String,
-    /// A CRC article (1–54): reports with a finding tagged with it.
+    /// Reports with a finding tagged with this article of the Convention on the Rights of
+    /// the Child (400 invalid_crc_article outside 1–54). Empty: no filter.
     #[serde(default)]
+    #[param(schema_with = samla_domain::schema::crc_article_filter)]
     crc_article: String,
-    /// A Sjumilssteget step (1–7): reports with a finding tagged with it.
+    /// Reports with a finding tagged with this Sjumilssteget step, national version (400
+    /// invalid_step outside 1–7). Empty: no filter.
     #[serde(default)]
+    #[param(schema_with = samla_domain::schema::step_filter)]
     step: String,
 }
 
@@ -211,6 +222,9 @@ pub async fn csv(
         .into_response())
 }
 
+/// Published dialogue reports, newest first (also as CSV at /reports.csv).
+#[utoipa::path(get, path = "/dialogue/reports", params(ReportsQuery),
+    responses((status = 200, description = "Reports", body = Vec<Published>), (status = 422)))]
 pub async fn json(
     State(state): State<AppState>,
     Query(q): Query<ReportsQuery>,
@@ -219,20 +233,70 @@ pub async fn json(
 }
 
 /// A published finding: its text and its tags with their names.
-#[derive(Serialize)]
-struct PublicFinding {
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PublicFinding {
     id: i64,
     body: String,
     crc_articles: Vec<Tag>,
     steps: Vec<Tag>,
 }
 
-/// One published report, whole: what its public page shows, as data. A withdrawn
-/// report is 410 `report_withdrawn`; anything not published is not found.
+/// A cycle as a published report names it.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PublicCycle {
+    id: i64,
+    name: String,
+}
+
+/// What the public reads of a youth meeting: how many took part and their ages.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PublicYouthMeeting {
+    participants: Option<i64>,
+    age_bands: Vec<String>,
+}
+
+/// A published report, whole.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PublishedReport {
+    id: i64,
+    url: String,
+    embete: String,
+    cycle: PublicCycle,
+    unit: Unit,
+    #[schema(format = Date)]
+    published_on: Option<String>,
+    /// When the latest correction was published; null if never corrected.
+    #[schema(format = Date)]
+    corrected_on: Option<String>,
+    correction_reason: Option<String>,
+    #[schema(schema_with = samla_domain::schema::report_language)]
+    language: String,
+    child_summary: String,
+    facts: String,
+    leaders_said: String,
+    youth_said: String,
+    advice: String,
+    youth_meeting: Option<PublicYouthMeeting>,
+    findings: Vec<PublicFinding>,
+    follow_ups: Vec<samla_domain::report::FollowUp>,
+    /// The SHA-256 of the published version's content.
+    sha256: String,
+    licence: &'static str,
+}
+
+/// One published report, whole.
+///
+/// The version the public reads (while a correction is drafted, the one published
+/// before it): every field, findings with their CRC articles and steps (with names),
+/// follow-up items, the child-friendly summary, and when it was published and corrected.
+/// A withdrawn report is 410 report_withdrawn; a dialogue without a published report is
+/// 404. Published data, NLOD 2.0.
+#[utoipa::path(get, path = "/dialogue/reports/{id}", params(crate::routes::api::IdPath),
+    responses((status = 200, description = "The report", body = PublishedReport), (status = 404), (status = 410)))]
 pub async fn one(
     State(state): State<AppState>,
     Path(id): Path<i64>,
-) -> Result<Json<serde_json::Value>, AppError> {
+) -> Result<Json<PublishedReport>, AppError> {
     let (dialogue, cycle) = dialogue::public_dialogue(&state.db, PublicView, id)
         .await?
         .ok_or(AppError::Code(ErrorCode::NotFound))?;
@@ -272,27 +336,37 @@ pub async fn one(
     let youth = report::public_meeting(&state.db, PublicView, id, MeetingKind::Youth).await?;
     let first = public.publications.first();
     let corrected = public.corrected();
-    Ok(Json(serde_json::json!({
-        "id": id,
-        "url": format!("/dialogues/{id}"),
-        "embete": cycle.embete,
-        "cycle": {"id": cycle.id, "name": cycle.name},
-        "unit": {"number": dialogue.unit_number, "name": dialogue.unit_name, "kind": dialogue.unit_kind},
-        "published_on": first.map(|p| p.published_on.clone()),
-        "corrected_on": corrected.map(|p| p.published_on.clone()),
-        "correction_reason": corrected.and_then(|p| p.reason.clone()),
-        "language": r.language,
-        "child_summary": r.child_summary,
-        "facts": r.facts,
-        "leaders_said": r.leaders_said,
-        "youth_said": r.youth_said,
-        "advice": r.advice,
-        "youth_meeting": youth.map(|y| serde_json::json!({"participants": y.participants, "age_bands": y.age_bands})),
-        "findings": findings,
-        "follow_ups": r.follow_ups,
-        "sha256": r.sha256(),
-        "licence": "NLOD 2.0",
-    })))
+    Ok(Json(PublishedReport {
+        id,
+        url: format!("/dialogues/{id}"),
+        embete: cycle.embete,
+        cycle: PublicCycle {
+            id: cycle.id,
+            name: cycle.name,
+        },
+        unit: Unit {
+            kind: dialogue.unit_kind,
+            number: dialogue.unit_number,
+            name: dialogue.unit_name,
+        },
+        published_on: first.map(|p| p.published_on.clone()),
+        corrected_on: corrected.map(|p| p.published_on.clone()),
+        correction_reason: corrected.and_then(|p| p.reason.clone()),
+        language: r.language.clone(),
+        child_summary: r.child_summary.clone(),
+        facts: r.facts.clone(),
+        leaders_said: r.leaders_said.clone(),
+        youth_said: r.youth_said.clone(),
+        advice: r.advice.clone(),
+        youth_meeting: youth.map(|y| PublicYouthMeeting {
+            participants: y.participants,
+            age_bands: y.age_bands,
+        }),
+        findings,
+        follow_ups: r.follow_ups.clone(),
+        sha256: r.sha256(),
+        licence: "NLOD 2.0",
+    }))
 }
 
 #[cfg(test)]
