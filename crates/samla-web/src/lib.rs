@@ -6,6 +6,7 @@
 
 pub mod ctx;
 pub mod error;
+pub mod flash;
 pub mod forms;
 pub mod i18n;
 pub mod map;

@@ -5,6 +5,7 @@ use super::pages::{Page, render};
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
+use crate::flash::{Flash, Notice};
 use crate::forms::FormErrors;
 use crate::forms::MultiForm;
 use askama::Template;
@@ -29,25 +30,14 @@ struct UsersPage {
     notice: Option<String>,
 }
 
-#[derive(Deserialize, Default)]
-pub struct NoticeQuery {
-    created: Option<String>,
-    changed: Option<String>,
-}
-
 pub async fn users(
     State(state): State<AppState>,
     ctx: Ctx,
-    Query(q): Query<NoticeQuery>,
+    Query(flash): Query<Flash>,
 ) -> Result<Response, AppError> {
     let proof = access::manage_users(ctx.require_actor()?)?;
     let users = users::list_users(&state.db, &proof).await?;
-    let notice = q
-        .created
-        .map(|email| ctx_text(&ctx, "admin-user-created", &email))
-        .or(q
-            .changed
-            .map(|email| ctx_text(&ctx, "admin-user-changed", &email)));
+    let notice = flash.text(&ctx, &[Notice::UserCreated, Notice::UserChanged]);
     let title = ctx.t("admin-users-title");
     Ok(render(&UsersPage {
         page: Page::new(&ctx, &title, "admin"),
@@ -55,10 +45,6 @@ pub async fn users(
         notice,
     })?
     .into_response())
-}
-
-fn ctx_text(ctx: &Ctx, key: &str, email: &str) -> String {
-    crate::i18n::text(ctx.lang, key, &[("email", email)])
 }
 
 /// The organisations offered in the form, grouped by kind; municipalities only as valid today.
@@ -150,11 +136,9 @@ pub async fn create_user(
         password: form.get("password"),
     };
     match users::create_user(&state.db, &proof, &who(actor), &input).await {
-        Ok(user) => Ok(Redirect::to(&format!(
-            "/admin/users?created={}",
-            crate::error::urlencode(&user.email)
-        ))
-        .into_response()),
+        Ok(user) => Ok(
+            Redirect::to(&Notice::UserCreated.with("/admin/users", &user.email)).into_response(),
+        ),
         Err(CreateUserError::Invalid(errors)) => {
             let errors = FormErrors::from_domain(ctx.lang, &errors);
             // The password is not sent back into the page.
@@ -178,11 +162,7 @@ async fn set_disabled(
     let actor = ctx.require_actor()?;
     let proof = access::manage_users(actor)?;
     let user = users::set_disabled(&state.db, &proof, &who(actor), id, disabled).await?;
-    Ok(Redirect::to(&format!(
-        "/admin/users?changed={}",
-        crate::error::urlencode(&user.email)
-    ))
-    .into_response())
+    Ok(Redirect::to(&Notice::UserChanged.with("/admin/users", &user.email)).into_response())
 }
 
 pub async fn disable_user(

@@ -4,6 +4,7 @@
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
+use crate::flash::{Flash, Notice};
 use crate::forms::FormErrors;
 use crate::forms::MultiForm;
 use crate::map::{self, CoverageMap};
@@ -51,26 +52,21 @@ struct CyclesPage {
     page: Page,
     cycles: Vec<CycleSummary>,
     /// Right after a cycle was deleted.
-    deleted: bool,
-}
-
-#[derive(Deserialize, Default)]
-pub struct DeletedQuery {
-    deleted: Option<String>,
+    notice: Option<String>,
 }
 
 pub async fn cycles(
     State(state): State<AppState>,
     ctx: Ctx,
-    Query(q): Query<DeletedQuery>,
+    Query(flash): Query<Flash>,
 ) -> Result<Response, AppError> {
     let proof = own_work(&ctx)?;
     let cycles = dialogue::cycles(&state.db, &proof).await?;
     let title = ctx.t("cycles-title");
     Ok(render(&CyclesPage {
         page: Page::new(&ctx, &title, "dialogue"),
+        notice: flash.text(&ctx, &[Notice::CycleDeleted]),
         cycles,
-        deleted: q.deleted.is_some(),
     })?
     .into_response())
 }
@@ -216,30 +212,21 @@ async fn cycle_page(
     })
 }
 
-#[derive(Deserialize, Default)]
-pub struct AddedQuery {
-    added: Option<usize>,
-    renamed: Option<String>,
-    removed: Option<String>,
-}
-
 pub async fn cycle(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Query(q): Query<AddedQuery>,
+    Query(flash): Query<Flash>,
 ) -> Result<Response, AppError> {
     let work = own_cycle(&state, &ctx, id).await?;
-    let notice = match (q.added, q.renamed, q.removed) {
-        (Some(n), _, _) => Some(crate::i18n::text(
-            ctx.lang,
-            "cycle-added",
-            &[("count", &n.to_string())],
-        )),
-        (_, Some(_), _) => Some(ctx.t("cycle-renamed")),
-        (_, _, Some(_)) => Some(ctx.t("dialogue-removed")),
-        _ => None,
-    };
+    let notice = flash.text(
+        &ctx,
+        &[
+            Notice::CycleAdded,
+            Notice::CycleRenamed,
+            Notice::UnitRemoved,
+        ],
+    );
     let page = cycle_page(
         &state,
         &ctx,
@@ -297,7 +284,10 @@ pub async fn rename_cycle(
     };
     let renamed = work.rename(&state.db, &fix.name, &fix.rename_reason).await;
     match renamed {
-        Ok(_) => Ok(Redirect::to(&format!("/dialogue/cycles/{id}?renamed=1")).into_response()),
+        Ok(_) => Ok(
+            Redirect::to(&Notice::CycleRenamed.on(&format!("/dialogue/cycles/{id}")))
+                .into_response(),
+        ),
         Err(e) => {
             refused_fix(&state, &ctx, &work, e, fix, |f| match f {
                 "name" => "name",
@@ -322,7 +312,7 @@ pub async fn delete_cycle(
         ..FixForm::default()
     };
     match work.delete(&state.db, &fix.delete_reason).await {
-        Ok(()) => Ok(Redirect::to("/dialogue/cycles?deleted=1").into_response()),
+        Ok(()) => Ok(Redirect::to(&Notice::CycleDeleted.on("/dialogue/cycles")).into_response()),
         Err(e) => refused_fix(&state, &ctx, &work, e, fix, |_| "delete_reason").await,
     }
 }
@@ -343,7 +333,10 @@ pub async fn add_dialogues(
         Err(e) => Err(e.into()),
     };
     match added {
-        Ok((n, _)) => Ok(Redirect::to(&format!("/dialogue/cycles/{id}?added={n}")).into_response()),
+        Ok((n, _)) => Ok(Redirect::to(
+            &Notice::CycleAdded.with(&format!("/dialogue/cycles/{id}"), &n.to_string()),
+        )
+        .into_response()),
         Err(samla_db::StoreError::Domain(e)) if e.field.is_some() => {
             let errors = FormErrors::from_domain(ctx.lang, &[e]);
             let page = cycle_page(&state, &ctx, &work, None, errors, Some(typed), None).await?;
@@ -372,7 +365,7 @@ struct DialoguePage {
     date_input: String,
     errors: FormErrors,
     /// The confirmation to show (the key of its text), after a step or an undo.
-    notice: Option<&'static str>,
+    notice: Option<String>,
     /// The stage undoing the last step goes back to, when this user may undo it.
     undo_to: Option<Stage>,
     /// The reason typed into a refused undo form.
@@ -400,7 +393,7 @@ struct DialogueForms {
     correction: DateCorrection,
     remove_reason: String,
     errors: FormErrors,
-    notice: Option<&'static str>,
+    notice: Option<String>,
 }
 
 /// The date correction form as typed.
@@ -481,26 +474,16 @@ async fn dialogue_page(
     })
 }
 
-#[derive(Deserialize, Default)]
-pub struct SavedQuery {
-    saved: Option<String>,
-    undone: Option<String>,
-    corrected: Option<String>,
-}
-
 pub async fn show_dialogue(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Query(q): Query<SavedQuery>,
+    Query(flash): Query<Flash>,
 ) -> Result<Response, AppError> {
-    let notice = if q.undone.is_some() {
-        Some("dialogue-step-undone")
-    } else if q.corrected.is_some() {
-        Some("dialogue-date-corrected")
-    } else {
-        q.saved.map(|_| "dialogue-step-saved")
-    };
+    let notice = flash.text(
+        &ctx,
+        &[Notice::StepUndone, Notice::DateCorrected, Notice::StepSaved],
+    );
     let forms = DialogueForms {
         notice,
         ..DialogueForms::default()
@@ -529,7 +512,10 @@ pub async fn undo_step(
     let (reason, version) = reason_and_version(&form)?;
     let undone = work.undo_step(&state.db, &reason, version).await;
     match undone {
-        Ok(_) => Ok(Redirect::to(&format!("/dialogue/dialogues/{id}?undone=1")).into_response()),
+        Ok(_) => Ok(
+            Redirect::to(&Notice::StepUndone.on(&format!("/dialogue/dialogues/{id}")))
+                .into_response(),
+        ),
         Err(e) => {
             let forms = DialogueForms {
                 undo_reason: reason,
@@ -567,7 +553,10 @@ pub async fn correct_date(
         (_, Err(e)) => Err(e.into()),
     };
     match result {
-        Ok(_) => Ok(Redirect::to(&format!("/dialogue/dialogues/{id}?corrected=1")).into_response()),
+        Ok(_) => Ok(
+            Redirect::to(&Notice::DateCorrected.on(&format!("/dialogue/dialogues/{id}")))
+                .into_response(),
+        ),
         Err(e) => {
             let forms = DialogueForms {
                 correction: typed,
@@ -595,10 +584,10 @@ pub async fn remove_dialogue(
     let work = super::report::own(&state, &ctx, id).await?;
     let (reason, version) = reason_and_version(&form)?;
     match work.remove(&state.db, &reason, version).await {
-        Ok(detail) => Ok(
-            Redirect::to(&format!("/dialogue/cycles/{}?removed=1", detail.cycle.id))
-                .into_response(),
-        ),
+        Ok(detail) => Ok(Redirect::to(
+            &Notice::UnitRemoved.on(&format!("/dialogue/cycles/{}", detail.cycle.id)),
+        )
+        .into_response()),
         Err(e) => {
             let forms = DialogueForms {
                 remove_reason: reason,
@@ -653,7 +642,10 @@ pub async fn take_step(
 ) -> Result<Response, AppError> {
     own_work(&ctx)?;
     match step_from_form(&state, &ctx, id, &form).await {
-        Ok(()) => Ok(Redirect::to(&format!("/dialogue/dialogues/{id}?saved=1")).into_response()),
+        Ok(()) => Ok(
+            Redirect::to(&Notice::StepSaved.on(&format!("/dialogue/dialogues/{id}")))
+                .into_response(),
+        ),
         Err(e) => {
             let forms = DialogueForms {
                 date_input: Some(form.get("date")),
@@ -707,7 +699,7 @@ struct PublicDialoguePage {
     report: Option<Report>,
     youth: Option<Meeting>,
     /// Right after the leader published it.
-    just_published: bool,
+    notice: Option<String>,
     /// When the report was first published.
     published_on: String,
     /// The latest correction, if it was corrected after it was first published.
@@ -732,17 +724,12 @@ struct WithdrawnPage {
     reason: String,
 }
 
-#[derive(Deserialize, Default)]
-pub struct PublishedQuery {
-    published: Option<String>,
-}
-
 /// A published dialogue, for everyone. Anything not published is not found.
 pub async fn public_dialogue(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Query(q): Query<PublishedQuery>,
+    Query(flash): Query<Flash>,
 ) -> Result<Response, AppError> {
     let (dialogue, cycle) = dialogue::public_dialogue(&state.db, PublicView, id)
         .await?
@@ -813,7 +800,7 @@ pub async fn public_dialogue(
         steps,
         report,
         youth,
-        just_published: q.published.is_some(),
+        notice: flash.text(&ctx, &[Notice::ReportPublished]),
         published_on,
         corrected,
     })?

@@ -5,6 +5,7 @@
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
+use crate::flash::{Flash, Notice};
 use crate::forms::{FormErrors, MultiForm};
 use crate::routes::pages::{Page, render};
 use askama::Template;
@@ -13,7 +14,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use samla_db::follow_up::Item;
 use samla_domain::report::FOLLOW_UP_STATUSES;
-use serde::Deserialize;
 
 #[derive(Template)]
 #[template(path = "dialogue/follow_ups.html")]
@@ -22,18 +22,13 @@ struct FollowUpsPage {
     items: Vec<Item>,
     can_update: bool,
     errors: FormErrors,
-    saved: bool,
+    notice: Option<String>,
 }
 
 impl FollowUpsPage {
     fn statuses(&self) -> &'static [&'static str] {
         &FOLLOW_UP_STATUSES
     }
-}
-
-#[derive(Deserialize, Default)]
-pub struct SavedQuery {
-    saved: Option<String>,
 }
 
 async fn items_for(state: &AppState, ctx: &Ctx) -> Result<(Vec<Item>, bool), AppError> {
@@ -43,7 +38,7 @@ async fn items_for(state: &AppState, ctx: &Ctx) -> Result<(Vec<Item>, bool), App
 pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
-    Query(q): Query<SavedQuery>,
+    Query(flash): Query<Flash>,
 ) -> Result<Response, AppError> {
     let (items, can_update) = items_for(&state, &ctx).await?;
     let title = ctx.t("follow-ups-title");
@@ -52,7 +47,7 @@ pub async fn list(
         items,
         can_update,
         errors: FormErrors::default(),
-        saved: q.saved.is_some(),
+        notice: flash.text(&ctx, &[Notice::FollowUpSaved]),
     })?
     .into_response())
 }
@@ -66,7 +61,7 @@ pub async fn update(
     let actor = ctx.require_actor()?;
     let (status, comment) = (form.get("status"), form.get("comment"));
     match samla_app::follow_up::update(&state.db, actor, id, &status, &comment).await {
-        Ok(_) => Ok(Redirect::to("/follow-ups?saved=1").into_response()),
+        Ok(_) => Ok(Redirect::to(&Notice::FollowUpSaved.on("/follow-ups")).into_response()),
         Err(samla_db::StoreError::Domain(e)) if e.field.is_some() => {
             let (items, can_update) = items_for(&state, &ctx).await?;
             let title = ctx.t("follow-ups-title");
@@ -75,7 +70,7 @@ pub async fn update(
                 items,
                 can_update,
                 errors: FormErrors::from_domain(ctx.lang, &[e]),
-                saved: false,
+                notice: None,
             })?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
         }

@@ -5,6 +5,7 @@
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
+use crate::flash::{Flash, Notice};
 use crate::forms::{FormErrors, MultiForm};
 use crate::routes::pages::{Page, render};
 use askama::Template;
@@ -42,7 +43,7 @@ struct MeetingPage {
     form: Meeting,
     participants: String,
     errors: FormErrors,
-    saved: bool,
+    notice: Option<String>,
     /// Whether the meeting has been recorded at all (the form starts from defaults).
     recorded: bool,
 }
@@ -80,20 +81,11 @@ fn kind_of(kind: &str) -> Result<MeetingKind, AppError> {
     MeetingKind::parse(kind).ok_or(AppError::Code(ErrorCode::NotFound))
 }
 
-#[derive(Deserialize, Default)]
-pub struct SavedQuery {
-    saved: Option<String>,
-    /// Set after a report step, which says so instead of "saved".
-    step: Option<String>,
-    /// Set when the save took in what another editor changed meanwhile.
-    merged: Option<String>,
-}
-
 pub async fn meeting_form(
     State(state): State<AppState>,
     ctx: Ctx,
     Path((id, kind)): Path<(i64, String)>,
-    Query(q): Query<SavedQuery>,
+    Query(flash): Query<Flash>,
 ) -> Result<Response, AppError> {
     let kind = kind_of(&kind)?;
     let DialogueWork {
@@ -122,7 +114,7 @@ pub async fn meeting_form(
         form,
         participants,
         errors: FormErrors::default(),
-        saved: q.saved.is_some(),
+        notice: flash.text(&ctx, &[Notice::MeetingSaved]),
         recorded: is_recorded,
     })?
     .into_response())
@@ -151,10 +143,10 @@ pub async fn save_meeting(
         dialogue, cycle, ..
     } = work;
     match saved {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "/dialogue/dialogues/{id}/meetings/{}?saved=1",
+        Ok(_) => Ok(Redirect::to(&Notice::MeetingSaved.on(&format!(
+            "/dialogue/dialogues/{id}/meetings/{}",
             kind.as_str()
-        ))
+        )))
         .into_response()),
         Err(SaveError::Invalid(errors)) => {
             let typed = Meeting {
@@ -180,7 +172,7 @@ pub async fn save_meeting(
                 form: typed,
                 participants: input.participants.clone(),
                 errors: FormErrors::from_domain(ctx.lang, &errors),
-                saved: false,
+                notice: None,
                 recorded: true,
             })?;
             let status = if errors.iter().any(|e| e.code == ErrorCode::MeetingLocked) {
@@ -278,7 +270,7 @@ struct ReportPage {
     /// The sections both this editor and another changed, to choose between.
     clashes: Vec<ClashView>,
     /// The success notice to show (a text key), after a save or a step.
-    notice: Option<&'static str>,
+    notice: Option<String>,
     next: Vec<Stage>,
     is_leader: bool,
     date_input: String,
@@ -331,7 +323,7 @@ async fn report_page(
     form: Report,
     errors: FormErrors,
     clashes: Vec<ClashView>,
-    notice: Option<&'static str>,
+    notice: Option<String>,
     date_input: Option<String>,
 ) -> Result<ReportPage, AppError> {
     let actor = ctx.require_actor()?;
@@ -372,7 +364,7 @@ pub async fn report_form(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Query(q): Query<SavedQuery>,
+    Query(flash): Query<Flash>,
 ) -> Result<Response, AppError> {
     let DialogueWork {
         proof,
@@ -399,13 +391,14 @@ pub async fn report_form(
         form,
         FormErrors::default(),
         vec![],
-        if q.step.is_some() {
-            Some("dialogue-step-saved")
-        } else if q.merged.is_some() {
-            Some("report-saved-merged")
-        } else {
-            q.saved.as_ref().map(|_| "report-saved")
-        },
+        flash.text(
+            &ctx,
+            &[
+                Notice::ReportStep,
+                Notice::ReportMerged,
+                Notice::ReportSaved,
+            ],
+        ),
         None,
     )
     .await?;
@@ -513,9 +506,11 @@ pub async fn save_report(
     let work = own(&state, &ctx, id).await?;
     Ok(match save_posted(&state, &ctx, &work, &form).await? {
         Ok(saved) if !saved.merged.is_empty() => {
-            Redirect::to(&format!("/dialogue/dialogues/{id}/report?merged=1")).into_response()
+            Redirect::to(&Notice::ReportMerged.on(&format!("/dialogue/dialogues/{id}/report")))
+                .into_response()
         }
-        Ok(_) => Redirect::to(&format!("/dialogue/dialogues/{id}/report?saved=1")).into_response(),
+        Ok(_) => Redirect::to(&Notice::ReportSaved.on(&format!("/dialogue/dialogues/{id}/report")))
+            .into_response(),
         Err(page) => page,
     })
 }
@@ -771,12 +766,14 @@ pub async fn report_step(
         ..
     } = work;
     match result {
-        Ok(d) if d.stage == Stage::Published => {
-            Ok(Redirect::to(&format!("/dialogues/{id}?published=1")).into_response())
-        }
-        Ok(_) => {
-            Ok(Redirect::to(&format!("/dialogue/dialogues/{id}/report?step=1")).into_response())
-        }
+        Ok(d) if d.stage == Stage::Published => Ok(Redirect::to(
+            &Notice::ReportPublished.on(&format!("/dialogues/{id}")),
+        )
+        .into_response()),
+        Ok(_) => Ok(Redirect::to(
+            &Notice::ReportStep.on(&format!("/dialogue/dialogues/{id}/report")),
+        )
+        .into_response()),
         Err(samla_db::StoreError::Domain(e)) => {
             let status = crate::error::status_of(e.code);
             let form_report = report::report(&state.db, &proof, id)
@@ -905,9 +902,10 @@ async fn leave_published(
         ..
     } = work;
     match result {
-        Ok(_) if leave == Leave::Reopen => {
-            Ok(Redirect::to(&format!("/dialogue/dialogues/{id}/report?step=1")).into_response())
-        }
+        Ok(_) if leave == Leave::Reopen => Ok(Redirect::to(
+            &Notice::ReportStep.on(&format!("/dialogue/dialogues/{id}/report")),
+        )
+        .into_response()),
         Ok(_) => Ok(Redirect::to(&format!("/dialogues/{id}")).into_response()),
         // Only a leader sees the form; anyone else is refused outright, not on the page.
         Err(samla_db::StoreError::Domain(e)) if e.code == ErrorCode::LeaderRequired => {
