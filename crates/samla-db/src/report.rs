@@ -346,22 +346,37 @@ pub(crate) async fn replace_rows(
         .execute(&mut *c)
         .await?;
         let mut kept = Vec::new();
+        // While the public reads the report, an item's status is the unit's: it marks
+        // progress on it, and a correction of the report's text must not undo that.
+        let handed_over: bool =
+            sqlx::query_scalar("SELECT public_version IS NOT NULL FROM dialogue WHERE id = $1")
+                .bind(dialogue_id)
+                .fetch_one(&mut *c)
+                .await?;
         for (i, f) in report.follow_ups.iter_mut().enumerate() {
-            let updated = f.id > 0
-                && sqlx::query(
-                    "UPDATE follow_up SET position = $1, body = $2, owner = $3, deadline = $4, status = $5 WHERE id = $6 AND dialogue_id = $7",
+            let stored: Option<String> = if f.id > 0 {
+                sqlx::query_scalar(
+                    "UPDATE follow_up SET position = $1, body = $2, owner = $3, deadline = $4, \
+                     status = CASE WHEN $5 THEN status ELSE $6 END \
+                     WHERE id = $7 AND dialogue_id = $8 RETURNING status",
                 )
                 .bind(i as i64)
                 .bind(f.body.trim())
                 .bind(f.owner.trim())
                 .bind(f.deadline.trim())
+                .bind(handed_over)
                 .bind(&f.status)
                 .bind(f.id)
                 .bind(dialogue_id)
-                .execute(&mut *c)
+                .fetch_optional(&mut *c)
                 .await?
-                .rows_affected()
-                    == 1;
+            } else {
+                None
+            };
+            let updated = stored.is_some();
+            if let Some(status) = stored {
+                f.status = status;
+            }
             if !updated {
                 f.id = sqlx::query_scalar(
                     "INSERT INTO follow_up (dialogue_id, position, body, owner, deadline, status) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",

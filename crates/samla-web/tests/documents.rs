@@ -496,3 +496,77 @@ async fn a_reopened_report_is_filtered_and_listed_as_it_was_published() {
     assert_eq!(listed("crc_article=31").await, None);
     assert_eq!(listed("step=4").await, None);
 }
+
+/// Point 5 of the kernel: a follow-up item keeps its identity across versions, and what
+/// the unit recorded on it (its status, its comments) survives a correction saved by an
+/// editor who read the report before the unit's change.
+#[tokio::test]
+async fn a_follow_up_items_progress_survives_a_correction_of_its_report() {
+    let app = app().await;
+    let staff = app.token("embete_staff").await;
+    let leader = app.token("embete_leader").await;
+    let unit = app.token("municipality").await;
+    let (url, version, report_version) = drafted(&app, &staff).await;
+    let mut body = report("Om lag 3 000 innbyggjarar.", report_version);
+    body["follow_ups"] = json!([{"body": "Lag en plan for medvirkning.", "owner": "Kommunedirektøren",
+        "deadline": "2021-06-30", "status": "open"}]);
+    let (status, saved) = app
+        .api(Method::PUT, &format!("{url}/report"), &staff, body)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    let version = steps(
+        &app,
+        &url,
+        &leader,
+        version,
+        json!({"report_version": saved["version"]}),
+    )
+    .await;
+    let item = saved["follow_ups"][0]["id"].as_i64().unwrap();
+    let (status, updated) = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/follow-ups/{item}"),
+            &unit,
+            json!({"status": "in_progress", "comment": "Planen er i arbeid."}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{updated}");
+
+    // Reopened and corrected from the report as it was read before the unit's change.
+    let (status, d) = app
+        .api(
+            Method::POST,
+            &format!("{url}/reopen"),
+            &leader,
+            json!({"reason": "Feil innbyggertall.", "version": version}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{d}");
+    let mut stale = saved.clone();
+    stale["facts"] = json!("Om lag 2 900 innbyggjarar.");
+    let (status, corrected) = app
+        .api(Method::PUT, &format!("{url}/report"), &staff, stale)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{corrected}");
+    assert_eq!(corrected["follow_ups"][0]["id"], item);
+    assert_eq!(corrected["follow_ups"][0]["status"], "in_progress");
+    steps(
+        &app,
+        &url,
+        &leader,
+        d["version"].as_i64().unwrap(),
+        json!({"report_version": corrected["version"]}),
+    )
+    .await;
+
+    let items = app.read("/api/v1/follow-ups", &unit).await;
+    let kept = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == item)
+        .unwrap();
+    assert_eq!(kept["status"], "in_progress");
+    assert_eq!(kept["comments"].as_array().unwrap().len(), 1, "{kept}");
+}

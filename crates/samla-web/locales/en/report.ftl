@@ -32,6 +32,7 @@ report-advice = The county governor's advice
 report-advice-help = The advice the county governor gives the municipality or district.
 report-follow-ups = Follow-up items
 report-follow-ups-help = What was agreed, with owner and deadline.
+report-follow-up-status-unit = Status (reported by the municipality)
 report-follow-up = Follow-up item
 report-follow-up-text = What
 report-owner = Owner

@@ -32,6 +32,7 @@ report-advice = Statsforvalterens råd
 report-advice-help = Rådene statsforvalteren gir kommunen eller bydelen.
 report-follow-ups = Oppfølgingspunkter
 report-follow-ups-help = Det som er avtalt, med ansvarlig og frist.
+report-follow-up-status-unit = Status (kommunen melder fremdriften)
 report-follow-up = Oppfølgingspunkt
 report-follow-up-text = Hva
 report-owner = Ansvarlig

@@ -32,6 +32,7 @@ report-advice = Råda frå statsforvaltaren
 report-advice-help = Råda statsforvaltaren gir kommunen eller bydelen.
 report-follow-ups = Oppfølgingspunkt
 report-follow-ups-help = Det som er avtalt, med ansvarleg og frist.
+report-follow-up-status-unit = Status (kommunen melder framdrifta)
 report-follow-up = Oppfølgingspunkt
 report-follow-up-text = Kva
 report-owner = Ansvarleg
