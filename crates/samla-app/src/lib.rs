@@ -7,6 +7,7 @@
 
 pub mod dialogue;
 pub mod follow_up;
+pub mod public;
 
 use samla_db::audit::Who;
 use samla_domain::access::Actor;

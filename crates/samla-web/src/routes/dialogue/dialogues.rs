@@ -14,14 +14,14 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use samla_app::dialogue::{self as use_case, CycleDetail, CycleWork, DialogueWork};
+use samla_app::public::PublicDialogue;
 use samla_db::dialogue::{self, Coverage, Cycle, CycleSummary, Dialogue, StepRecord, Unit};
 use samla_db::regions;
 use samla_db::report::{self, Meeting, Report};
-use samla_domain::access::{self, EmbeteWork, PublicView};
+use samla_domain::access::{self, EmbeteWork};
 use samla_domain::dates::{iso, parse_date, parse_region_date, today};
 use samla_domain::dialogue::Stage;
 use samla_domain::document::PieceChange;
-use samla_domain::publication;
 use samla_domain::regions::Embete;
 use samla_domain::report::MeetingKind;
 use samla_domain::{DomainError, ErrorCode};
@@ -731,75 +731,45 @@ pub async fn public_dialogue(
     Path(id): Path<i64>,
     Query(flash): Query<Flash>,
 ) -> Result<Response, AppError> {
-    let (dialogue, cycle) = dialogue::public_dialogue(&state.db, PublicView, id)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
-    if dialogue.stage == Stage::Withdrawn
-        && let Some((withdrawn_on, reason)) = report::withdrawal(&state.db, PublicView, id).await?
-    {
-        let title = format!("{} – {}", dialogue.unit_name, cycle.name);
-        let page = WithdrawnPage {
-            page: Page::new(&ctx, &title, "reports"),
-            dialogue,
-            cycle,
-            withdrawn_on,
-            reason,
-        };
-        return Ok((StatusCode::GONE, render(&page)?).into_response());
-    }
-    // The version last published; while a correction is drafted it stays public.
-    let Some(public) = report::public_report(&state.db, PublicView, id).await? else {
-        return Err(AppError::Code(ErrorCode::NotFound));
-    };
-    // Undone steps are the embete's own corrections; the public history is what stands,
-    // up to the publication the public reads.
-    let mut steps = dialogue::public_steps(&state.db, PublicView, id).await?;
-    if let Some(last) = steps.iter().rposition(|s| s.stage == Stage::Published) {
-        steps.truncate(last + 1);
-    }
-    let embete_name = embete_name_on(&state, &cycle.embete, &cycle.starts_on).await?;
-    // The gate again on the way out: text published before the detector learnt a way
-    // of writing a number is withheld rather than shown.
-    if !publication::is_clean(&[&cycle, &public.report]) {
-        tracing::error!(
-            dialogue = id,
-            "published report withheld: it fails the publication gate"
-        );
-        return Err(AppError::Code(ErrorCode::NotFound));
-    }
-    let corrected = match public.corrected() {
-        Some(latest) => {
-            let before = public.publications.iter().rev().nth(1).map(|p| p.version);
-            let previous = match before {
-                Some(v) => report::published_version(&state.db, PublicView, id, v).await?,
-                None => None,
+    let public = match samla_app::public::dialogue(&state.db, id).await? {
+        PublicDialogue::Published(public) => public,
+        PublicDialogue::Withdrawn(withdrawn) => {
+            let title = format!(
+                "{} – {}",
+                withdrawn.dialogue.unit_name, withdrawn.cycle.name
+            );
+            let withdrawn = *withdrawn;
+            let page = WithdrawnPage {
+                page: Page::new(&ctx, &title, "reports"),
+                dialogue: withdrawn.dialogue,
+                cycle: withdrawn.cycle,
+                withdrawn_on: withdrawn.withdrawn_on,
+                reason: withdrawn.reason,
             };
-            Some(Corrected {
-                on: latest.published_on.clone(),
-                reason: latest.reason.clone(),
-                diffs: previous
-                    .map(|old| super::report::section_diffs(&ctx, &old, &public.report))
-                    .unwrap_or_default(),
-            })
+            return Ok((StatusCode::GONE, render(&page)?).into_response());
         }
-        None => None,
     };
-    let published_on = public
-        .publications
-        .first()
-        .map(|p| p.published_on.clone())
-        .unwrap_or_default();
-    let report = Some(public.report);
-    let youth = report::public_meeting(&state.db, PublicView, id, MeetingKind::Youth).await?;
-    let title = format!("{} – {}", dialogue.unit_name, cycle.name);
+    let embete_name = embete_name_on(&state, &public.cycle.embete, &public.cycle.starts_on).await?;
+    let corrected = public.corrected().map(|latest| Corrected {
+        on: latest.published_on.clone(),
+        reason: latest.reason.clone(),
+        diffs: public
+            .before_correction
+            .as_ref()
+            .map(|old| super::report::section_diffs(&ctx, old, &public.report))
+            .unwrap_or_default(),
+    });
+    let published_on = public.published_on().unwrap_or_default().to_owned();
+    let public = *public;
+    let title = format!("{} – {}", public.dialogue.unit_name, public.cycle.name);
     Ok(render(&PublicDialoguePage {
         page: Page::new(&ctx, &title, "coverage"),
-        dialogue,
-        cycle,
+        dialogue: public.dialogue,
+        cycle: public.cycle,
         embete_name,
-        steps,
-        report,
-        youth,
+        steps: public.steps,
+        report: Some(public.report),
+        youth: public.youth,
         notice: flash.text(&ctx, &[Notice::ReportPublished]),
         published_on,
         corrected,

@@ -10,15 +10,13 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use samla_app::public::PublicDialogue;
 use samla_db::dialogue::{self, Published, ReportFilter};
 use samla_db::regions;
-use samla_db::report;
 use samla_db::tags::{self, Tag};
 use samla_domain::access::PublicView;
-use samla_domain::dialogue::{Stage, Unit};
-use samla_domain::publication;
+use samla_domain::dialogue::Unit;
 use samla_domain::regions::{Embete, parse_municipality_number};
-use samla_domain::report::MeetingKind;
 use samla_domain::{DomainError, ErrorCode};
 use serde::{Deserialize, Serialize};
 
@@ -223,7 +221,7 @@ pub async fn csv(
 }
 
 /// Published dialogue reports, newest first (also as CSV at /reports.csv).
-#[utoipa::path(get, path = "/dialogue/reports", params(ReportsQuery),
+#[utoipa::path(get, path = "/dialogue/reports", operation_id = "published_reports", params(ReportsQuery),
     responses((status = 200, description = "Reports", body = Vec<Published>), (status = 422)))]
 pub async fn json(
     State(state): State<AppState>,
@@ -291,29 +289,18 @@ pub struct PublishedReport {
 /// follow-up items, the child-friendly summary, and when it was published and corrected.
 /// A withdrawn report is 410 report_withdrawn; a dialogue without a published report is
 /// 404. Published data, NLOD 2.0.
-#[utoipa::path(get, path = "/dialogue/reports/{id}", params(crate::routes::api::IdPath),
+#[utoipa::path(get, path = "/dialogue/reports/{id}", operation_id = "published_report", params(crate::routes::api::IdPath),
     responses((status = 200, description = "The report", body = PublishedReport), (status = 404), (status = 410)))]
 pub async fn one(
     State(state): State<AppState>,
     Path(id): Path<i64>,
 ) -> Result<Json<PublishedReport>, AppError> {
-    let (dialogue, cycle) = dialogue::public_dialogue(&state.db, PublicView, id)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
-    let Some(public) = report::public_report(&state.db, PublicView, id).await? else {
-        return Err(AppError::Code(if dialogue.stage == Stage::Withdrawn {
-            ErrorCode::ReportWithdrawn
-        } else {
-            ErrorCode::NotFound
-        }));
+    let public = match samla_app::public::dialogue(&state.db, id).await? {
+        PublicDialogue::Published(public) => public,
+        PublicDialogue::Withdrawn(_) => {
+            return Err(AppError::Code(ErrorCode::ReportWithdrawn));
+        }
     };
-    if !publication::is_clean(&[&cycle, &public.report]) {
-        tracing::error!(
-            dialogue = id,
-            "published report withheld: it fails the publication gate"
-        );
-        return Err(AppError::Code(ErrorCode::NotFound));
-    }
     let articles = tags::crc_articles(&state.db).await?;
     let steps = tags::steps(&state.db, tags::NATIONAL_FRAMEWORK).await?;
     let pick = |all: &[Tag], text: &str| -> Vec<Tag> {
@@ -333,23 +320,22 @@ pub async fn one(
             steps: pick(&steps, &f.steps),
         })
         .collect();
-    let youth = report::public_meeting(&state.db, PublicView, id, MeetingKind::Youth).await?;
-    let first = public.publications.first();
     let corrected = public.corrected();
+    let (cycle, dialogue) = (&public.cycle, &public.dialogue);
     Ok(Json(PublishedReport {
         id,
         url: format!("/dialogues/{id}"),
-        embete: cycle.embete,
+        embete: cycle.embete.clone(),
         cycle: PublicCycle {
             id: cycle.id,
-            name: cycle.name,
+            name: cycle.name.clone(),
         },
         unit: Unit {
             kind: dialogue.unit_kind,
-            number: dialogue.unit_number,
-            name: dialogue.unit_name,
+            number: dialogue.unit_number.clone(),
+            name: dialogue.unit_name.clone(),
         },
-        published_on: first.map(|p| p.published_on.clone()),
+        published_on: public.published_on().map(str::to_owned),
         corrected_on: corrected.map(|p| p.published_on.clone()),
         correction_reason: corrected.and_then(|p| p.reason.clone()),
         language: r.language.clone(),
@@ -358,9 +344,9 @@ pub async fn one(
         leaders_said: r.leaders_said.clone(),
         youth_said: r.youth_said.clone(),
         advice: r.advice.clone(),
-        youth_meeting: youth.map(|y| PublicYouthMeeting {
+        youth_meeting: public.youth.as_ref().map(|y| PublicYouthMeeting {
             participants: y.participants,
-            age_bands: y.age_bands,
+            age_bands: y.age_bands.clone(),
         }),
         findings,
         follow_ups: r.follow_ups.clone(),
