@@ -25,12 +25,18 @@ pub enum AppError {
     Fields(Vec<DomainError>),
     /// Someone else saved first: what is saved now (API clients merge from it) and the
     /// sections both sides changed.
-    Conflict {
-        current: serde_json::Value,
-        conflicts: serde_json::Value,
-    },
+    Conflict(Box<EditConflict>),
     /// Something broke inside; the cause is logged, the user gets a generic message.
     Internal(String),
+}
+
+/// What an API client needs to settle an edit conflict.
+#[derive(Debug)]
+pub struct EditConflict {
+    /// What is saved now.
+    pub current: serde_json::Value,
+    /// The sections both sides changed, with `mine` and `theirs`.
+    pub conflicts: serde_json::Value,
 }
 
 /// Carried from [`AppError::into_response`] to the middleware that renders it.
@@ -183,10 +189,10 @@ impl IntoResponse for AppError {
                     },
                 )
             }
-            AppError::Conflict { current, conflicts } => (
+            AppError::Conflict(conflict) => (
                 StatusCode::CONFLICT,
                 ErrorInfo {
-                    conflict: Some((current, conflicts)),
+                    conflict: Some((conflict.current, conflict.conflicts)),
                     ..ErrorInfo::of(Some(ErrorCode::EditConflict), None)
                 },
             ),

@@ -120,6 +120,52 @@ fn refer_to_shared(operation: &mut Operation) {
     }
 }
 
+/// Descriptions come from doc comments wrapped at 100 columns: a line break inside a
+/// paragraph becomes a space, so each paragraph reads as one line in any viewer.
+fn unwrap_descriptions(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, item) in map.iter_mut() {
+                match item {
+                    serde_json::Value::String(text) if key == "description" => {
+                        *text = text
+                            .split("\n\n")
+                            .map(|paragraph| paragraph.split('\n').collect::<Vec<_>>().join(" "))
+                            .collect::<Vec<_>>()
+                            .join("\n\n");
+                    }
+                    _ => unwrap_descriptions(item),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(unwrap_descriptions),
+        _ => {}
+    }
+}
+
+/// Every operation of `doc` under one tag: the feature it belongs to.
+pub fn tagged(mut doc: utoipa::openapi::OpenApi, tag: &str) -> utoipa::openapi::OpenApi {
+    for operation in operations(&mut doc) {
+        operation.tags = Some(vec![tag.to_owned()]);
+    }
+    doc
+}
+
+/// Every operation of `doc`, whatever its method.
+fn operations(doc: &mut utoipa::openapi::OpenApi) -> impl Iterator<Item = &mut Operation> {
+    doc.paths.paths.values_mut().flat_map(|item| {
+        [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+    })
+}
+
 /// The whole document, built once.
 pub fn document() -> &'static str {
     static DOCUMENT: OnceLock<String> = OnceLock::new();
@@ -152,30 +198,21 @@ pub fn document() -> &'static str {
                 ),
             );
         }
-        for item in doc.paths.paths.values_mut() {
-            for operation in [
-                &mut item.get,
-                &mut item.put,
-                &mut item.post,
-                &mut item.delete,
-                &mut item.patch,
-            ]
-            .into_iter()
-            .flatten()
-            {
-                refer_to_shared(operation);
-                // OpenAPI requires it of every path parameter; a parameter whose schema
-                // is built by a function is not marked by the derive.
-                for parameter in operation.parameters.iter_mut().flatten() {
-                    if let RefOr::T(parameter) = parameter
-                        && parameter.parameter_in == ParameterIn::Path
-                    {
-                        parameter.required = Required::True;
-                    }
+        for operation in operations(&mut doc) {
+            refer_to_shared(operation);
+            // OpenAPI requires it of every path parameter; a parameter whose schema is
+            // built by a function is not marked by the derive.
+            for parameter in operation.parameters.iter_mut().flatten() {
+                if let RefOr::T(parameter) = parameter
+                    && parameter.parameter_in == ParameterIn::Path
+                {
+                    parameter.required = Required::True;
                 }
             }
         }
-        let mut text = doc.to_pretty_json().unwrap_or_default();
+        let mut value = serde_json::to_value(&doc).unwrap_or_default();
+        unwrap_descriptions(&mut value);
+        let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
         text.push('\n');
         text
     })

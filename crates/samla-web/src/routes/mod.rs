@@ -73,9 +73,10 @@ pub fn router(state: AppState) -> Router {
 
 /// The API's operations, feature by feature, for the OpenAPI document.
 pub fn api_document() -> utoipa::openapi::OpenApi {
+    use crate::openapi::tagged;
     use utoipa::OpenApi;
-    let mut doc = api::Api::openapi();
-    doc.merge(dialogue::api::Api::openapi());
+    let mut doc = tagged(api::Api::openapi(), "regions and people");
+    doc.merge(tagged(dialogue::api::Api::openapi(), "dialogue"));
     doc
 }
 

@@ -7,7 +7,7 @@ use super::dialogues::{own_cycle, own_work};
 use super::report::own;
 use crate::AppState;
 use crate::ctx::Ctx;
-use crate::error::AppError;
+use crate::error::{AppError, EditConflict};
 use crate::routes::api::{DateQuery, EmbeteQuery, IdPath, JsonBody};
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -95,10 +95,10 @@ fn refused(e: SaveError) -> AppError {
         SaveError::Invalid(errors) => AppError::Fields(errors),
         // What is saved now, and the sections both sides changed: the client settles
         // those and saves again on top of `current.version`.
-        SaveError::Conflict(c) => AppError::Conflict {
+        SaveError::Conflict(c) => AppError::Conflict(Box::new(EditConflict {
             current: serde_json::json!(c.current),
             conflicts: serde_json::json!(c.clashes),
-        },
+        })),
         SaveError::Store(e) => e.into(),
     }
 }
