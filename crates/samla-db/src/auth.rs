@@ -91,24 +91,46 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
 
 type Job = Box<dyn FnOnce() + Send>;
 
-/// Runs password work on one dedicated thread. argon2 needs a 7 MiB buffer per hash;
-/// on one thread the allocator reuses one buffer, where a pool of threads would each
-/// keep their own. It also keeps a burst of logins from occupying every core.
+/// Jobs allowed to wait per hasher thread. Past that, password work is refused at once
+/// rather than queued: a flood of logins answers "busy" instead of stalling every other
+/// login behind it.
+const QUEUE_PER_THREAD: usize = 8;
+
+/// The password hasher has more waiting work than it takes.
+#[derive(Debug, thiserror::Error)]
+#[error("the password hasher is busy")]
+pub struct HasherBusy;
+
+/// Runs password work on a pool of threads, one per core the machine gives the process,
+/// with a bounded queue. argon2 needs a 7 MiB buffer per hash, so the pool is no larger
+/// than the cores that can use one.
 fn run_on_hasher<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
-) -> tokio::sync::oneshot::Receiver<T> {
-    static SENDER: std::sync::OnceLock<std::sync::mpsc::Sender<Job>> = std::sync::OnceLock::new();
+) -> Result<tokio::sync::oneshot::Receiver<T>, HasherBusy> {
+    use std::sync::mpsc::{SyncSender, TrySendError, sync_channel};
+    use std::sync::{Arc, Mutex, OnceLock};
+    static SENDER: OnceLock<SyncSender<Job>> = OnceLock::new();
     let sender = SENDER.get_or_init(|| {
-        let (tx, rx) = std::sync::mpsc::channel::<Job>();
-        let spawned = std::thread::Builder::new()
-            .name("samla-password".into())
-            .spawn(move || {
-                while let Ok(job) = rx.recv() {
-                    job();
-                }
-            });
-        if let Err(e) = spawned {
-            tracing::error!(error = %e, "cannot start the password thread");
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let (tx, rx) = sync_channel::<Job>(threads * QUEUE_PER_THREAD);
+        let rx = Arc::new(Mutex::new(rx));
+        for i in 0..threads {
+            let rx = Arc::clone(&rx);
+            let spawned = std::thread::Builder::new()
+                .name(format!("samla-password-{i}"))
+                .spawn(move || {
+                    loop {
+                        // The lock is held only while waiting, never while hashing.
+                        let job = rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                        match job {
+                            Ok(job) => job(),
+                            Err(_) => break,
+                        }
+                    }
+                });
+            if let Err(e) = spawned {
+                tracing::error!(error = %e, "cannot start a password thread");
+            }
         }
         tx
     });
@@ -116,32 +138,38 @@ fn run_on_hasher<T: Send + 'static>(
     let job: Job = Box::new(move || {
         let _ = tx.send(work());
     });
-    if sender.send(job).is_err() {
-        tracing::error!("the password thread has stopped");
+    match sender.try_send(job) {
+        Ok(()) => Ok(rx),
+        Err(TrySendError::Full(_)) => Err(HasherBusy),
+        Err(TrySendError::Disconnected(_)) => {
+            tracing::error!("the password threads have stopped");
+            Err(HasherBusy)
+        }
     }
-    rx
 }
 
-/// [`hash_password`] on the password thread.
+/// [`hash_password`] on the password pool; refused when the pool is busy.
 pub async fn hash_password_async(password: String) -> anyhow::Result<String> {
-    run_on_hasher(move || hash_password(&password))
+    run_on_hasher(move || hash_password(&password))?
         .await
         .map_err(|_| anyhow::anyhow!("the password thread has stopped"))?
 }
 
-/// [`verify_password`] on the password thread; a stopped thread never matches.
+/// [`verify_password`] on the password pool; a stopped thread never matches.
 /// Without a hash (no such account) it verifies against a decoy, which takes as long
 /// and never matches.
-pub async fn verify_password_async(password: String, hash: Option<String>) -> bool {
-    run_on_hasher(move || match hash {
+pub async fn verify_password_async(
+    password: String,
+    hash: Option<String>,
+) -> Result<bool, HasherBusy> {
+    let verified = run_on_hasher(move || match hash {
         Some(hash) => verify_password(&password, &hash),
         None => {
             verify_password(&password, decoy_hash());
             false
         }
-    })
-    .await
-    .unwrap_or(false)
+    })?;
+    Ok(verified.await.unwrap_or(false))
 }
 
 /// A hash to verify against when the account does not exist, so that a wrong

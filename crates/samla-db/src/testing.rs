@@ -326,6 +326,48 @@ pub async fn chosen(start: Start) -> TestDb {
     }
 }
 
+/// Everything the database holds, as text, for tests that prove something is not kept: every row of every table on PostgreSQL;
+/// the database file itself (after a checkpoint) on SQLite.
+pub async fn dump(db: &Db) -> String {
+    use sqlx::Row;
+    match db {
+        Db::Sqlite(pool) => {
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(pool)
+                .await
+                .unwrap();
+            let file: String = sqlx::query("PRAGMA database_list")
+                .fetch_one(pool)
+                .await
+                .unwrap()
+                .get::<String, _>("file");
+            let mut bytes = std::fs::read(&file).unwrap();
+            bytes.extend(std::fs::read(format!("{file}-wal")).unwrap_or_default());
+            String::from_utf8_lossy(&bytes).into_owned()
+        }
+        Db::Postgres(pool) => {
+            let tables: Vec<String> = sqlx::query_scalar(
+                "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema()",
+            )
+            .fetch_all(pool)
+            .await
+            .unwrap();
+            assert!(tables.len() > 10, "{tables:?}");
+            let mut out = String::new();
+            for table in tables {
+                let rows: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                    "SELECT row_to_json(t)::text FROM \"{table}\" t"
+                )))
+                .fetch_all(pool)
+                .await
+                .unwrap();
+                out.push_str(&rows.join("\n"));
+            }
+            out
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,11 +5,10 @@
 use samla_db::audit::Who;
 use samla_db::dialogue::{self, SeedCycle, SeedDialogue, Unit};
 use samla_db::report::{self, MeetingInput, Report};
-use samla_db::{Db, testing};
+use samla_db::testing;
 use samla_domain::access::{self, Actor, OrgKind, OrgRef, Role};
 use samla_domain::dialogue::{Stage, UnitKind};
 use samla_domain::report::MeetingKind;
-use sqlx::Row;
 
 /// A fictitious number with valid check digits, written so it is easy to find.
 const NUMBER: &str = "15038700089";
@@ -24,47 +23,6 @@ fn staff() -> Actor {
             kind: OrgKind::Embete,
         },
         roles: vec![Role::EmbeteStaff],
-    }
-}
-
-/// Everything the database holds, as text: every row of every table on PostgreSQL;
-/// the database file itself (after a checkpoint) on SQLite.
-async fn dump(db: &Db) -> String {
-    match db {
-        Db::Sqlite(pool) => {
-            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-                .execute(pool)
-                .await
-                .unwrap();
-            let file: String = sqlx::query("PRAGMA database_list")
-                .fetch_one(pool)
-                .await
-                .unwrap()
-                .get("file");
-            let mut bytes = std::fs::read(&file).unwrap();
-            bytes.extend(std::fs::read(format!("{file}-wal")).unwrap_or_default());
-            String::from_utf8_lossy(&bytes).into_owned()
-        }
-        Db::Postgres(pool) => {
-            let tables: Vec<String> = sqlx::query_scalar(
-                "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema()",
-            )
-            .fetch_all(pool)
-            .await
-            .unwrap();
-            assert!(tables.len() > 10, "{tables:?}");
-            let mut out = String::new();
-            for table in tables {
-                let rows: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-                    "SELECT row_to_json(t)::text FROM \"{table}\" t"
-                )))
-                .fetch_all(pool)
-                .await
-                .unwrap();
-                out.push_str(&rows.join("\n"));
-            }
-            out
-        }
     }
 }
 
@@ -141,7 +99,7 @@ async fn a_number_removed_from_a_draft_is_gone_from_the_database() {
                 .await
                 .unwrap();
         }
-        let everything = dump(&db).await;
+        let everything = samla_db::testing::dump(&db).await;
         assert!(
             everything.contains("Eleven ble hørt."),
             "the dump holds the drafts"

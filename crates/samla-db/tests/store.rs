@@ -6,10 +6,10 @@ use samla_db::sessions::{self, Lifetimes, LoginOutcome};
 use samla_db::testing::{Start, TestDb};
 use samla_db::users::{self, CreateUserError, NewUser};
 use samla_db::{schema, testing};
-use samla_domain::ErrorCode;
 use samla_domain::access::{self, Actor, OrgKind, OrgRef, Role};
 use samla_domain::dates::parse_date;
 use samla_domain::regions::Relation;
+use samla_domain::{ErrorCode, throttle};
 
 fn d(s: &str) -> time::Date {
     parse_date(s, "date").unwrap()
@@ -276,7 +276,7 @@ async fn sessions_login_expire_and_end_when_disabled() {
         .await
         .unwrap();
         let LoginOutcome::Success { session, .. } =
-            sessions::login(&db, "LEDER@example.no ", "et langt passord")
+            sessions::login(&db, "LEDER@example.no ", "et langt passord", None)
                 .await
                 .unwrap()
         else {
@@ -301,7 +301,7 @@ async fn sessions_login_expire_and_end_when_disabled() {
         );
 
         let LoginOutcome::Success { session, .. } =
-            sessions::login(&db, "leder@example.no", "et langt passord")
+            sessions::login(&db, "leder@example.no", "et langt passord", None)
                 .await
                 .unwrap()
         else {
@@ -331,47 +331,172 @@ async fn sessions_login_expire_and_end_when_disabled() {
             users::actor_for_token(&db, &token).await.unwrap().is_none(),
             "tokens stop with their user"
         );
-        let LoginOutcome::Refused(code) =
-            sessions::login(&db, "leder@example.no", "et langt passord")
+        // The same answer as a wrong password: a disabled account is not revealed.
+        assert!(matches!(
+            sessions::login(&db, "leder@example.no", "et langt passord", None)
                 .await
-                .unwrap()
-        else {
-            panic!("disabled user must not log in");
-        };
-        assert_eq!(code, ErrorCode::UserDisabled);
+                .unwrap(),
+            LoginOutcome::Refused
+        ));
     }
+}
+
+/// A fixed moment for the throttle tests, so no delay runs out while a test runs.
+const T: i64 = 1_900_000_000;
+
+/// An embete staff member with the test password.
+async fn staff_member(db: &TestDb, email: &str) {
+    let proof = access::manage_users(&admin_actor()).unwrap();
+    users::create_user(
+        db,
+        &proof,
+        &Who::system("test"),
+        &new_user(email, "agder", "embete_staff"),
+    )
+    .await
+    .unwrap();
 }
 
 #[tokio::test]
 async fn failed_logins_are_throttled_per_account() {
     for db in seeded().await {
-        let proof = access::manage_users(&admin_actor()).unwrap();
-        users::create_user(
+        staff_member(&db, "ola@example.no").await;
+        for _ in 0..throttle::ACCOUNT.free {
+            let outcome = sessions::login_at(&db, "ola@example.no", "feil passord!", None, T)
+                .await
+                .unwrap();
+            assert!(matches!(outcome, LoginOutcome::Refused), "{outcome:?}");
+        }
+        // Past the free mistakes the next attempt waits, even with the right password,
+        // but no longer than the delay: there is no lock to hold a real user out.
+        let outcome = sessions::login_at(&db, "ola@example.no", "et langt passord", None, T)
+            .await
+            .unwrap();
+        let LoginOutcome::Throttled { retry_after } = outcome else {
+            panic!("throttle did not hold: {outcome:?}");
+        };
+        assert!((1..=throttle::ACCOUNT.ceiling).contains(&retry_after));
+        let later = sessions::login_at(
             &db,
-            &proof,
-            &Who::system("test"),
-            &new_user("ola@example.no", "agder", "embete_staff"),
+            "ola@example.no",
+            "et langt passord",
+            None,
+            T + retry_after,
         )
         .await
         .unwrap();
-        for _ in 0..sessions::MAX_FAILURES {
-            let LoginOutcome::Refused(code) =
-                sessions::login(&db, "ola@example.no", "feil passord!")
+        assert!(matches!(later, LoginOutcome::Success { .. }), "{later:?}");
+    }
+}
+
+/// F4 of the security review: attempts sent together are each counted before any
+/// password is checked, so a burst gets no more guesses than attempts one by one.
+#[tokio::test]
+async fn a_burst_of_guesses_is_counted_attempt_by_attempt() {
+    for db in seeded().await {
+        staff_member(&db, "kari@example.no").await;
+        let burst = (0..30).map(|i| {
+            let db = db.clone();
+            // The right password is in the middle of the burst.
+            let password = if i == 15 {
+                "et langt passord"
+            } else {
+                "feil passord!"
+            };
+            tokio::spawn(async move {
+                sessions::login_at(&db, "kari@example.no", password, None, T)
                     .await
                     .unwrap()
-            else {
-                panic!("wrong password accepted");
-            };
-            assert_eq!(code, ErrorCode::InvalidCredentials);
+            })
+        });
+        let mut checked = 0;
+        for outcome in futures_join(burst).await {
+            match outcome {
+                LoginOutcome::Refused | LoginOutcome::Success { .. } => checked += 1,
+                LoginOutcome::Throttled { .. } => {}
+                LoginOutcome::Busy => panic!("the hasher refused a burst of 30"),
+            }
         }
-        let LoginOutcome::Refused(code) =
-            sessions::login(&db, "ola@example.no", "et langt passord")
+        assert!(
+            checked <= throttle::ACCOUNT.free + 1,
+            "{checked} passwords checked in one burst"
+        );
+    }
+}
+
+async fn futures_join<T: Send + 'static>(
+    tasks: impl Iterator<Item = tokio::task::JoinHandle<T>>,
+) -> Vec<T> {
+    let mut out = Vec::new();
+    for task in tasks.collect::<Vec<_>>() {
+        out.push(task.await.unwrap());
+    }
+    out
+}
+
+/// F5: guesses spread over many accounts from one address slow that address down.
+#[tokio::test]
+async fn guesses_from_one_address_are_throttled_across_accounts() {
+    for db in seeded().await {
+        for i in 0..throttle::SOURCE.free {
+            let outcome = sessions::login_at(
+                &db,
+                &format!("nummer{i}@example.no"),
+                "Sommer2026!!",
+                Some("192.0.2.7"),
+                T,
+            )
+            .await
+            .unwrap();
+            assert!(matches!(outcome, LoginOutcome::Refused), "{outcome:?}");
+        }
+        let outcome =
+            sessions::login_at(&db, "ny@example.no", "Sommer2026!!", Some("192.0.2.7"), T)
                 .await
-                .unwrap()
-        else {
-            panic!("throttle did not hold");
-        };
-        assert_eq!(code, ErrorCode::TooManyAttempts);
+                .unwrap();
+        assert!(
+            matches!(outcome, LoginOutcome::Throttled { .. }),
+            "{outcome:?}"
+        );
+        // Another address is not held back by it.
+        let outcome =
+            sessions::login_at(&db, "ny@example.no", "Sommer2026!!", Some("192.0.2.8"), T)
+                .await
+                .unwrap();
+        assert!(matches!(outcome, LoginOutcome::Refused), "{outcome:?}");
+    }
+}
+
+/// F3: what cannot be an account is refused before any database work, and what someone
+/// typed for an unknown account is not kept anywhere.
+#[tokio::test]
+async fn refused_logins_store_nothing_that_was_typed() {
+    for db in seeded().await {
+        let long = format!("{}@example.no", "z".repeat(300_000));
+        let typed_password = "MittHemmeligePassord!2026";
+        for (email, password) in [
+            (long.as_str(), "x"),
+            ("ola@example.no", &*"p".repeat(100_000)),
+            (typed_password, "x"),
+            ("ukjent@example.no", typed_password),
+        ] {
+            let outcome = sessions::login(&db, email, password, Some("192.0.2.9"))
+                .await
+                .unwrap();
+            assert!(matches!(outcome, LoginOutcome::Refused), "{outcome:?}");
+        }
+        let dump = samla_db::testing::dump(&db).await;
+        for typed in [
+            "zzzzzzzzzz",
+            "ukjent@example.no",
+            "mitthemmeligepassord",
+            typed_password,
+        ] {
+            assert!(
+                !dump.to_lowercase().contains(&typed.to_lowercase()),
+                "{typed} is stored"
+            );
+        }
     }
 }
 

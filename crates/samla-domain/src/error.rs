@@ -21,8 +21,12 @@ pub enum ErrorCode {
     NotFound,
     Forbidden,
     LoginRequired,
+    /// A bearer token that is not valid: mistyped, expired or revoked.
+    InvalidToken,
     InvalidCredentials,
     TooManyAttempts,
+    /// The server has more password work waiting than it takes: try again shortly.
+    Busy,
     UserDisabled,
     CannotDisableSelf,
     InvalidInput,
@@ -74,8 +78,10 @@ impl ErrorCode {
             Self::NotFound => "not_found",
             Self::Forbidden => "forbidden",
             Self::LoginRequired => "login_required",
+            Self::InvalidToken => "invalid_token",
             Self::InvalidCredentials => "invalid_credentials",
             Self::TooManyAttempts => "too_many_attempts",
+            Self::Busy => "busy",
             Self::UserDisabled => "user_disabled",
             Self::CannotDisableSelf => "cannot_disable_self",
             Self::InvalidInput => "invalid_input",
@@ -108,7 +114,7 @@ impl ErrorCode {
     }
 
     /// Every code, so tests can prove each one has a translation.
-    pub const ALL: [ErrorCode; 45] = [
+    pub const ALL: [ErrorCode; 47] = [
         Self::InvalidDate,
         Self::DateOutOfRange,
         Self::InvalidMunicipalityNumber,
@@ -124,8 +130,10 @@ impl ErrorCode {
         Self::NotFound,
         Self::Forbidden,
         Self::LoginRequired,
+        Self::InvalidToken,
         Self::InvalidCredentials,
         Self::TooManyAttempts,
+        Self::Busy,
         Self::UserDisabled,
         Self::CannotDisableSelf,
         Self::InvalidInput,

@@ -16,6 +16,7 @@ pub mod publication;
 pub mod regions;
 pub mod report;
 pub mod schema;
+pub mod throttle;
 pub mod users;
 pub mod workflow;
 

@@ -114,8 +114,11 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
             StatusCode::NOT_FOUND
         }
         ErrorCode::Forbidden | ErrorCode::LeaderRequired => StatusCode::FORBIDDEN,
-        ErrorCode::LoginRequired | ErrorCode::InvalidCredentials => StatusCode::UNAUTHORIZED,
+        ErrorCode::LoginRequired | ErrorCode::InvalidCredentials | ErrorCode::InvalidToken => {
+            StatusCode::UNAUTHORIZED
+        }
         ErrorCode::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
+        ErrorCode::Busy => StatusCode::SERVICE_UNAVAILABLE,
         ErrorCode::ReportWithdrawn => StatusCode::GONE,
         ErrorCode::EditConflict
         | ErrorCode::StageNotAllowed
@@ -295,12 +298,25 @@ pub async fn render_errors(
             current,
             conflicts,
         };
-        return (
+        let mut response = (
             status,
             [(header::CONTENT_TYPE, "application/problem+json")],
             serde_json::to_string(&body).unwrap_or_default(),
         )
             .into_response();
+        // RFC 6750: a 401 names the scheme, and says when the token itself was the trouble.
+        if status == StatusCode::UNAUTHORIZED {
+            let challenge = if info.code == Some(ErrorCode::InvalidToken) {
+                "Bearer error=\"invalid_token\""
+            } else {
+                "Bearer"
+            };
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static(challenge),
+            );
+        }
+        return response;
     }
     if info.code == Some(ErrorCode::LoginRequired) {
         let next = urlencode(&path);

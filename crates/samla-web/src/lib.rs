@@ -22,6 +22,9 @@ use samla_db::sessions::Lifetimes;
 pub struct WebConfig {
     /// Mark cookies `Secure` (and send HSTS): set when served over HTTPS.
     pub secure_cookies: bool,
+    /// Take the client's address from the last `X-Forwarded-For` entry, which a reverse
+    /// proxy in front appends; otherwise it is the connection's.
+    pub behind_proxy: bool,
     pub session: Lifetimes,
 }
 

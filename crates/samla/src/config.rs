@@ -14,6 +14,7 @@ pub struct FileConfig {
     pub database_url: Option<String>,
     pub listen: Option<String>,
     pub secure_cookies: Option<bool>,
+    pub behind_proxy: Option<bool>,
     pub session_idle_minutes: Option<i64>,
     pub session_absolute_hours: Option<i64>,
 }
@@ -36,6 +37,8 @@ pub struct Settings {
     pub database_url: String,
     pub listen: String,
     pub secure_cookies: bool,
+    /// A reverse proxy in front appends the client's address to `X-Forwarded-For`.
+    pub behind_proxy: bool,
     pub session_idle_minutes: i64,
     pub session_absolute_hours: i64,
 }
@@ -46,6 +49,7 @@ impl Settings {
         database_url: Option<String>,
         listen: Option<String>,
         secure_cookies: Option<bool>,
+        behind_proxy: Option<bool>,
         file: FileConfig,
     ) -> Settings {
         Settings {
@@ -56,6 +60,7 @@ impl Settings {
                 .or(file.listen)
                 .unwrap_or_else(|| DEFAULT_LISTEN.into()),
             secure_cookies: secure_cookies.or(file.secure_cookies).unwrap_or(false),
+            behind_proxy: behind_proxy.or(file.behind_proxy).unwrap_or(false),
             session_idle_minutes: file.session_idle_minutes.unwrap_or(30),
             session_absolute_hours: file.session_absolute_hours.unwrap_or(12),
         }
@@ -70,10 +75,10 @@ mod tests {
     fn flags_win_over_the_file_and_the_file_over_defaults() {
         let file: FileConfig =
             toml::from_str("database_url = \"sqlite://x.db\"\nlisten = \"0.0.0.0:9000\"").unwrap();
-        let s = Settings::resolve(None, Some("127.0.0.1:1".into()), None, file);
+        let s = Settings::resolve(None, Some("127.0.0.1:1".into()), None, None, file);
         assert_eq!(s.database_url, "sqlite://x.db");
         assert_eq!(s.listen, "127.0.0.1:1");
-        let s = Settings::resolve(None, None, None, FileConfig::default());
+        let s = Settings::resolve(None, None, None, None, FileConfig::default());
         assert_eq!(s.database_url, DEFAULT_DATABASE_URL);
         assert_eq!(s.listen, DEFAULT_LISTEN);
         assert!(toml::from_str::<FileConfig>("typo = 1").is_err());

@@ -14,6 +14,7 @@ use samla_db::{Db, redact};
 use samla_domain::access::system_authority_for_command_line_and_demo as system_authority;
 use samla_web::{AppState, WebConfig};
 use std::io::{BufRead, IsTerminal};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -47,6 +48,10 @@ enum Command {
         /// Mark cookies Secure and send HSTS (when served over HTTPS).
         #[arg(long, env = "SAMLA_SECURE_COOKIES")]
         secure_cookies: Option<bool>,
+        /// Take the client's address from the last X-Forwarded-For entry (set when a
+        /// reverse proxy that appends it is in front; the login throttle counts by it).
+        #[arg(long, env = "SAMLA_BEHIND_PROXY")]
+        behind_proxy: Option<bool>,
     },
     /// Apply database migrations.
     Migrate,
@@ -112,16 +117,18 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         listen: None,
         demo: false,
         secure_cookies: None,
+        behind_proxy: None,
     });
-    let (listen, secure) = match &command {
+    let (listen, secure, proxy) = match &command {
         Command::Serve {
             listen,
             secure_cookies,
+            behind_proxy,
             ..
-        } => (listen.clone(), *secure_cookies),
-        _ => (None, None),
+        } => (listen.clone(), *secure_cookies, *behind_proxy),
+        _ => (None, None, None),
     };
-    let settings = Settings::resolve(cli.database_url, listen, secure, file);
+    let settings = Settings::resolve(cli.database_url, listen, secure, proxy, file);
     match command {
         Command::Serve { demo, .. } => serve(settings, demo).await,
         Command::Migrate => {
@@ -279,6 +286,7 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         db: db.clone(),
         config: WebConfig {
             secure_cookies: settings.secure_cookies,
+            behind_proxy: settings.behind_proxy,
             session: Lifetimes {
                 idle: settings.session_idle_minutes * 60,
                 absolute: settings.session_absolute_hours * 3600,
@@ -300,7 +308,9 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     } else {
         println!("samla is listening on http://{addr}/");
     }
-    axum::serve(listener, samla_web::router(state))
+    // The client's address reaches the handlers (the login throttle counts by it).
+    let app = samla_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     db.close().await;

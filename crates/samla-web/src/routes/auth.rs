@@ -18,19 +18,59 @@ use samla_domain::{DomainError, ErrorCode};
 use serde::Deserialize;
 
 /// Only local paths are followed after login or a language change (no open redirects).
+///
+/// `next` arrives decoded. A browser drops tabs and line breaks from a URL and reads a
+/// backslash as a slash, so `/\t/evil.example` would lead off the site: any control
+/// character or backslash, anywhere, is refused, as is anything not starting with one
+/// slash. Percent-escapes left in the path are decoded once more and checked the same way,
+/// so an escaped control character cannot slip past either.
 pub fn safe_next(next: Option<&str>) -> String {
+    let local = |path: &str| {
+        path.starts_with('/')
+            && !path.starts_with("//")
+            && !path.chars().any(|c| c.is_control() || c == '\\')
+            && !path.starts_with("/logout")
+    };
     match next {
-        Some(n)
-            if n.starts_with('/')
-                && !n.starts_with("//")
-                && !n.contains('\\')
-                && !n.starts_with("/logout") =>
-        {
-            n.to_owned()
-        }
+        Some(n) if local(n) && local(&crate::forms::percent_decode(n)) => n.to_owned(),
         _ => "/".to_owned(),
     }
 }
+
+/// The client's address as the server sees it: the connection's, or, behind a reverse
+/// proxy (`behind_proxy`), the last `X-Forwarded-For` entry, the one the proxy added.
+pub struct Source(pub Option<String>);
+
+impl axum::extract::FromRequestParts<AppState> for Source {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let forwarded = state.config.behind_proxy.then(|| {
+            parts
+                .headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .map(str::trim)
+                .rfind(|v| !v.is_empty())
+                .map(str::to_owned)
+        });
+        let connection = || {
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|c| c.0.ip().to_string())
+        };
+        Ok(Source(forwarded.flatten().or_else(connection)))
+    }
+}
+
+/// Seconds a client is asked to wait when the password hasher is busy.
+const BUSY_RETRY_AFTER: i64 = 2;
 
 #[derive(Deserialize, Default)]
 pub struct NextQuery {
@@ -114,6 +154,7 @@ fn session_cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
 pub async fn login(
     State(state): State<AppState>,
     ctx: Ctx,
+    Source(source): Source,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, AppError> {
     let next = safe_next(form.next.as_deref());
@@ -128,9 +169,9 @@ pub async fn login(
         ));
     }
     let outcome = if errors.is_empty() {
-        sessions::login(&state.db, &form.email, &form.password).await?
+        sessions::login(&state.db, &form.email, &form.password, source.as_deref()).await?
     } else {
-        LoginOutcome::Refused(ErrorCode::InvalidCredentials)
+        LoginOutcome::Refused
     };
     match outcome {
         LoginOutcome::Success { session, user_id } => {
@@ -150,24 +191,48 @@ pub async fn login(
             );
             Ok(response)
         }
-        LoginOutcome::Refused(code) => {
+        refused => {
+            let (code, status, retry_after) = match refused {
+                LoginOutcome::Throttled { retry_after } => (
+                    ErrorCode::TooManyAttempts,
+                    StatusCode::TOO_MANY_REQUESTS,
+                    Some(retry_after),
+                ),
+                LoginOutcome::Busy => (
+                    ErrorCode::Busy,
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    Some(BUSY_RETRY_AFTER),
+                ),
+                _ => (
+                    ErrorCode::InvalidCredentials,
+                    StatusCode::UNAUTHORIZED,
+                    None,
+                ),
+            };
             if errors.is_empty() {
                 errors.push(DomainError::field(code, "email"));
             }
-            let status = crate::error::status_of(code);
-            let status = if status == StatusCode::TOO_MANY_REQUESTS {
-                status
-            } else {
-                StatusCode::UNAUTHORIZED
-            };
+            // What was typed comes back only as far as an e-mail address can be long.
+            let email: String = form
+                .email
+                .trim()
+                .chars()
+                .take(samla_domain::throttle::EMAIL_MAX)
+                .collect();
             let html = login_page(
                 &ctx,
-                form.email.trim().to_owned(),
+                email,
                 next,
                 form.reason,
                 FormErrors::from_domain(ctx.lang, &errors),
             )?;
-            Ok((status, html).into_response())
+            let mut response = (status, html).into_response();
+            if let Some(seconds) = retry_after
+                && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
+            {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            Ok(response)
         }
     }
 }
@@ -216,6 +281,13 @@ mod tests {
             "/\\evil",
             "evil",
             "/logout",
+            // F6 of the security review: a browser drops tabs and line breaks.
+            "/\t/evil.example",
+            "/\n/evil",
+            "/\r/evil",
+            "/%09/evil.example",
+            "/%5C/evil.example",
+            "/\u{7f}/evil",
         ] {
             assert_eq!(safe_next(Some(bad)), "/", "{bad}");
         }
