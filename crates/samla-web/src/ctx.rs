@@ -36,6 +36,21 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
+/// The bearer token of an `Authorization` header. Another scheme, or `Bearer` with
+/// nothing after it, is an empty token, which no account has: a request that sends an
+/// `Authorization` header is answered as its token deserves, never as if it sent none.
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(axum::http::header::AUTHORIZATION)?;
+    Some(
+        value
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .unwrap_or_default(),
+    )
+}
+
 /// The interface language chosen in the cookie, bokmål if none.
 pub fn lang_of(headers: &HeaderMap) -> Lang {
     cookie(headers, LANG_COOKIE)
@@ -51,15 +66,10 @@ impl Ctx {
         path: String,
     ) -> Result<Ctx, AppError> {
         let lang = lang_of(headers);
-        let bearer = headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim);
-        if let Some(token) = bearer {
+        if let Some(token) = bearer(headers) {
             let actor = samla_db::users::actor_for_token(&state.db, token).await?;
             if actor.is_none() {
-                return Err(AppError::Code(ErrorCode::LoginRequired));
+                return Err(AppError::Code(ErrorCode::InvalidToken));
             }
             return Ok(Ctx {
                 lang,

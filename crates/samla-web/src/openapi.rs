@@ -45,7 +45,7 @@ const REFUSALS: [(&str, &str, &str); 9] = [
     (
         "401",
         "Unauthorized",
-        "No valid bearer token (login_required).",
+        "No bearer token where one is needed (login_required), or a token that is not valid: mistyped, expired or revoked (invalid_token, on every operation, public ones included). Answered with `WWW-Authenticate: Bearer`.",
     ),
     (
         "403",
@@ -85,8 +85,9 @@ const REFUSALS: [(&str, &str, &str); 9] = [
 ];
 
 /// The statuses every operation can answer by what it takes: input can be malformed
-/// (400); a body can be too large, not JSON, or refused by a rule (413, 415, 422); a
-/// protected operation needs a token and the right to act (401, 403).
+/// (400); a body can be too large, not JSON, or refused by a rule (413, 415, 422); any
+/// request can carry a token that is not valid (401); a protected operation needs the
+/// right to act (403).
 fn shared_statuses(operation: &Operation) -> Vec<&'static str> {
     let has_input = operation.request_body.is_some()
         || operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
@@ -97,8 +98,9 @@ fn shared_statuses(operation: &Operation) -> Vec<&'static str> {
     if operation.request_body.is_some() {
         statuses.extend(["413", "415", "422"]);
     }
+    statuses.push("401");
     if operation.security.is_some() {
-        statuses.extend(["401", "403"]);
+        statuses.push("403");
     }
     statuses
 }

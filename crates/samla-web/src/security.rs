@@ -75,6 +75,25 @@ pub fn same_site(request: &Request) -> bool {
 }
 
 /// Refuses cross-site state-changing requests.
+/// A request to the API that carries a bearer token is answered 401 `invalid_token` when
+/// the token is not valid, on public endpoints too: a client with a mistyped or revoked
+/// token learns so at once, instead of reading public data as if it had sent none.
+pub async fn api_tokens(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if request.uri().path().starts_with("/api/")
+        && let Some(token) = crate::ctx::bearer(request.headers())
+    {
+        match samla_db::users::actor_for_token(&state.db, token).await {
+            Ok(Some(_)) => {}
+            Ok(None) => {
+                return crate::error::AppError::Code(samla_domain::ErrorCode::InvalidToken)
+                    .into_response();
+            }
+            Err(e) => return crate::error::AppError::Internal(e.to_string()).into_response(),
+        }
+    }
+    next.run(request).await
+}
+
 pub async fn csrf(request: Request, next: Next) -> Response {
     let safe = matches!(
         *request.method(),

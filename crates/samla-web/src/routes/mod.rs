@@ -63,6 +63,7 @@ pub fn router(state: AppState) -> Router {
         // Inside the error rendering (its refusals are rendered) and the CSRF check (a
         // form from another site is never kept).
         .layer(from_fn_with_state(state.clone(), kept_forms::keep_expired))
+        .layer(from_fn_with_state(state.clone(), security::api_tokens))
         .layer(from_fn_with_state(state.clone(), render_errors))
         .layer(from_fn(security::csrf))
         .layer(from_fn_with_state(state.clone(), security::headers))
