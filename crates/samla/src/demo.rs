@@ -55,6 +55,29 @@ pub const DEMO_USERS: [(&str, &str, &str, &str); 7] = [
 ];
 
 /// Creates the demo users that do not exist yet; returns how many were created.
+/// The demo is for a database of its own: with its published password it would otherwise
+/// add administrators anyone can log in as to a real one (F10 of the security review).
+/// Refuses a database with any account that is not a demo user.
+pub async fn refuse_real_data(db: &Db) -> anyhow::Result<()> {
+    let proof = system_authority().manage_users();
+    let others: Vec<String> = users::list_users(db, &proof)
+        .await?
+        .into_iter()
+        .map(|u| u.email)
+        .filter(|email| !DEMO_USERS.iter().any(|(demo, ..)| demo == email))
+        .collect();
+    if let Some(first) = others.first() {
+        anyhow::bail!(
+            "this database holds {} account(s) that are not demo users ({first}{}); \
+             the demo only runs on a database of its own: leave out --demo, or give \
+             --database-url a new file",
+            others.len(),
+            if others.len() > 1 { ", …" } else { "" }
+        );
+    }
+    Ok(())
+}
+
 pub async fn ensure_users(db: &Db) -> anyhow::Result<usize> {
     let who = Who::system("demo");
     let mut created = 0;
@@ -467,6 +490,31 @@ mod tests {
                 assert!(m.participants.is_some_and(|n| n > 0));
                 assert!(m.age_bands.iter().all(|b| AGE_BANDS.contains(&b.as_str())));
             }
+        }
+    }
+
+    #[tokio::test]
+    async fn the_demo_refuses_a_database_with_real_accounts() {
+        for db in samla_db::testing::all(samla_db::testing::Start::Regions).await {
+            super::refuse_real_data(&db).await.unwrap();
+            super::ensure_users(&db).await.unwrap();
+            super::refuse_real_data(&db).await.unwrap();
+            let input = super::NewUser {
+                email: "ekte.bruker@statsforvalteren.no".into(),
+                name: "Ekte Bruker".into(),
+                organisation: "agder".into(),
+                roles: vec!["embete_staff".into()],
+                password: "et langt passord".into(),
+            };
+            let proof = super::system_authority().manage_users();
+            samla_db::users::create_user(&db, &proof, &super::Who::system("test"), &input)
+                .await
+                .unwrap();
+            let refused = super::refuse_real_data(&db).await.unwrap_err().to_string();
+            assert!(
+                refused.contains("ekte.bruker@statsforvalteren.no"),
+                "{refused}"
+            );
         }
     }
 }

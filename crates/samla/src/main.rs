@@ -267,6 +267,7 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     // advisory lock, so that a fresh deployment needs no separate step.
     samla_db::migrate(&db).await?;
     if demo {
+        demo::refuse_real_data(&db).await?;
         let counts =
             samla_db::regions::import(&db, &system_authority(), &Who::system("demo")).await?;
         if counts.total() > 0 {
