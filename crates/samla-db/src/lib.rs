@@ -101,17 +101,45 @@ impl Backend {
     }
 }
 
-/// Hides a password in a database URL before it is shown or logged.
+/// Hides the passwords in a database URL before it is shown or logged: the one after the
+/// user name, and any query parameter whose name holds "password" (`?password=`,
+/// `sslpassword=`).
 pub fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let creds = &url[scheme + 3..at];
-            match creds.split_once(':') {
-                Some((user, _)) => format!("{}{}:***{}", &url[..scheme + 3], user, &url[at..]),
-                None => url.to_owned(),
+    let (head, query) = match url.split_once('?') {
+        Some((head, query)) => (head, Some(query)),
+        None => (url, None),
+    };
+    let head = match head.find("://") {
+        Some(scheme) => {
+            let rest = &head[scheme + 3..];
+            // The credentials end at the host, which ends at the first slash.
+            let authority = &rest[..rest.find('/').unwrap_or(rest.len())];
+            match authority.rfind('@').map(|at| (&authority[..at], at)) {
+                Some((credentials, at)) => match credentials.split_once(':') {
+                    Some((user, _)) => {
+                        format!("{}{user}:***{}", &head[..scheme + 3], &rest[at..])
+                    }
+                    None => head.to_owned(),
+                },
+                None => head.to_owned(),
             }
         }
-        _ => url.to_owned(),
+        None => head.to_owned(),
+    };
+    match query {
+        None => head,
+        Some(query) => {
+            let pairs: Vec<String> = query
+                .split('&')
+                .map(|pair| match pair.split_once('=') {
+                    Some((key, _)) if key.to_ascii_lowercase().contains("password") => {
+                        format!("{key}=***")
+                    }
+                    _ => pair.to_owned(),
+                })
+                .collect();
+            format!("{head}?{}", pairs.join("&"))
+        }
     }
 }
 
@@ -271,5 +299,15 @@ mod tests {
             redact("sqlite://./data/samla.db"),
             "sqlite://./data/samla.db"
         );
+        // Issue 8: query-string passwords too, and an @ in a password or the query.
+        assert_eq!(
+            redact("postgres://h/db?user=u&password=s3cret&sslmode=require"),
+            "postgres://h/db?user=u&password=***&sslmode=require"
+        );
+        assert_eq!(
+            redact("postgresql://u:p@ss@h:5432/db?sslpassword=k&application_name=a@b"),
+            "postgresql://u:***@h:5432/db?sslpassword=***&application_name=a@b"
+        );
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
     }
 }
