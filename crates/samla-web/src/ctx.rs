@@ -51,11 +51,44 @@ pub fn bearer(headers: &HeaderMap) -> Option<&str> {
     )
 }
 
-/// The interface language chosen in the cookie, bokmål if none.
+/// The interface language: the one chosen in the cookie; before any choice, nynorsk for a
+/// browser that prefers it to bokmål (`Accept-Language: nn` gets nynorsk on the first
+/// visit); bokmål otherwise. English is a choice, never a guess: the interface is
+/// Norwegian by default, and many Norwegians run their browser in English.
 pub fn lang_of(headers: &HeaderMap) -> Lang {
     cookie(headers, LANG_COOKIE)
         .and_then(Lang::parse)
+        .or_else(|| {
+            headers
+                .get(axum::http::header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(accepted)
+        })
         .unwrap_or_default()
+}
+
+/// The written Norwegian a browser prefers, from `Accept-Language` with its weights
+/// (`nn, nb;q=0.9`). Norwegian without a written form (`no`) is bokmål.
+fn accepted(header: &str) -> Option<Lang> {
+    let mut wanted: Vec<(f32, Lang)> = header
+        .split(',')
+        .filter_map(|item| {
+            let mut parts = item.split(';');
+            let tag = parts.next()?.trim().to_ascii_lowercase();
+            let weight = parts
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())?;
+            let lang = match tag.split('-').next()? {
+                "nn" => Lang::Nn,
+                "nb" | "no" => Lang::Nb,
+                _ => return None,
+            };
+            (weight > 0.0).then_some((weight, lang))
+        })
+        .collect();
+    // Stable: of equal weights, the one named first wins.
+    wanted.sort_by(|a, b| b.0.total_cmp(&a.0));
+    wanted.first().map(|(_, lang)| *lang)
 }
 
 impl Ctx {
@@ -125,5 +158,23 @@ impl FromRequestParts<AppState> for Ctx {
             .map(|p| p.as_str().to_owned())
             .unwrap_or_else(|| "/".into());
         Ctx::from_headers(state, &parts.headers, path).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::accepted;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn a_browser_gets_the_written_norwegian_it_prefers() {
+        assert_eq!(accepted("nn"), Some(Lang::Nn));
+        assert_eq!(accepted("nn-NO,nb;q=0.9,en;q=0.5"), Some(Lang::Nn));
+        assert_eq!(accepted("en-US,en;q=0.9,nn;q=0.8"), Some(Lang::Nn));
+        assert_eq!(accepted("de,nn;q=0.3,nb;q=0.7"), Some(Lang::Nb));
+        assert_eq!(accepted("no"), Some(Lang::Nb));
+        assert_eq!(accepted("nn;q=0,nb"), Some(Lang::Nb));
+        assert_eq!(accepted("en-US,en;q=0.9"), None);
+        assert_eq!(accepted("nn;q=abc"), None);
     }
 }

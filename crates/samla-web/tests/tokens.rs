@@ -3,10 +3,8 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{StatusCode, header};
 use common::*;
-use tower::ServiceExt;
 
 /// A GET with the given `Authorization` header: status, `WWW-Authenticate`, body.
 async fn get_with(
@@ -14,33 +12,18 @@ async fn get_with(
     uri: &str,
     authorization: Option<&str>,
 ) -> (StatusCode, String, String) {
-    let mut req = Request::builder()
-        .uri(uri)
-        .header(header::HOST, "samla.test");
-    if let Some(value) = authorization {
-        req = req.header(header::AUTHORIZATION, value);
-    }
-    let res = app
-        .router
-        .clone()
-        .oneshot(req.body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = res.status();
-    let challenge = res
-        .headers()
+    let headers: Vec<(header::HeaderName, &str)> = authorization
+        .map(|a| (header::AUTHORIZATION, a))
+        .into_iter()
+        .collect();
+    let reply = app.get_with(uri, &headers).await;
+    let challenge = reply
+        .headers
         .get(header::WWW_AUTHENTICATE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_owned();
-    let body = axum::body::to_bytes(res.into_body(), 1 << 20)
-        .await
-        .unwrap();
-    (
-        status,
-        challenge,
-        String::from_utf8_lossy(&body).into_owned(),
-    )
+    (reply.status, challenge, reply.body)
 }
 
 #[tokio::test]

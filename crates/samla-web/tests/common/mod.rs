@@ -161,6 +161,20 @@ pub fn session_from(headers: &axum::http::HeaderMap) -> Option<String> {
         .filter(|c| !c.is_empty())
 }
 
+/// A response as the tests read it.
+async fn reply(res: axum::response::Response) -> Reply {
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = axum::body::to_bytes(res.into_body(), 10 << 20)
+        .await
+        .unwrap();
+    Reply {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
 impl App {
     pub async fn send(
         &self,
@@ -191,20 +205,28 @@ impl App {
             .body(Body::from(body.unwrap_or_default().to_owned()))
             .unwrap();
         let res = self.router.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let headers = res.headers().clone();
-        let bytes = axum::body::to_bytes(res.into_body(), 10 << 20)
-            .await
-            .unwrap();
-        Reply {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
+        reply(res).await
     }
 
     pub async fn get(&self, uri: &str) -> Reply {
         self.send(Method::GET, uri, None, None).await
+    }
+
+    /// A GET with the given headers, as a browser or a client with its own sends it.
+    pub async fn get_with(&self, uri: &str, headers: &[(header::HeaderName, &str)]) -> Reply {
+        let mut req = Request::builder()
+            .uri(uri)
+            .header(header::HOST, "samla.test");
+        for (name, value) in headers {
+            req = req.header(name, *value);
+        }
+        let res = self
+            .router
+            .clone()
+            .oneshot(req.body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        reply(res).await
     }
 
     pub async fn get_as(&self, role: &str, uri: &str) -> Reply {
