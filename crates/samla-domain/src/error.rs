@@ -30,6 +30,8 @@ pub enum ErrorCode {
     UserDisabled,
     CannotDisableSelf,
     InvalidInput,
+    /// The request's body is larger than the endpoint takes.
+    BodyTooLarge,
     StageNotAllowed,
     InvalidPeriod,
     EditConflict,
@@ -85,6 +87,7 @@ impl ErrorCode {
             Self::UserDisabled => "user_disabled",
             Self::CannotDisableSelf => "cannot_disable_self",
             Self::InvalidInput => "invalid_input",
+            Self::BodyTooLarge => "body_too_large",
             Self::StageNotAllowed => "stage_not_allowed",
             Self::InvalidPeriod => "invalid_period",
             Self::EditConflict => "edit_conflict",
@@ -114,7 +117,7 @@ impl ErrorCode {
     }
 
     /// Every code, so tests can prove each one has a translation.
-    pub const ALL: [ErrorCode; 47] = [
+    pub const ALL: [ErrorCode; 48] = [
         Self::InvalidDate,
         Self::DateOutOfRange,
         Self::InvalidMunicipalityNumber,
@@ -137,6 +140,7 @@ impl ErrorCode {
         Self::UserDisabled,
         Self::CannotDisableSelf,
         Self::InvalidInput,
+        Self::BodyTooLarge,
         Self::StageNotAllowed,
         Self::InvalidPeriod,
         Self::EditConflict,

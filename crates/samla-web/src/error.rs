@@ -119,6 +119,7 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         }
         ErrorCode::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::Busy => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorCode::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         ErrorCode::ReportWithdrawn => StatusCode::GONE,
         ErrorCode::EditConflict
         | ErrorCode::StageNotAllowed
@@ -255,7 +256,12 @@ pub async fn render_errors(
             if status == StatusCode::UNPROCESSABLE_ENTITY {
                 status = StatusCode::BAD_REQUEST;
             }
-            ErrorInfo::of(Some(ErrorCode::InvalidInput), None)
+            let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
+                ErrorCode::BodyTooLarge
+            } else {
+                ErrorCode::InvalidInput
+            };
+            ErrorInfo::of(Some(code), None)
         }
         None if status == StatusCode::METHOD_NOT_ALLOWED
             && response.headers().get(header::CONTENT_TYPE).is_none() =>

@@ -5,6 +5,7 @@ use crate::i18n::{self, Lang};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use samla_domain::DomainError;
+use std::collections::HashMap;
 
 /// One message on a form, linked to the field it concerns.
 #[derive(Debug, Clone)]
@@ -52,24 +53,40 @@ impl FormErrors {
 }
 
 /// A form body where a field may repeat (`role=a&role=b`), which serde_urlencoded
-/// cannot put into a struct; parsed by hand into pairs.
-pub struct MultiForm(pub Vec<(String, String)>);
+/// cannot put into a struct; parsed by hand, once, into the values of each field, so
+/// reading a field costs the same however large the form is (F8 of the security review:
+/// a scan per field made a large form quadratic).
+pub struct MultiForm(HashMap<String, Vec<String>>);
 
 impl MultiForm {
+    pub fn from_pairs(pairs: Vec<(String, String)>) -> MultiForm {
+        let mut fields: HashMap<String, Vec<String>> = HashMap::new();
+        for (key, value) in pairs {
+            fields.entry(key).or_default().push(value);
+        }
+        MultiForm(fields)
+    }
+
+    /// The field's first value; empty when it is missing.
     pub fn get(&self, key: &str) -> String {
         self.0
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.clone())
+            .get(key)
+            .and_then(|values| values.first())
+            .cloned()
             .unwrap_or_default()
     }
 
     pub fn all(&self, key: &str) -> Vec<String> {
-        self.0
-            .iter()
-            .filter(|(k, _)| k == key)
-            .map(|(_, v)| v.clone())
-            .collect()
+        self.0.get(key).cloned().unwrap_or_default()
+    }
+
+    pub fn has(&self, key: &str) -> bool {
+        self.0.contains_key(key)
+    }
+
+    /// The names of the fields sent.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.keys().map(String::as_str)
     }
 }
 
@@ -77,10 +94,16 @@ impl<S: Send + Sync> FromRequest<S> for MultiForm {
     type Rejection = crate::error::AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|e| crate::error::AppError::Internal(format!("form body: {e}")))?;
-        Ok(MultiForm(form_urlencoded_pairs(&bytes)))
+        // A body over the limit is the sender's doing, never a server error.
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            let code = if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                samla_domain::ErrorCode::BodyTooLarge
+            } else {
+                samla_domain::ErrorCode::InvalidInput
+            };
+            crate::error::AppError::Code(code)
+        })?;
+        Ok(MultiForm::from_pairs(form_urlencoded_pairs(&bytes)))
     }
 }
 

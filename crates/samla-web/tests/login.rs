@@ -90,3 +90,40 @@ async fn next_never_leads_off_the_site() {
         .await;
     assert_eq!(location(&r), "/regions?date=2020-01-01");
 }
+
+/// A body over the limit is 413 with a message the sender can act on, for a page form
+/// and for the API alike: never a server error.
+#[tokio::test]
+async fn a_body_too_large_is_413_and_says_so() {
+    let app = app().await;
+    let huge = format!("email=a%40b.no&password={}&next=/", "x".repeat(3 << 20));
+    let r = app.send(Method::POST, "/login", None, Some(&huge)).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(
+        r.body.contains("Det som ble sendt, er for stort"),
+        "{}",
+        &r.body[..r.body.len().min(500)]
+    );
+    let cookie = app.cookie("embete_staff");
+    let form = format!("language=nb&version=0&facts={}", "x".repeat(3 << 20));
+    let r = app
+        .send(
+            Method::POST,
+            "/dialogue/dialogues/1/report",
+            Some(&cookie),
+            Some(&form),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    let token = app.token("embete_staff").await;
+    let (status, body) = app
+        .api(
+            Method::PUT,
+            "/api/v1/dialogue/dialogues/1/report",
+            &token,
+            serde_json::json!({"language": "nb", "facts": "x".repeat(3 << 20)}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(body["code"], "body_too_large");
+}

@@ -79,6 +79,7 @@ error-busy = The service has many logins right now. Try again in a few seconds.
 error-user-disabled = The account is disabled. Contact an administrator.
 error-cannot-disable-self = You cannot disable your own account.
 error-invalid-input = Part of the request could not be read. Check the link or the form and try again.
+error-body-too-large = What was sent is too large. Split it up, or remove attachments and long texts that do not belong here.
 error-stage-not-allowed = This step is not possible now. A dialogue goes through its steps in order.
 error-report-locked = The report cannot be changed now: it has been approved, or the leaders' meeting has not been held yet. What you wrote is shown below.
 error-meeting-locked = The meeting cannot be changed once the report is approved. A leader can send the report back to draft. What you wrote is still in the form.

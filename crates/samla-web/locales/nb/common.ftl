@@ -79,6 +79,7 @@ error-busy = Tjenesten har mange innlogginger akkurat nå. Prøv igjen om noen s
 error-user-disabled = Kontoen er deaktivert. Kontakt en administrator.
 error-cannot-disable-self = Du kan ikke deaktivere din egen konto.
 error-invalid-input = Noe i forespørselen kunne ikke leses. Sjekk lenken eller skjemaet og prøv igjen.
+error-body-too-large = Det som ble sendt, er for stort. Del det opp, eller fjern vedlegg og lange tekster som ikke hører hjemme her.
 error-stage-not-allowed = Dette steget er ikke mulig nå. Dialogen må gjennom stegene i rekkefølge.
 error-report-locked = Rapporten kan ikke endres nå: den er godkjent, eller ledermøtet er ikke holdt ennå. Det du skrev, står under.
 error-meeting-locked = Møtet kan ikke endres etter at rapporten er godkjent. En leder kan sende rapporten tilbake til utkast. Det du skrev, står fortsatt i skjemaet.

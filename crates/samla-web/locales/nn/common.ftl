@@ -79,6 +79,7 @@ error-busy = Tenesta har mange innloggingar akkurat no. Prøv igjen om nokre sek
 error-user-disabled = Kontoen er deaktivert. Kontakt ein administrator.
 error-cannot-disable-self = Du kan ikkje deaktivere din eigen konto.
 error-invalid-input = Noko i førespurnaden kunne ikkje lesast. Sjekk lenkja eller skjemaet og prøv igjen.
+error-body-too-large = Det som vart sendt, er for stort. Del det opp, eller fjern vedlegg og lange tekstar som ikkje høyrer heime her.
 error-stage-not-allowed = Dette steget er ikkje mogleg no. Dialogen må gjennom stega i rekkjefølgje.
 error-report-locked = Rapporten kan ikkje endrast no: han er godkjend, eller leiarmøtet er ikkje halde enno. Det du skreiv, står under.
 error-meeting-locked = Møtet kan ikkje endrast etter at rapporten er godkjend. Ein leiar kan sende rapporten tilbake til utkast. Det du skreiv, står framleis i skjemaet.

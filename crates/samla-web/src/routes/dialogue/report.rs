@@ -406,11 +406,14 @@ pub async fn report_form(
 }
 
 fn rows<T>(form: &MultiForm, prefix: &str, make: impl Fn(&dyn Fn(&str) -> String) -> T) -> Vec<T> {
+    let body = format!("{prefix}_body_");
+    // More rows than a report may hold are refused by the report's check; building
+    // twice that many shows it the excess without letting a huge form cost more.
     let count = form
-        .0
-        .iter()
-        .filter(|(k, _)| k.starts_with(&format!("{prefix}_body_")))
-        .count();
+        .keys()
+        .filter(|k| k.starts_with(&body))
+        .count()
+        .min(2 * samla_domain::report::MAX_ROWS);
     (0..count)
         .map(|i| make(&|name: &str| form.get(&format!("{prefix}_{name}_{i}"))))
         .collect()
@@ -707,7 +710,7 @@ pub async fn report_step(
     // While the report is open, the step box belongs to the report's form, so a step
     // never throws away unsaved text: what was typed is saved first (when it differs
     // from what is stored), and a refused save shows the page with everything typed.
-    let typed = if form.0.iter().any(|(k, _)| k == "language") {
+    let typed = if form.has("language") {
         let stored = report::report(&state.db, &work.proof, id)
             .await?
             .unwrap_or_default();
