@@ -835,7 +835,8 @@ async function expiry(browser, dbUrl, dir) {
   const port = String(Number(PORT) + 1);
   const base = `http://127.0.0.1:${port}`;
   const config = join(dir, "expiry.toml");
-  writeFileSync(config, "session_idle_minutes = 1\n");
+  // Plain HTTP asked for in the file, as an operator trying samla locally would.
+  writeFileSync(config, "session_idle_minutes = 1\nplain_http = true\n");
   const server = spawn(BIN, ["serve", "--config", config], {
     env: { ...process.env, SAMLA_DATABASE_URL: dbUrl, SAMLA_LISTEN: `127.0.0.1:${port}` },
     stdio: ["ignore", "inherit", "inherit"],

@@ -10,7 +10,9 @@ use axum::http::request::Parts;
 use samla_domain::ErrorCode;
 use samla_domain::access::{Actor, Role};
 
-pub const SESSION_COOKIE: &str = "samla_session";
+/// The session cookie over HTTPS (the default) and over plain HTTP (`plain_http`).
+pub const SESSION_COOKIE_SECURE: &str = "__Host-samla_session";
+pub const SESSION_COOKIE_PLAIN: &str = "samla_session";
 pub const LANG_COOKIE: &str = "samla_lang";
 
 /// Who is asking, in which language, for what.
@@ -111,7 +113,7 @@ impl Ctx {
                 path,
             });
         }
-        let session = cookie(headers, SESSION_COOKIE)
+        let session = cookie(headers, state.config.session_cookie())
             .filter(|s| !s.is_empty())
             .map(str::to_owned);
         let actor = match &session {

@@ -7,6 +7,14 @@ use axum::extract::{FromRequest, Request};
 use samla_domain::DomainError;
 use std::collections::HashMap;
 
+/// The largest body most routes read: a login, a step, a cycle with every unit of the
+/// country. A body over it is answered 413 `body_too_large` before it is parsed.
+pub const BODY_MAX: usize = 64 * 1024;
+
+/// The largest body of a report (page form or API): its sections and rows at their
+/// maximum lengths fit, and so does a kept copy of it.
+pub const REPORT_BODY_MAX: usize = samla_db::kept_forms::MAX_BODY;
+
 /// One message on a form, linked to the field it concerns.
 #[derive(Debug, Clone)]
 pub struct FieldError {

@@ -20,12 +20,35 @@ use samla_db::sessions::Lifetimes;
 /// Settings the web layer needs at run time.
 #[derive(Debug, Clone, Default)]
 pub struct WebConfig {
-    /// Mark cookies `Secure` (and send HSTS): set when served over HTTPS.
-    pub secure_cookies: bool,
+    /// Served over plain HTTP (local use and the demo): the session cookie is neither
+    /// `Secure` nor `__Host-` prefixed, and no HSTS is sent. Off unless asked for.
+    pub plain_http: bool,
     /// Take the client's address from the last `X-Forwarded-For` entry, which a reverse
     /// proxy in front appends; otherwise it is the connection's.
     pub behind_proxy: bool,
     pub session: Lifetimes,
+}
+
+impl WebConfig {
+    /// The session cookie's name. Over HTTPS it carries the `__Host-` prefix, which
+    /// browsers accept only from this host, over a secure connection, for the whole
+    /// site: a neighbouring subdomain or a plain-HTTP attacker cannot plant one.
+    pub fn session_cookie(&self) -> &'static str {
+        if self.plain_http {
+            ctx::SESSION_COOKIE_PLAIN
+        } else {
+            ctx::SESSION_COOKIE_SECURE
+        }
+    }
+
+    /// The attributes every cookie samla sets ends with.
+    pub fn cookie_attributes(&self) -> &'static str {
+        if self.plain_http {
+            "; Path=/; SameSite=Lax"
+        } else {
+            "; Path=/; SameSite=Lax; Secure"
+        }
+    }
 }
 
 /// Shared by every request.

@@ -8,7 +8,7 @@
 //! `SameSite=Lax` and `HttpOnly`. See docs/designs/0002-csrf.md.
 
 use crate::AppState;
-use crate::ctx::{SESSION_COOKIE, cookie};
+use crate::ctx::{SESSION_COOKIE_PLAIN, SESSION_COOKIE_SECURE, cookie};
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
@@ -42,7 +42,7 @@ pub async fn headers(State(state): State<AppState>, request: Request, next: Next
         "permissions-policy",
         HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"),
     );
-    if state.config.secure_cookies {
+    if !state.config.plain_http {
         h.insert(
             header::STRICT_TRANSPORT_SECURITY,
             HeaderValue::from_static("max-age=31536000"),
@@ -71,7 +71,9 @@ pub fn same_site(request: &Request) -> bool {
             .unwrap_or(origin);
         return !host.is_empty() && origin_host == host;
     }
-    cookie(h, SESSION_COOKIE).is_none()
+    // Without either header only a request that carries no session may pass; both
+    // names are checked so that the answer does not depend on the configuration.
+    cookie(h, SESSION_COOKIE_SECURE).is_none() && cookie(h, SESSION_COOKIE_PLAIN).is_none()
 }
 
 /// Refuses cross-site state-changing requests.

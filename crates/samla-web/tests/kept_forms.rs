@@ -32,7 +32,7 @@ async fn log_in_again(app: &App, role: &str) -> (String, String) {
     );
     let r = app.send(Method::POST, "/login", None, Some(&body)).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let cookie = format!("samla_session={}", session_from(&r.headers).unwrap());
+    let cookie = format!("{}={}", common::SESSION, session_from(&r.headers).unwrap());
     (cookie, location(&r))
 }
 
@@ -142,7 +142,7 @@ async fn a_kept_form_can_be_discarded_and_expires() {
     // A kept form nobody comes back for expires.
     let mut app = app;
     app.sessions
-        .insert("embete_staff", cookie["samla_session=".len()..].to_owned());
+        .insert("embete_staff", cookie[common::SESSION.len() + 1..].to_owned());
     let kept = post_after_expiry(&app, &page_url, &body).await;
     kept_forms::age(&app.db, kept, kept_forms::KEEP_FOR + 1)
         .await
@@ -165,7 +165,7 @@ async fn only_expired_sessions_keep_forms() {
         .send(
             Method::POST,
             "/dialogue/cycles",
-            Some("samla_session=not-a-session"),
+            Some(&format!("{}=not-a-session", common::SESSION)),
             Some("name=Runde&starts_on=2026-01-01&ends_on=2026-12-31"),
         )
         .await;

@@ -55,8 +55,22 @@ async fn input_that_cannot_be_an_account_is_refused_and_not_echoed() {
             Some(&format!("email={long}&password=x&next=/")),
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    // A login is small: a body this large is refused before it is read in full.
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(r.body.contains("for stor"), "{}", r.body);
     assert!(r.body.len() < 100_000, "{} bytes", r.body.len());
+    // One under the body limit but far over an e-mail address's length.
+    let long = format!("{}%40x.no", "z".repeat(30_000));
+    let r = app
+        .send(
+            Method::POST,
+            "/login",
+            None,
+            Some(&format!("email={long}&password=x&next=/")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.body.len() < 20_000, "{} bytes", r.body.len());
 }
 
 /// F6: after a real login, and after choosing a language, only paths on this site are
@@ -126,4 +140,72 @@ async fn a_body_too_large_is_413_and_says_so() {
         .await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(body["code"], "body_too_large");
+}
+
+fn set_cookies(reply: &Reply) -> Vec<String> {
+    reply
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect()
+}
+
+/// F11/F12: without being told otherwise samla expects HTTPS in front. The session
+/// cookie is `__Host-` prefixed and `Secure`, every answer carries HSTS, and a cookie
+/// without the prefix (which a neighbouring site or a plain-HTTP attacker could plant)
+/// is not a session.
+#[tokio::test]
+async fn by_default_the_session_cookie_is_host_prefixed_and_secure_with_hsts() {
+    let app = app().await;
+    let ok = "email=embete_staff%40test.example&password=et+langt+passord&next=/";
+    let r = app.send(Method::POST, "/login", None, Some(ok)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let cookies = set_cookies(&r);
+    let session = cookies
+        .iter()
+        .find(|c| c.starts_with("__Host-samla_session="))
+        .expect("a __Host- session cookie");
+    for part in ["; Secure", "; HttpOnly", "; Path=/", "; SameSite=Lax"] {
+        assert!(session.contains(part), "{session} lacks {part}");
+    }
+    assert!(!session.contains("Domain"), "a __Host- cookie has no Domain");
+    assert!(
+        r.headers[header::STRICT_TRANSPORT_SECURITY]
+            .to_str()
+            .unwrap()
+            .contains("max-age=")
+    );
+    let secret = session_from(&r.headers).unwrap();
+    let unprefixed = format!("samla_session={secret}");
+    let r = app.send(Method::GET, "/account", Some(&unprefixed), None).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "an unprefixed cookie is no session");
+    let language = app.get("/lang/nn?next=/").await;
+    assert!(set_cookies(&language)[0].contains("; Secure"));
+}
+
+/// Plain HTTP is for local use and has to be asked for: then the cookie is neither
+/// prefixed nor `Secure` (a browser would drop it over HTTP) and no HSTS is sent.
+#[tokio::test]
+async fn plain_http_when_asked_for_sets_a_plain_cookie_and_no_hsts() {
+    let mut app = app().await;
+    app.router = samla_web::router(samla_web::AppState {
+        db: (*app.db).clone(),
+        config: samla_web::WebConfig {
+            plain_http: true,
+            ..Default::default()
+        },
+    });
+    let ok = "email=embete_staff%40test.example&password=et+langt+passord&next=/";
+    let r = app.send(Method::POST, "/login", None, Some(ok)).await;
+    let cookies = set_cookies(&r);
+    let session = cookies
+        .iter()
+        .find(|c| c.starts_with("samla_session="))
+        .expect("a plain session cookie");
+    assert!(!session.contains("Secure"), "{session}");
+    assert!(r.headers.get(header::STRICT_TRANSPORT_SECURITY).is_none());
+    let cookie = session.split(';').next().unwrap();
+    let r = app.send(Method::GET, "/account", Some(cookie), None).await;
+    assert_eq!(r.status, StatusCode::OK);
 }

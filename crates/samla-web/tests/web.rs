@@ -112,7 +112,7 @@ async fn login_errors_keep_the_email_and_logout_ends_the_session() {
         .await
         .unwrap();
     assert_ne!(first, second, "every login gets a new session id");
-    let cookie = format!("samla_session={first}");
+    let cookie = format!("{}={first}", common::SESSION);
     assert_eq!(
         app.send(Method::GET, "/account", Some(&cookie), None)
             .await

@@ -13,7 +13,7 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub struct FileConfig {
     pub database_url: Option<String>,
     pub listen: Option<String>,
-    pub secure_cookies: Option<bool>,
+    pub plain_http: Option<bool>,
     pub behind_proxy: Option<bool>,
     pub session_idle_minutes: Option<i64>,
     pub session_absolute_hours: Option<i64>,
@@ -36,7 +36,9 @@ impl FileConfig {
 pub struct Settings {
     pub database_url: String,
     pub listen: String,
-    pub secure_cookies: bool,
+    /// Served over plain HTTP (local use): cookies without `Secure`, no HSTS. Only
+    /// when asked for; the demo asks.
+    pub plain_http: bool,
     /// A reverse proxy in front appends the client's address to `X-Forwarded-For`.
     pub behind_proxy: bool,
     pub session_idle_minutes: i64,
@@ -48,7 +50,7 @@ impl Settings {
     pub fn resolve(
         database_url: Option<String>,
         listen: Option<String>,
-        secure_cookies: Option<bool>,
+        plain_http: Option<bool>,
         behind_proxy: Option<bool>,
         file: FileConfig,
     ) -> Settings {
@@ -59,7 +61,7 @@ impl Settings {
             listen: listen
                 .or(file.listen)
                 .unwrap_or_else(|| DEFAULT_LISTEN.into()),
-            secure_cookies: secure_cookies.or(file.secure_cookies).unwrap_or(false),
+            plain_http: plain_http.or(file.plain_http).unwrap_or(false),
             behind_proxy: behind_proxy.or(file.behind_proxy).unwrap_or(false),
             session_idle_minutes: file.session_idle_minutes.unwrap_or(30),
             session_absolute_hours: file.session_absolute_hours.unwrap_or(12),
@@ -81,6 +83,7 @@ mod tests {
         let s = Settings::resolve(None, None, None, None, FileConfig::default());
         assert_eq!(s.database_url, DEFAULT_DATABASE_URL);
         assert_eq!(s.listen, DEFAULT_LISTEN);
+        assert!(!s.plain_http, "cookies are Secure unless plain HTTP is asked for");
         assert!(toml::from_str::<FileConfig>("typo = 1").is_err());
     }
 }

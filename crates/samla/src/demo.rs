@@ -106,7 +106,9 @@ pub async fn ensure_users(db: &Db) -> anyhow::Result<usize> {
 /// The start-up banner that tells where to go and how to log in.
 pub fn banner(url: &str) -> String {
     let mut s = format!(
-        "\nsamla demo is running: open {url} in your browser.\n\nDemo users (all fictitious), password \"{DEMO_PASSWORD}\":\n"
+        "\nsamla demo is running: open {url} in your browser.\n\
+         It runs plain HTTP for use on this machine: its cookies are not Secure.\n\n\
+         Demo users (all fictitious), password \"{DEMO_PASSWORD}\":\n"
     );
     for (email, _, role, org) in DEMO_USERS {
         s.push_str(&format!("  {email:<30} {role:<15} {org}\n"));

@@ -2,6 +2,7 @@
 
 mod config;
 mod demo;
+mod server;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -14,7 +15,6 @@ use samla_db::{Db, redact};
 use samla_domain::access::system_authority_for_command_line_and_demo as system_authority;
 use samla_web::{AppState, WebConfig};
 use std::io::{BufRead, IsTerminal};
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -28,7 +28,7 @@ struct Cli {
     /// Database URL: sqlite://PATH (default sqlite://./data/samla.db) or postgres://…
     #[arg(long, env = "SAMLA_DATABASE_URL", global = true)]
     database_url: Option<String>,
-    /// Optional TOML configuration file (database_url, listen, secure_cookies, session_idle_minutes, session_absolute_hours).
+    /// Optional TOML configuration file (database_url, listen, plain_http, behind_proxy, session_idle_minutes, session_absolute_hours).
     #[arg(long, env = "SAMLA_CONFIG", global = true)]
     config: Option<PathBuf>,
     #[command(subcommand)]
@@ -45,9 +45,11 @@ enum Command {
         /// Fill an empty database with the demo world and print the demo users.
         #[arg(long)]
         demo: bool,
-        /// Mark cookies Secure and send HSTS (when served over HTTPS).
-        #[arg(long, env = "SAMLA_SECURE_COOKIES")]
-        secure_cookies: Option<bool>,
+        /// Serve plain HTTP for local use: the session cookie is then neither Secure
+        /// nor __Host- prefixed, and no HSTS is sent. Without it samla expects HTTPS in
+        /// front. The demo always runs plain HTTP.
+        #[arg(long, env = "SAMLA_PLAIN_HTTP", num_args = 0..=1, default_missing_value = "true")]
+        plain_http: Option<bool>,
         /// Take the client's address from the last X-Forwarded-For entry (set when a
         /// reverse proxy that appends it is in front; the login throttle counts by it).
         #[arg(long, env = "SAMLA_BEHIND_PROXY")]
@@ -116,19 +118,23 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let command = cli.command.unwrap_or(Command::Serve {
         listen: None,
         demo: false,
-        secure_cookies: None,
+        plain_http: None,
         behind_proxy: None,
     });
-    let (listen, secure, proxy) = match &command {
+    let (listen, plain, proxy) = match &command {
         Command::Serve {
             listen,
-            secure_cookies,
+            plain_http,
             behind_proxy,
-            ..
-        } => (listen.clone(), *secure_cookies, *behind_proxy),
+            demo,
+        } => (
+            listen.clone(),
+            if *demo { Some(true) } else { *plain_http },
+            *behind_proxy,
+        ),
         _ => (None, None, None),
     };
-    let settings = Settings::resolve(cli.database_url, listen, secure, proxy, file);
+    let settings = Settings::resolve(cli.database_url, listen, plain, proxy, file);
     match command {
         Command::Serve { demo, .. } => serve(settings, demo).await,
         Command::Migrate => {
@@ -286,7 +292,7 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let state = AppState {
         db: db.clone(),
         config: WebConfig {
-            secure_cookies: settings.secure_cookies,
+            plain_http: settings.plain_http,
             behind_proxy: settings.behind_proxy,
             session: Lifetimes {
                 idle: settings.session_idle_minutes * 60,
@@ -306,14 +312,22 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     );
     if demo {
         println!("{}", demo::banner(&format!("http://{addr}/")));
+    } else if settings.plain_http {
+        println!("samla is listening on http://{addr}/ (plain HTTP, for local use only)");
     } else {
-        println!("samla is listening on http://{addr}/");
+        println!(
+            "samla is listening on {addr}; put HTTPS in front: the session cookie is Secure \
+             (pass --plain-http to use it without HTTPS on this machine)"
+        );
     }
     // The client's address reaches the handlers (the login throttle counts by it).
-    let app = samla_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    server::run(
+        listener,
+        samla_web::router(state),
+        server::Limits::default(),
+        shutdown_signal(),
+    )
+    .await?;
     db.close().await;
     tracing::info!("samla stopped");
     Ok(())

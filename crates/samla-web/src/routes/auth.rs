@@ -2,7 +2,7 @@
 
 use super::pages::{Page, render};
 use crate::AppState;
-use crate::ctx::{Ctx, LANG_COOKIE, SESSION_COOKIE};
+use crate::ctx::{Ctx, LANG_COOKIE};
 use crate::error::AppError;
 use crate::forms::FormErrors;
 use crate::i18n::Lang;
@@ -140,13 +140,12 @@ pub struct LoginForm {
 }
 
 fn session_cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
-    let secure = if state.config.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
+    let (name, attributes) = (
+        state.config.session_cookie(),
+        state.config.cookie_attributes(),
+    );
     HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+        "{name}={value}; HttpOnly; Max-Age={max_age}{attributes}"
     ))
     .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
@@ -250,14 +249,16 @@ pub async fn logout(State(state): State<AppState>, ctx: Ctx) -> Result<Response,
 
 /// Remembers the chosen language in a cookie and returns to the page it was chosen on.
 pub async fn choose_language(
+    State(state): State<AppState>,
     Path(code): Path<String>,
     Query(q): Query<NextQuery>,
 ) -> Result<Response, AppError> {
     let lang = Lang::parse(&code).ok_or(AppError::Code(ErrorCode::NotFound))?;
     let mut response = Redirect::to(&safe_next(q.next.as_deref())).into_response();
     let cookie = format!(
-        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
-        lang.code()
+        "{LANG_COOKIE}={}; Max-Age=31536000{}",
+        lang.code(),
+        state.config.cookie_attributes()
     );
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         response.headers_mut().append(header::SET_COOKIE, v);

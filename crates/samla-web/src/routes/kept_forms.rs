@@ -8,7 +8,7 @@
 use super::auth::safe_next;
 use super::pages::{Page, render};
 use crate::AppState;
-use crate::ctx::{Ctx, SESSION_COOKIE, cookie};
+use crate::ctx::{Ctx, cookie};
 use crate::error::AppError;
 use crate::forms::form_urlencoded_pairs;
 use askama::Template;
@@ -75,7 +75,7 @@ pub async fn keep_expired(State(state): State<AppState>, request: Request, next:
     {
         return next.run(request).await;
     }
-    let Some(secret) = cookie(request.headers(), SESSION_COOKIE)
+    let Some(secret) = cookie(request.headers(), state.config.session_cookie())
         .filter(|s| !s.is_empty())
         .map(str::to_owned)
     else {

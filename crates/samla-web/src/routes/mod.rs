@@ -22,7 +22,14 @@ use axum::http::StatusCode;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
 use samla_domain::ErrorCode;
+use axum::extract::DefaultBodyLimit;
+use std::time::Duration;
 use tower_http::compression::CompressionLayer;
+use tower_http::timeout::TimeoutLayer;
+
+/// How long a whole request may take, body included, before it is answered 408: a
+/// client that sends its body a byte at a time cannot hold a worker for longer.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Every route of the application. The access-matrix test reads this list.
 pub fn router(state: AppState) -> Router {
@@ -60,6 +67,12 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/organisations/{code}/members", get(api::members))
         .merge(dialogue::routes())
         .fallback(not_found)
+        // Routes that take more (the report) say so on their own route.
+        .layer(DefaultBodyLimit::max(crate::forms::BODY_MAX))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
         // Inside the error rendering (its refusals are rendered) and the CSRF check (a
         // form from another site is never kept).
         .layer(from_fn_with_state(state.clone(), kept_forms::keep_expired))

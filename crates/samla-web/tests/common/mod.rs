@@ -151,12 +151,15 @@ async fn seed_dialogues(db: &Db) {
     .unwrap();
 }
 
+/// The session cookie's name in the default configuration (HTTPS in front).
+pub const SESSION: &str = samla_web::ctx::SESSION_COOKIE_SECURE;
+
 pub fn session_from(headers: &axum::http::HeaderMap) -> Option<String> {
     headers
         .get_all(header::SET_COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find_map(|c| c.strip_prefix("samla_session="))
+        .find_map(|c| c.strip_prefix(SESSION).and_then(|c| c.strip_prefix('=')))
         .map(|c| c.split(';').next().unwrap_or_default().to_owned())
         .filter(|c| !c.is_empty())
 }
@@ -230,7 +233,7 @@ impl App {
     }
 
     pub async fn get_as(&self, role: &str, uri: &str) -> Reply {
-        let cookie = format!("samla_session={}", self.sessions[role]);
+        let cookie = format!("{SESSION}={}", self.sessions[role]);
         self.send(Method::GET, uri, Some(&cookie), None).await
     }
 
@@ -244,7 +247,7 @@ impl App {
     }
 
     pub fn cookie(&self, role: &str) -> String {
-        format!("samla_session={}", self.sessions[role])
+        format!("{SESSION}={}", self.sessions[role])
     }
 }
 

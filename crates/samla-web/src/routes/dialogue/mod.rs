@@ -11,7 +11,9 @@ pub mod report;
 pub mod reports;
 
 use crate::AppState;
+use crate::forms::REPORT_BODY_MAX;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
 /// The feature's routes, pages and API. The access-matrix test reads this list too.
@@ -48,7 +50,9 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/dialogue/dialogues/{id}/report",
-            get(report::report_form).post(report::save_report),
+            get(report::report_form)
+                .post(report::save_report)
+                .layer(DefaultBodyLimit::max(REPORT_BODY_MAX)),
         )
         .route(
             "/dialogue/dialogues/{id}/report/step",
@@ -115,7 +119,9 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/api/v1/dialogue/dialogues/{id}/report",
-            get(api::report).put(api::save_report),
+            get(api::report)
+                .put(api::save_report)
+                .layer(DefaultBodyLimit::max(REPORT_BODY_MAX)),
         )
         .route("/api/v1/follow-ups", get(api::follow_ups))
         .route("/api/v1/follow-ups/{id}", post(api::update_follow_up))
