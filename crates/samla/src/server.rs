@@ -96,3 +96,72 @@ pub async fn run(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::routing::get;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpStream;
+
+    async fn started(limits: Limits) -> (SocketAddr, tokio::sync::oneshot::Sender<()>) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let app = Router::new().route("/", get(|| async { "hei" }));
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(run(listener, app, limits, async {
+            let _ = stopped.await;
+        }));
+        (addr, stop)
+    }
+
+    /// Reads until the server closes the connection, or gives up after `within`.
+    async fn closed_within(stream: &mut TcpStream, within: Duration) -> bool {
+        let mut buf = [0u8; 512];
+        tokio::time::timeout(within, async {
+            loop {
+                match stream.read(&mut buf).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(_) => {}
+                }
+            }
+        })
+        .await
+        .is_ok()
+    }
+
+    /// F13: a client that starts its headers and never finishes them is cut off.
+    #[tokio::test]
+    async fn headers_that_never_finish_are_cut_off() {
+        let limits = Limits {
+            header_read: Duration::from_millis(300),
+            ..Limits::default()
+        };
+        let (addr, _stop) = started(limits).await;
+        let mut slow = TcpStream::connect(addr).await.unwrap();
+        slow.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+        assert!(closed_within(&mut slow, Duration::from_secs(5)).await);
+    }
+
+    /// F13: past the cap, a further connection is not served until one frees.
+    #[tokio::test]
+    async fn connections_past_the_cap_wait_for_a_free_slot() {
+        let limits = Limits {
+            connections: 1,
+            ..Limits::default()
+        };
+        let (addr, _stop) = started(limits).await;
+        let request = b"GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+        let mut first = TcpStream::connect(addr).await.unwrap();
+        first.write_all(request).await.unwrap();
+        let mut buf = [0u8; 512];
+        assert!(first.read(&mut buf).await.unwrap() > 0, "the first is served");
+        let mut second = TcpStream::connect(addr).await.unwrap();
+        second.write_all(request).await.unwrap();
+        let waited = tokio::time::timeout(Duration::from_millis(300), second.read(&mut buf)).await;
+        assert!(waited.is_err(), "the second waits while the first holds the slot");
+        drop(first);
+        let answered = tokio::time::timeout(Duration::from_secs(5), second.read(&mut buf)).await;
+        assert!(answered.unwrap().unwrap() > 0, "and is served once it frees");
+    }
+}
