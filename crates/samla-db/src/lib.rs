@@ -19,6 +19,7 @@ pub mod schema;
 pub mod sessions;
 pub mod tags;
 pub mod testing;
+pub mod tokens;
 pub mod users;
 pub mod workflow;
 

@@ -1,10 +1,10 @@
-//! Organisations, user accounts, roles and API tokens.
+//! Organisations, user accounts and roles (API tokens are in `tokens`).
 
 use crate::audit::{self, Change, Who};
-use crate::auth::{hash_password_async, new_secret, secret_hash};
+use crate::auth::hash_password_async;
 use crate::{Conn, Db, StoreResult, now, on};
 use samla_domain::access::{
-    Actor, ManageUsers, OrgKind, OrgRef, Role, SystemAuthority, ViewOrganisation, check_roles_for,
+    Actor, ManageUsers, OrgKind, OrgRef, Role, ViewOrganisation, check_roles_for,
 };
 use samla_domain::users::{check_password, parse_email, parse_name};
 use samla_domain::{DomainError, ErrorCode};
@@ -339,6 +339,10 @@ pub async fn set_disabled(
                 .await?;
         }
     });
+    // Revoked, not paused: enabling the account again does not bring them back.
+    if disabled {
+        crate::tokens::revoke_all_on(tx.conn(), id).await?;
+    }
     let after = user_on(tx.conn(), id).await?.ok_or(ErrorCode::NotFound)?;
     audit::record(
         &mut tx,
@@ -359,62 +363,6 @@ pub async fn set_disabled(
     .await?;
     tx.commit().await?;
     Ok(after)
-}
-
-/// Creates an API token for a user and returns the secret (shown once; only its hash is
-/// kept). From the command line, with the system authority.
-pub async fn create_api_token(
-    db: &Db,
-    _authority: &SystemAuthority,
-    who: &Who,
-    user_id: i64,
-    label: &str,
-) -> StoreResult<String> {
-    let secret = new_secret("samla_");
-    let mut tx = db.begin().await?;
-    let id: i64 = on!(tx.conn(), |c| {
-        sqlx::query_scalar(
-            "INSERT INTO api_token (user_id, token_hash, label, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
-        )
-        .bind(user_id)
-        .bind(secret_hash(&secret))
-        .bind(label)
-        .bind(now())
-        .fetch_one(&mut *c)
-        .await?
-    });
-    audit::record(
-        &mut tx,
-        who,
-        Change {
-            action: "api_token.create",
-            entity_type: "api_token",
-            entity_id: &id.to_string(),
-            embete: None,
-            before: None,
-            after: Some(json!({ "user_id": user_id, "label": label })),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(secret)
-}
-
-/// The actor behind a bearer token, if the token is valid and its user enabled.
-pub async fn actor_for_token(db: &Db, secret: &str) -> Result<Option<Actor>, sqlx::Error> {
-    let mut conn = db.acquire().await?;
-    let user_id: Option<i64> = on!(conn.conn(), |c| {
-        sqlx::query_scalar(
-            "SELECT user_id FROM api_token WHERE token_hash = $1 AND revoked_at IS NULL",
-        )
-        .bind(secret_hash(secret))
-        .fetch_optional(&mut *c)
-        .await?
-    });
-    match user_id {
-        Some(id) => actor(conn.conn(), id).await,
-        None => Ok(None),
-    }
 }
 
 /// Whether the database has any account yet (the demo fills an empty one).

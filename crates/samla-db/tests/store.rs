@@ -307,16 +307,23 @@ async fn sessions_login_expire_and_end_when_disabled() {
         else {
             panic!("login should succeed");
         };
-        let token = users::create_api_token(
+        let token = samla_db::tokens::create_for(
             &db,
             &samla_domain::access::system_authority_for_command_line_and_demo(),
             &who,
             user.id,
             "test",
+            samla_domain::tokens::DEFAULT_DAYS,
         )
         .await
-        .unwrap();
-        assert!(users::actor_for_token(&db, &token).await.unwrap().is_some());
+        .unwrap()
+        .secret;
+        assert!(
+            samla_db::tokens::actor_for(&db, &token)
+                .await
+                .unwrap()
+                .is_some()
+        );
         users::set_disabled(&db, &proof, &who, user.id, true)
             .await
             .unwrap();
@@ -328,7 +335,10 @@ async fn sessions_login_expire_and_end_when_disabled() {
         );
         assert_eq!(sessions::count_for_user(&db, user.id).await.unwrap(), 0);
         assert!(
-            users::actor_for_token(&db, &token).await.unwrap().is_none(),
+            samla_db::tokens::actor_for(&db, &token)
+                .await
+                .unwrap()
+                .is_none(),
             "tokens stop with their user"
         );
         // The same answer as a wrong password: a disabled account is not revealed.

@@ -34,7 +34,14 @@ pub fn iso(date: Date) -> String {
     date.format(ISO).unwrap_or_default()
 }
 
-/// Today's date in UTC.
+/// The date in Norway at an epoch timestamp, as `YYYY-MM-DD`.
+pub fn iso_at(epoch: i64) -> String {
+    match OffsetDateTime::from_unix_timestamp(epoch) {
+        Ok(utc) => iso(utc.to_offset(norway_offset(utc)).date()),
+        Err(_) => epoch.to_string(),
+    }
+}
+
 /// Today's date in Norway (a step taken just after midnight belongs to the new day).
 pub fn today() -> Date {
     let now = OffsetDateTime::now_utc();

@@ -17,6 +17,7 @@ pub mod regions;
 pub mod report;
 pub mod schema;
 pub mod throttle;
+pub mod tokens;
 pub mod users;
 pub mod workflow;
 

@@ -15,6 +15,11 @@ pub const SESSION_COOKIE_SECURE: &str = "__Host-samla_session";
 pub const SESSION_COOKIE_PLAIN: &str = "samla_session";
 pub const LANG_COOKIE: &str = "samla_lang";
 
+/// The user behind a valid bearer token, found by the token middleware before the
+/// handler runs.
+#[derive(Debug, Clone)]
+pub struct TokenActor(pub Actor);
+
 /// Who is asking, in which language, for what.
 #[derive(Debug, Clone)]
 pub struct Ctx {
@@ -102,7 +107,7 @@ impl Ctx {
     ) -> Result<Ctx, AppError> {
         let lang = lang_of(headers);
         if let Some(token) = bearer(headers) {
-            let actor = samla_db::users::actor_for_token(&state.db, token).await?;
+            let actor = samla_db::tokens::actor_for(&state.db, token).await?;
             if actor.is_none() {
                 return Err(AppError::Code(ErrorCode::InvalidToken));
             }
@@ -159,6 +164,14 @@ impl FromRequestParts<AppState> for Ctx {
             .path_and_query()
             .map(|p| p.as_str().to_owned())
             .unwrap_or_else(|| "/".into());
+        if let Some(TokenActor(actor)) = parts.extensions.remove::<TokenActor>() {
+            return Ok(Ctx {
+                lang: lang_of(&parts.headers),
+                actor: Some(actor),
+                session: None,
+                path,
+            });
+        }
         Ctx::from_headers(state, &parts.headers, path).await
     }
 }

@@ -327,8 +327,8 @@ pub async fn render_errors(
     if info.code == Some(ErrorCode::LoginRequired) {
         let next = urlencode(&path);
         // A session cookie that no longer works means the session ran out: say so.
-        let expired =
-            crate::ctx::cookie(&headers, state.config.session_cookie()).is_some_and(|s| !s.is_empty());
+        let expired = crate::ctx::cookie(&headers, state.config.session_cookie())
+            .is_some_and(|s| !s.is_empty());
         let reason = if expired { "&reason=expired" } else { "" };
         return Redirect::to(&format!("/login?next={next}{reason}")).into_response();
     }

@@ -33,6 +33,8 @@ pub enum Notice {
     UserCreated,
     /// A user was disabled or enabled; carries the e-mail address.
     UserChanged,
+    /// One of the user's own API tokens was revoked; carries its label.
+    TokenRevoked,
 }
 
 impl Notice {
@@ -54,6 +56,7 @@ impl Notice {
             Notice::FollowUpSaved => ("saved", "follow-ups-saved", None),
             Notice::UserCreated => ("created", "admin-user-created", Some("email")),
             Notice::UserChanged => ("changed", "admin-user-changed", Some("email")),
+            Notice::TokenRevoked => ("revoked", "token-revoked", Some("label")),
         }
     }
 

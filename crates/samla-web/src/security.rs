@@ -80,12 +80,21 @@ pub fn same_site(request: &Request) -> bool {
 /// A request to the API that carries a bearer token is answered 401 `invalid_token` when
 /// the token is not valid, on public endpoints too: a client with a mistyped or revoked
 /// token learns so at once, instead of reading public data as if it had sent none.
-pub async fn api_tokens(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// The actor found is handed to the handler's [`Ctx`], so the token is looked up once.
+pub async fn api_tokens(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     if request.uri().path().starts_with("/api/")
         && let Some(token) = crate::ctx::bearer(request.headers())
     {
-        match samla_db::users::actor_for_token(&state.db, token).await {
-            Ok(Some(_)) => {}
+        match samla_db::tokens::actor_for(&state.db, token).await {
+            Ok(Some(actor)) => {
+                request
+                    .extensions_mut()
+                    .insert(crate::ctx::TokenActor(actor));
+            }
             Ok(None) => {
                 return crate::error::AppError::Code(samla_domain::ErrorCode::InvalidToken)
                     .into_response();

@@ -141,8 +141,10 @@ async fn a_kept_form_can_be_discarded_and_expires() {
 
     // A kept form nobody comes back for expires.
     let mut app = app;
-    app.sessions
-        .insert("embete_staff", cookie[common::SESSION.len() + 1..].to_owned());
+    app.sessions.insert(
+        "embete_staff",
+        cookie[common::SESSION.len() + 1..].to_owned(),
+    );
     let kept = post_after_expiry(&app, &page_url, &body).await;
     kept_forms::age(&app.db, kept, kept_forms::KEEP_FOR + 1)
         .await

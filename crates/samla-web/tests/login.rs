@@ -169,7 +169,10 @@ async fn by_default_the_session_cookie_is_host_prefixed_and_secure_with_hsts() {
     for part in ["; Secure", "; HttpOnly", "; Path=/", "; SameSite=Lax"] {
         assert!(session.contains(part), "{session} lacks {part}");
     }
-    assert!(!session.contains("Domain"), "a __Host- cookie has no Domain");
+    assert!(
+        !session.contains("Domain"),
+        "a __Host- cookie has no Domain"
+    );
     assert!(
         r.headers[header::STRICT_TRANSPORT_SECURITY]
             .to_str()
@@ -178,8 +181,14 @@ async fn by_default_the_session_cookie_is_host_prefixed_and_secure_with_hsts() {
     );
     let secret = session_from(&r.headers).unwrap();
     let unprefixed = format!("samla_session={secret}");
-    let r = app.send(Method::GET, "/account", Some(&unprefixed), None).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "an unprefixed cookie is no session");
+    let r = app
+        .send(Method::GET, "/account", Some(&unprefixed), None)
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "an unprefixed cookie is no session"
+    );
     let language = app.get("/lang/nn?next=/").await;
     assert!(set_cookies(&language)[0].contains("; Secure"));
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use axum::http::{StatusCode, header};
+use axum::http::{Method, StatusCode, header};
 use common::*;
 
 /// A GET with the given `Authorization` header: status, `WWW-Authenticate`, body.
@@ -51,4 +51,157 @@ async fn a_token_that_is_not_valid_is_refused_on_public_endpoints_too() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(challenge, "Bearer");
     assert!(body.contains("\"code\":\"login_required\""), "{body}");
+}
+
+fn secret_in(body: &str) -> String {
+    let start = body
+        .find("id=\"token-secret\">")
+        .expect("the secret is shown")
+        + 18;
+    body[start..].split('<').next().unwrap().to_owned()
+}
+
+/// F15: a user makes a token on their own page, sees it once, sees when it was last
+/// used, and revokes it; from then on it is refused like any token that is not valid.
+#[tokio::test]
+async fn a_user_makes_lists_and_revokes_their_own_token() {
+    let app = app().await;
+    let staff = app.cookie("embete_staff");
+    let made = app
+        .send(
+            Method::POST,
+            "/account/tokens",
+            Some(&staff),
+            Some("label=Uttrekk+til+fagsystemet&days=30"),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+    let secret = secret_in(&made.body);
+    assert!(secret.starts_with("samla_"), "{secret}");
+    let bearer = format!("Bearer {secret}");
+    let (status, _, body) = get_with(&app, "/api/v1/me", Some(&bearer)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("embete_staff@test.example"));
+
+    // The list shows it with its dates, and never the secret again.
+    let page = app.get_as("embete_staff", "/account").await;
+    assert!(page.body.contains("Uttrekk til fagsystemet"));
+    assert!(
+        !page.body.contains(&secret),
+        "the secret is shown only once"
+    );
+    assert!(!page.body.contains("Aldri brukt"), "the use above is noted");
+    let id = samla_db::tokens::own(&app.db, &actor(&app, "embete_staff").await)
+        .await
+        .unwrap()[0]
+        .id;
+    // Another user cannot revoke it.
+    let other = app
+        .send(
+            Method::POST,
+            &format!("/account/tokens/{id}/revoke"),
+            Some(&app.cookie("embete_leader")),
+            None,
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::NOT_FOUND);
+    let revoked = app
+        .send(
+            Method::POST,
+            &format!("/account/tokens/{id}/revoke"),
+            Some(&staff),
+            None,
+        )
+        .await;
+    assert_eq!(revoked.status, StatusCode::SEE_OTHER);
+    let back = revoked.headers[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let page = app.get_as("embete_staff", &back).await;
+    assert!(
+        page.body
+            .contains("er trukket tilbake og virker ikke lenger"),
+        "{back}"
+    );
+    let (status, challenge, _) = get_with(&app, "/api/v1/regions/embeter", Some(&bearer)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(challenge, "Bearer error=\"invalid_token\"");
+}
+
+/// A refused token form says which field is wrong and keeps what was typed.
+#[tokio::test]
+async fn a_token_form_with_bad_input_points_at_the_field() {
+    let app = app().await;
+    let r = app
+        .send(
+            Method::POST,
+            "/account/tokens",
+            Some(&app.cookie("embete_staff")),
+            Some("label=+&days=7"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("href=\"#label\""), "{}", r.body);
+    assert!(r.body.contains("href=\"#days\""));
+    assert!(!r.body.contains("token-secret"));
+}
+
+async fn actor(app: &App, role: &str) -> samla_domain::access::Actor {
+    let id = samla_db::users::find_user_id(&app.db, &format!("{role}@test.example"))
+        .await
+        .unwrap()
+        .unwrap();
+    let mut conn = app.db.acquire().await.unwrap();
+    samla_db::users::actor(conn.conn(), id)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+/// A token stops working when its lifetime ends, and disabling its user revokes it for
+/// good: enabling the account again does not bring it back.
+#[tokio::test]
+async fn tokens_expire_and_do_not_outlive_a_disabled_account() {
+    let app = app().await;
+    let staff = actor(&app, "embete_staff").await;
+    let made = samla_db::tokens::create_own(&app.db, &staff, "kort", 30)
+        .await
+        .unwrap();
+    let expires = made.token.expires_at;
+    assert!(
+        samla_db::tokens::actor_at(&app.db, &made.secret, expires - 1)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        samla_db::tokens::actor_at(&app.db, &made.secret, expires)
+            .await
+            .unwrap()
+            .is_none(),
+        "expired"
+    );
+
+    let admin = app.cookie("admin");
+    let bearer = format!("Bearer {}", made.secret);
+    for step in ["disable", "enable"] {
+        let r = app
+            .send(
+                Method::POST,
+                &format!("/admin/users/{}/{step}", staff.user_id),
+                Some(&admin),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{step}");
+    }
+    let (status, _, _) = get_with(&app, "/api/v1/me", Some(&bearer)).await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "not revived by enabling the account"
+    );
+    let listed = samla_db::tokens::own(&app.db, &staff).await.unwrap();
+    assert!(listed[0].revoked_at.is_some());
 }

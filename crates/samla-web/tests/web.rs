@@ -308,15 +308,17 @@ async fn api_tokens_act_with_their_users_rights() {
         .await
         .unwrap()
         .unwrap();
-    let token = users::create_api_token(
+    let token = samla_db::tokens::create_for(
         &app.db,
         &samla_domain::access::system_authority_for_command_line_and_demo(),
         &Who::system("test"),
         id,
         "test",
+        samla_domain::tokens::DEFAULT_DAYS,
     )
     .await
-    .unwrap();
+    .unwrap()
+    .secret;
     let bearer = |uri: &str, token: &str| {
         Request::builder()
             .uri(uri)
@@ -455,6 +457,20 @@ fn matrix(disable_id: i64) -> Vec<(String, Row)> {
             Method::GET,
             "/account",
             [303, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            // The matrix's form has no label: refused, for every user alike.
+            "/account/tokens",
+            Method::POST,
+            "/account/tokens",
+            [303, 422, 422, 422, 422, 422, 422, 422],
+        ),
+        (
+            // Only one's own tokens can be revoked; there is no token 999999.
+            "/account/tokens/{id}/revoke",
+            Method::POST,
+            "/account/tokens/999999/revoke",
+            [303, 404, 404, 404, 404, 404, 404, 404],
         ),
         (
             "/dialogue/cycles",
@@ -2115,7 +2131,7 @@ async fn the_whole_workflow_runs_through_the_api_with_the_same_rules() {
     assert_eq!(updated["status"], "in_progress");
     // Every change above is in the audit log under the token's user, for the embete's
     // leaders (it is the embete's own work, so administrators do not see it).
-    let admin = users::actor_for_token(&app.db, &app.token("embete_leader").await)
+    let admin = samla_db::tokens::actor_for(&app.db, &app.token("embete_leader").await)
         .await
         .unwrap()
         .unwrap();
@@ -2134,7 +2150,7 @@ async fn the_whole_workflow_runs_through_the_api_with_the_same_rules() {
     );
     let steps = entries.len();
     assert_eq!(steps, 7, "invited to published, every step audited");
-    let administrator = users::actor_for_token(&app.db, &app.token("admin").await)
+    let administrator = samla_db::tokens::actor_for(&app.db, &app.token("admin").await)
         .await
         .unwrap()
         .unwrap();

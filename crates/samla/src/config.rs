@@ -83,7 +83,10 @@ mod tests {
         let s = Settings::resolve(None, None, None, None, FileConfig::default());
         assert_eq!(s.database_url, DEFAULT_DATABASE_URL);
         assert_eq!(s.listen, DEFAULT_LISTEN);
-        assert!(!s.plain_http, "cookies are Secure unless plain HTTP is asked for");
+        assert!(
+            !s.plain_http,
+            "cookies are Secure unless plain HTTP is asked for"
+        );
         assert!(toml::from_str::<FileConfig>("typo = 1").is_err());
     }
 }

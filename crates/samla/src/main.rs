@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 use config::{FileConfig, Settings};
 use samla_db::audit::Who;
 use samla_db::sessions::Lifetimes;
+use samla_db::tokens;
 use samla_db::users::{self, CreateUserError, NewUser};
 use samla_db::{Db, redact};
 // The command line runs with the operator's own authority over the database.
@@ -89,7 +90,17 @@ enum TokenCommand {
         user: String,
         #[arg(long, default_value = "command line")]
         label: String,
+        /// Days until the token stops working by itself (1–365).
+        #[arg(long, default_value_t = samla_domain::tokens::DEFAULT_DAYS)]
+        days: i64,
     },
+    /// List tokens (every user's, or one user's): id, user, label, state, dates.
+    List {
+        #[arg(long)]
+        user: Option<String>,
+    },
+    /// Revoke a token by its id (from `list`); it stops working at once.
+    Revoke { id: i64 },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -207,28 +218,79 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 Err(CreateUserError::Store(e)) => Err(e.into()),
             }
         }
-        Command::ApiToken {
-            command: TokenCommand::Create { user, label },
-        } => {
+        Command::ApiToken { command } => {
             let db = open(&settings).await?;
             samla_db::migrate(&db).await?;
-            let email = samla_domain::users::parse_email(&user)
-                .map_err(|_| anyhow::anyhow!("invalid e-mail address: {user}"))?;
-            let id = users::find_user_id(&db, &email)
-                .await?
-                .with_context(|| format!("no user with e-mail {email}"))?;
-            let token = users::create_api_token(
-                &db,
-                &system_authority(),
-                &Who::system("api-token"),
-                id,
-                &label,
-            )
-            .await?;
-            println!("{token}");
-            Ok(())
+            api_token(&db, command).await
         }
     }
+}
+
+async fn user_id_of(db: &Db, user: &str) -> anyhow::Result<i64> {
+    let email = samla_domain::users::parse_email(user)
+        .map_err(|_| anyhow::anyhow!("invalid e-mail address: {user}"))?;
+    users::find_user_id(db, &email)
+        .await?
+        .with_context(|| format!("no user with e-mail {email}"))
+}
+
+async fn api_token(db: &Db, command: TokenCommand) -> anyhow::Result<()> {
+    let who = Who::system("api-token");
+    match command {
+        TokenCommand::Create { user, label, days } => {
+            let id = user_id_of(db, &user).await?;
+            let made = tokens::create_for(db, &system_authority(), &who, id, &label, days)
+                .await
+                .map_err(|e| match e {
+                    samla_db::StoreError::Domain(d) => match d.field {
+                        Some("days") => anyhow::anyhow!("--days must be 1–365"),
+                        _ => anyhow::anyhow!("--label must be 1–100 characters"),
+                    },
+                    other => other.into(),
+                })?;
+            println!("{}", made.secret);
+            eprintln!(
+                "token {} for {} expires {}; it is shown only this once",
+                made.token.id,
+                made.token.email,
+                samla_domain::dates::iso_at(made.token.expires_at)
+            );
+        }
+        TokenCommand::List { user } => {
+            let user_id = match user {
+                Some(u) => Some(user_id_of(db, &u).await?),
+                None => None,
+            };
+            let now = samla_db::now();
+            println!(
+                "{:>6}  {:<30} {:<8} {:<10} {:<10} {:<10} label",
+                "id", "user", "state", "created", "expires", "last used"
+            );
+            for t in tokens::all(db, &system_authority(), user_id).await? {
+                println!(
+                    "{:>6}  {:<30} {:<8} {:<10} {:<10} {:<10} {}",
+                    t.id,
+                    t.email,
+                    t.state(now).as_str(),
+                    samla_domain::dates::iso_at(t.created_at),
+                    samla_domain::dates::iso_at(t.expires_at),
+                    t.last_used_at
+                        .map_or("never".to_owned(), samla_domain::dates::iso_at),
+                    t.label
+                );
+            }
+        }
+        TokenCommand::Revoke { id } => {
+            let t = tokens::revoke_any(db, &system_authority(), &who, id)
+                .await
+                .map_err(|e| match e {
+                    samla_db::StoreError::Domain(_) => anyhow::anyhow!("no token with id {id}"),
+                    other => other.into(),
+                })?;
+            println!("token {} ({}, {}) is revoked", t.id, t.email, t.label);
+        }
+    }
+    Ok(())
 }
 
 /// A short English description of an error code for the command line.

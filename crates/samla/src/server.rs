@@ -139,7 +139,9 @@ mod tests {
         };
         let (addr, _stop) = started(limits).await;
         let mut slow = TcpStream::connect(addr).await.unwrap();
-        slow.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+        slow.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n")
+            .await
+            .unwrap();
         assert!(closed_within(&mut slow, Duration::from_secs(5)).await);
     }
 
@@ -155,13 +157,22 @@ mod tests {
         let mut first = TcpStream::connect(addr).await.unwrap();
         first.write_all(request).await.unwrap();
         let mut buf = [0u8; 512];
-        assert!(first.read(&mut buf).await.unwrap() > 0, "the first is served");
+        assert!(
+            first.read(&mut buf).await.unwrap() > 0,
+            "the first is served"
+        );
         let mut second = TcpStream::connect(addr).await.unwrap();
         second.write_all(request).await.unwrap();
         let waited = tokio::time::timeout(Duration::from_millis(300), second.read(&mut buf)).await;
-        assert!(waited.is_err(), "the second waits while the first holds the slot");
+        assert!(
+            waited.is_err(),
+            "the second waits while the first holds the slot"
+        );
         drop(first);
         let answered = tokio::time::timeout(Duration::from_secs(5), second.read(&mut buf)).await;
-        assert!(answered.unwrap().unwrap() > 0, "and is served once it frees");
+        assert!(
+            answered.unwrap().unwrap() > 0,
+            "and is served once it frees"
+        );
     }
 }

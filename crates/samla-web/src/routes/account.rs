@@ -1,15 +1,37 @@
-//! The signed-in user's own page and the inside of an organisation.
+//! The signed-in user's own page (who they are, their API tokens) and the inside of an
+//! organisation.
 
 use super::pages::{Page, render};
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
+use crate::flash::{Flash, Notice};
+use crate::forms::FormErrors;
 use askama::Template;
-use axum::extract::{Path, State};
-use axum::response::Html;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use samla_db::tokens::{self, Token};
 use samla_db::users::{self, Organisation, User};
 use samla_domain::ErrorCode;
 use samla_domain::access::{self, Actor};
+use samla_domain::tokens::{DEFAULT_DAYS, LABEL_MAX, LIFETIMES, TokenState};
+use serde::Deserialize;
+
+/// A token row as the page shows it.
+struct TokenRow {
+    token: Token,
+    state: TokenState,
+}
+
+/// What the token form holds (kept when it is refused).
+#[derive(Debug, Default, Deserialize)]
+pub struct TokenForm {
+    #[serde(default)]
+    label: String,
+    #[serde(default)]
+    days: String,
+}
 
 #[derive(Template)]
 #[template(path = "account/index.html")]
@@ -17,17 +39,135 @@ struct AccountPage {
     page: Page,
     actor: Actor,
     organisation: Option<Organisation>,
+    tokens: Vec<TokenRow>,
+    lifetimes: &'static [i64],
+    label: String,
+    days: i64,
+    label_max: usize,
+    errors: FormErrors,
+    /// A token just made: shown in this one answer and never again.
+    made: Option<tokens::NewToken>,
+    notice: Option<String>,
 }
 
-pub async fn index(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, AppError> {
+impl AccountPage {
+    fn state_key(&self, state: &TokenState) -> &'static str {
+        match state {
+            TokenState::Active => "token-state-active",
+            TokenState::Expired => "token-state-expired",
+            TokenState::Revoked => "token-state-revoked",
+        }
+    }
+}
+
+async fn account_page(
+    state: &AppState,
+    ctx: &Ctx,
+    form: TokenForm,
+    errors: FormErrors,
+    made: Option<tokens::NewToken>,
+    notice: Option<String>,
+) -> Result<AccountPage, AppError> {
     let actor = ctx.require_actor()?.clone();
     let organisation = users::organisation(&state.db, &actor.organisation.code).await?;
+    let now = samla_db::now();
+    let tokens = tokens::own(&state.db, &actor)
+        .await?
+        .into_iter()
+        .map(|token| TokenRow {
+            state: token.state(now),
+            token,
+        })
+        .collect();
     let title = ctx.t("account-title");
-    render(&AccountPage {
-        page: Page::new(&ctx, &title, "account"),
+    Ok(AccountPage {
+        page: Page::new(ctx, &title, "account"),
         actor,
         organisation,
+        tokens,
+        lifetimes: &LIFETIMES,
+        label: form.label,
+        days: form.days.parse().unwrap_or(DEFAULT_DAYS),
+        label_max: LABEL_MAX,
+        errors,
+        made,
+        notice,
     })
+}
+
+pub async fn index(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(flash): Query<Flash>,
+) -> Result<Html<String>, AppError> {
+    let notice = flash.text(&ctx, &[Notice::TokenRevoked]);
+    let page = account_page(
+        &state,
+        &ctx,
+        TokenForm::default(),
+        FormErrors::default(),
+        None,
+        notice,
+    )
+    .await?;
+    render(&page)
+}
+
+/// Makes a token for the signed-in user and shows it once, in this answer (never in a
+/// URL or a redirect, which a browser's history or a proxy log would keep).
+pub async fn create_token(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum::Form(form): axum::Form<TokenForm>,
+) -> Result<Response, AppError> {
+    let actor = ctx.require_actor()?.clone();
+    let days: i64 = form.days.trim().parse().unwrap_or(0);
+    // The page offers the lifetimes in its list; the command line may choose any.
+    let offered = LIFETIMES.contains(&days);
+    let checked = match samla_domain::tokens::check(&form.label, days) {
+        Ok(ok) if offered => Ok(ok),
+        Ok(_) => Err(Vec::new()),
+        Err(errors) => Err(errors),
+    }
+    .map_err(|mut errors| {
+        if !offered && !errors.iter().any(|e| e.field == Some("days")) {
+            errors.push(samla_domain::DomainError::field(
+                ErrorCode::InvalidChoice,
+                "days",
+            ));
+        }
+        errors
+    });
+    match checked {
+        Ok((label, days)) => {
+            let made = tokens::create_own(&state.db, &actor, &label, days).await?;
+            let page = account_page(
+                &state,
+                &ctx,
+                TokenForm::default(),
+                FormErrors::default(),
+                Some(made),
+                None,
+            )
+            .await?;
+            Ok(render(&page)?.into_response())
+        }
+        Err(errors) => {
+            let errors = FormErrors::from_domain(ctx.lang, &errors);
+            let page = account_page(&state, &ctx, form, errors, None, None).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+        }
+    }
+}
+
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let actor = ctx.require_actor()?;
+    let token = tokens::revoke_own(&state.db, actor, id).await?;
+    Ok(Redirect::to(&Notice::TokenRevoked.with("/account", &token.label)).into_response())
 }
 
 #[derive(Template)]

@@ -17,12 +17,12 @@ use crate::AppState;
 use crate::error::{AppError, render_errors};
 use crate::security;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
 use samla_domain::ErrorCode;
-use axum::extract::DefaultBodyLimit;
 use std::time::Duration;
 use tower_http::compression::CompressionLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -49,6 +49,8 @@ pub fn router(state: AppState) -> Router {
             get(regions::municipality),
         )
         .route("/account", get(account::index))
+        .route("/account/tokens", post(account::create_token))
+        .route("/account/tokens/{id}/revoke", post(account::revoke_token))
         .route("/organisations/{code}", get(account::organisation))
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .route("/admin/users/new", get(admin::new_user))

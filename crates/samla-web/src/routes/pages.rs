@@ -98,6 +98,11 @@ impl Page {
         i18n::format_number(self.lang, *n.borrow() as i64)
     }
 
+    /// The date in Norway of an epoch timestamp, written as dates are.
+    pub fn day(&self, epoch: impl Borrow<i64>) -> String {
+        self.date(samla_domain::dates::iso_at(*epoch.borrow()))
+    }
+
     pub fn timestamp(&self, epoch: impl Borrow<i64>) -> String {
         i18n::format_timestamp(self.lang, *epoch.borrow())
     }

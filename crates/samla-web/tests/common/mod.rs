@@ -300,15 +300,17 @@ impl App {
             .await
             .unwrap()
             .unwrap();
-        users::create_api_token(
+        samla_db::tokens::create_for(
             &self.db,
             &samla_domain::access::system_authority_for_command_line_and_demo(),
             &Who::system("test"),
             id,
             "test",
+            samla_domain::tokens::DEFAULT_DAYS,
         )
         .await
         .unwrap()
+        .secret
     }
 }
 
