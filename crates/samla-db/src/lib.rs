@@ -13,6 +13,7 @@ pub mod documents;
 pub mod follow_up;
 pub mod kept_forms;
 mod migrate;
+pub mod passwords;
 pub mod regions;
 pub mod report;
 pub mod schema;

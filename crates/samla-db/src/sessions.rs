@@ -45,14 +45,14 @@ pub enum LoginOutcome {
 
 /// The throttle's key for a value (an account, a source address): a hash, so that what
 /// someone typed is never stored.
-fn throttle_key(kind: &str, value: &str) -> String {
+pub(crate) fn throttle_key(kind: &str, value: &str) -> String {
     format!("{kind}:{}", secret_hash(value))
 }
 
 /// Counts an attempt against `key` unless it must wait: one atomic check-and-count, so
 /// attempts sent together cannot all pass a check made before any of them was counted.
 /// Answers the seconds to wait when it is refused.
-async fn reserve(
+pub(crate) async fn reserve(
     tx: &mut crate::Tx,
     key: &str,
     policy: throttle::Policy,

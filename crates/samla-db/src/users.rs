@@ -6,7 +6,7 @@ use crate::{Conn, Db, StoreResult, now, on};
 use samla_domain::access::{
     Actor, ManageUsers, OrgKind, OrgRef, Role, ViewOrganisation, check_roles_for,
 };
-use samla_domain::users::{check_password, parse_email, parse_name};
+use samla_domain::users::{check_new_password, parse_email, parse_name};
 use samla_domain::{DomainError, ErrorCode};
 use serde::Serialize;
 use serde_json::json;
@@ -231,7 +231,8 @@ pub async fn create_user(
     } else {
         parse_name(&input.name).map_err(|e| errors.push(e)).ok()
     };
-    if let Err(e) = check_password(&input.password) {
+    let own_words = [input.email.as_str(), input.name.as_str()];
+    if let Err(e) = check_new_password(&input.password, &own_words) {
         errors.push(e);
     }
     let roles: Vec<Role> = input
@@ -363,6 +364,32 @@ pub async fn set_disabled(
     .await?;
     tx.commit().await?;
     Ok(after)
+}
+
+/// Remembers the interface language a user chose (`nb`, `nn`, `en`).
+pub async fn set_language(db: &Db, user_id: i64, language: &str) -> Result<(), sqlx::Error> {
+    let mut conn = db.acquire().await?;
+    on!(conn.conn(), |c| {
+        sqlx::query("UPDATE app_user SET language = $1 WHERE id = $2")
+            .bind(language)
+            .bind(user_id)
+            .execute(&mut *c)
+            .await?;
+    });
+    Ok(())
+}
+
+/// The interface language a user chose, if they have chosen one.
+pub async fn language(db: &Db, user_id: i64) -> Result<Option<String>, sqlx::Error> {
+    let mut conn = db.acquire().await?;
+    on!(conn.conn(), |c| {
+        let language: Option<Option<String>> =
+            sqlx::query_scalar("SELECT language FROM app_user WHERE id = $1")
+                .bind(user_id)
+                .fetch_optional(&mut *c)
+                .await?;
+        Ok(language.flatten())
+    })
 }
 
 /// Whether the database has any account yet (the demo fills an empty one).

@@ -27,7 +27,15 @@ pub enum ErrorCode {
     TooManyAttempts,
     /// The server has more password work waiting than it takes: try again shortly.
     Busy,
-    UserDisabled,
+    /// A new password that is on the list of common passwords, or easily guessed
+    /// from the user's own name and e-mail address.
+    PasswordGuessable,
+    /// The new password and its repetition differ.
+    PasswordMismatch,
+    /// The current password given to change it is not the account's.
+    WrongPassword,
+    /// A password reset link that is used, expired or unknown.
+    ResetLinkInvalid,
     CannotDisableSelf,
     InvalidInput,
     /// The request's body is larger than the endpoint takes.
@@ -84,7 +92,10 @@ impl ErrorCode {
             Self::InvalidCredentials => "invalid_credentials",
             Self::TooManyAttempts => "too_many_attempts",
             Self::Busy => "busy",
-            Self::UserDisabled => "user_disabled",
+            Self::PasswordGuessable => "password_guessable",
+            Self::PasswordMismatch => "password_mismatch",
+            Self::WrongPassword => "wrong_password",
+            Self::ResetLinkInvalid => "reset_link_invalid",
             Self::CannotDisableSelf => "cannot_disable_self",
             Self::InvalidInput => "invalid_input",
             Self::BodyTooLarge => "body_too_large",
@@ -117,7 +128,7 @@ impl ErrorCode {
     }
 
     /// Every code, so tests can prove each one has a translation.
-    pub const ALL: [ErrorCode; 48] = [
+    pub const ALL: [ErrorCode; 51] = [
         Self::InvalidDate,
         Self::DateOutOfRange,
         Self::InvalidMunicipalityNumber,
@@ -137,7 +148,10 @@ impl ErrorCode {
         Self::InvalidCredentials,
         Self::TooManyAttempts,
         Self::Busy,
-        Self::UserDisabled,
+        Self::PasswordGuessable,
+        Self::PasswordMismatch,
+        Self::WrongPassword,
+        Self::ResetLinkInvalid,
         Self::CannotDisableSelf,
         Self::InvalidInput,
         Self::BodyTooLarge,

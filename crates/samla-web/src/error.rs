@@ -120,7 +120,7 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::Busy => StatusCode::SERVICE_UNAVAILABLE,
         ErrorCode::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-        ErrorCode::ReportWithdrawn => StatusCode::GONE,
+        ErrorCode::ReportWithdrawn | ErrorCode::ResetLinkInvalid => StatusCode::GONE,
         ErrorCode::EditConflict
         | ErrorCode::StageNotAllowed
         | ErrorCode::ReportRequired

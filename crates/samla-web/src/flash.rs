@@ -35,6 +35,8 @@ pub enum Notice {
     UserChanged,
     /// One of the user's own API tokens was revoked; carries its label.
     TokenRevoked,
+    /// The user changed their own password.
+    PasswordChanged,
 }
 
 impl Notice {
@@ -57,6 +59,7 @@ impl Notice {
             Notice::UserCreated => ("created", "admin-user-created", Some("email")),
             Notice::UserChanged => ("changed", "admin-user-changed", Some("email")),
             Notice::TokenRevoked => ("revoked", "token-revoked", Some("label")),
+            Notice::PasswordChanged => ("changed", "password-changed", None),
         }
     }
 

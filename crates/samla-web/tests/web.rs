@@ -1011,6 +1011,28 @@ fn matrix(disable_id: i64) -> Vec<(String, Row)> {
             "",
             [303, 303, 403, 403, 403, 403, 403, 403],
         ),
+        (
+            "/admin/users/{id}/reset-link",
+            Method::POST,
+            "",
+            [303, 200, 403, 403, 403, 403, 403, 403],
+        ),
+        (
+            "/account/password",
+            Method::GET,
+            "/account/password",
+            [303, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            // The matrix's form gives no current password: refused for every user alike.
+            "/account/password",
+            Method::POST,
+            "/account/password",
+            [303, 422, 422, 422, 422, 422, 422, 422],
+        ),
+        // A reset link that was never made is gone for everyone, signed in or not.
+        ("/reset/{secret}", Method::GET, "/reset/nonsense", [410; 8]),
+        ("/reset/{secret}", Method::POST, "/reset/nonsense", [410; 8]),
         // Nobody has a kept form here: each user sees only their own.
         (
             "/kept-forms/{id}",

@@ -299,7 +299,10 @@ fn describe(code: samla_domain::ErrorCode) -> &'static str {
     match code {
         InvalidEmail => "not a valid e-mail address",
         EmailTaken => "a user with this e-mail address already exists",
-        PasswordTooShort => "the password must have at least 10 characters",
+        PasswordTooShort => "the password must have at least 12 characters",
+        PasswordGuessable => {
+            "the password is too easy to guess (a common password, or built on the name or e-mail address); try several unrelated words"
+        }
         InvalidRole => {
             "unknown role (admin, secretariat, directorate, steering_group, embete_staff, embete_leader, municipality)"
         }
@@ -320,7 +323,7 @@ fn read_password(file: Option<&std::path::Path>) -> anyhow::Result<String> {
     }
     if std::io::stdin().is_terminal() {
         return Ok(rpassword::prompt_password(
-            "Password (at least 10 characters): ",
+            "Password (at least 12 characters, not easy to guess): ",
         )?);
     }
     let mut line = String::new();

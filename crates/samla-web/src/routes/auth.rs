@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use samla_db::audit::Who;
 use samla_db::kept_forms;
 use samla_db::sessions::{self, LoginOutcome};
+use samla_db::users;
 use samla_domain::{DomainError, ErrorCode};
 use serde::Deserialize;
 
@@ -84,6 +85,7 @@ fn login_notice(reason: Option<&str>, next: &str) -> Option<&'static str> {
     match reason {
         Some("expired") if next.starts_with(KEPT_PREFIX) => Some("login-expired-kept"),
         Some("expired") => Some("login-expired"),
+        Some("password") => Some("login-password-set"),
         _ => None,
     }
 }
@@ -188,6 +190,16 @@ pub async fn login(
                 header::SET_COOKIE,
                 session_cookie(&state, &session, state.config.session.absolute),
             );
+            // The language the user chose before, in whichever browser, comes back.
+            if let Some(lang) = users::language(&state.db, user_id)
+                .await?
+                .as_deref()
+                .and_then(Lang::parse)
+            {
+                response
+                    .headers_mut()
+                    .append(header::SET_COOKIE, lang_cookie(&state, lang));
+            }
             Ok(response)
         }
         refused => {
@@ -250,20 +262,29 @@ pub async fn logout(State(state): State<AppState>, ctx: Ctx) -> Result<Response,
 /// Remembers the chosen language in a cookie and returns to the page it was chosen on.
 pub async fn choose_language(
     State(state): State<AppState>,
+    ctx: Ctx,
     Path(code): Path<String>,
     Query(q): Query<NextQuery>,
 ) -> Result<Response, AppError> {
     let lang = Lang::parse(&code).ok_or(AppError::Code(ErrorCode::NotFound))?;
+    // Signed in, the choice follows the user to their other browsers too.
+    if let Some(actor) = &ctx.actor {
+        users::set_language(&state.db, actor.user_id, lang.code()).await?;
+    }
     let mut response = Redirect::to(&safe_next(q.next.as_deref())).into_response();
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, lang_cookie(&state, lang));
+    Ok(response)
+}
+
+fn lang_cookie(state: &AppState, lang: Lang) -> HeaderValue {
     let cookie = format!(
         "{LANG_COOKIE}={}; Max-Age=31536000{}",
         lang.code(),
         state.config.cookie_attributes()
     );
-    if let Ok(v) = HeaderValue::from_str(&cookie) {
-        response.headers_mut().append(header::SET_COOKIE, v);
-    }
-    Ok(response)
+    HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 #[cfg(test)]

@@ -159,12 +159,14 @@ pub async fn show(
 ) -> Result<Html<String>, AppError> {
     let kept = own_kept(&state, &ctx, id).await?;
     let fields = form_urlencoded_pairs(kept.body.as_bytes());
-    let mut texts: Vec<String> = Vec::new();
-    for (_, value) in &fields {
-        if is_typed_text(value) && !texts.contains(value) {
-            texts.push(value.clone());
-        }
-    }
+    // Each text once, in the order typed; a set keeps a large form linear.
+    let mut seen = std::collections::HashSet::new();
+    let texts: Vec<String> = fields
+        .iter()
+        .map(|(_, value)| value)
+        .filter(|value| is_typed_text(value) && seen.insert(value.as_str()))
+        .cloned()
+        .collect();
     let title = ctx.t("kept-title");
     render(&KeptPage {
         page: Page::new(&ctx, &title, ""),

@@ -11,6 +11,7 @@ pub mod dialogue;
 pub mod home;
 pub mod kept_forms;
 pub mod pages;
+pub mod password;
 pub mod regions;
 
 use crate::AppState;
@@ -49,6 +50,15 @@ pub fn router(state: AppState) -> Router {
             get(regions::municipality),
         )
         .route("/account", get(account::index))
+        .route(
+            "/account/password",
+            get(password::change_form).post(password::change),
+        )
+        .route(
+            "/reset/{secret}",
+            get(password::reset_form).post(password::reset),
+        )
+        .route("/admin/users/{id}/reset-link", post(password::issue))
         .route("/account/tokens", post(account::create_token))
         .route("/account/tokens/{id}/revoke", post(account::revoke_token))
         .route("/organisations/{code}", get(account::organisation))
