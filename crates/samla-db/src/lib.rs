@@ -12,6 +12,7 @@ pub mod dialogue;
 pub mod documents;
 pub mod follow_up;
 pub mod kept_forms;
+pub mod maintenance;
 mod migrate;
 pub mod passwords;
 pub mod regions;
@@ -231,6 +232,22 @@ impl Db {
             .execute(&mut *c)
             .await
             .is_ok())
+    }
+
+    /// The pool's connections now: (open, idle, most allowed), for `/metrics`.
+    pub fn pool_state(&self) -> (u32, u32, u32) {
+        match self {
+            Db::Sqlite(p) => (
+                p.size(),
+                p.num_idle() as u32,
+                p.options().get_max_connections(),
+            ),
+            Db::Postgres(p) => (
+                p.size(),
+                p.num_idle() as u32,
+                p.options().get_max_connections(),
+            ),
+        }
     }
 
     pub async fn close(&self) {

@@ -653,3 +653,77 @@ async fn dialogues_move_in_order_with_conflicts_and_coverage_follows_renumbering
         assert_eq!(national.completed, 0);
     }
 }
+
+/// Reliability finding 5: what has outlived its use is removed by the housekeeping round,
+/// and what is still alive stays.
+#[tokio::test]
+async fn housekeeping_removes_what_has_run_out_and_keeps_the_rest() {
+    for db in seeded().await {
+        let proof = access::manage_users(&admin_actor()).unwrap();
+        let who = Who::system("test");
+        let user = users::create_user(
+            &db,
+            &proof,
+            &who,
+            &new_user("kari@agder.example", "agder", "embete_staff"),
+        )
+        .await
+        .ok()
+        .unwrap();
+        let lifetimes = Lifetimes::default();
+        let t = samla_db::now();
+        let old = t - lifetimes.absolute - 10;
+        let login = |at: i64, password: &'static str| {
+            let db = &db;
+            async move {
+                sessions::login_at(db, "kari@agder.example", password, Some("192.0.2.9"), at)
+                    .await
+                    .unwrap()
+            }
+        };
+        assert!(matches!(
+            login(old, "et langt passord").await,
+            LoginOutcome::Success { .. }
+        ));
+        assert!(matches!(
+            login(old, "feil passord").await,
+            LoginOutcome::Refused
+        ));
+        assert!(matches!(
+            login(t, "et langt passord").await,
+            LoginOutcome::Success { .. }
+        ));
+        samla_db::passwords::issue_reset(&db, &proof, &who, user.id)
+            .await
+            .unwrap();
+        samla_db::kept_forms::keep(&db, user.id, "/x", "/", "a=b")
+            .await
+            .unwrap();
+
+        let now = samla_db::maintenance::prune(&db, lifetimes, t)
+            .await
+            .unwrap();
+        assert_eq!(now.sessions, 1, "the old session goes, the fresh one stays");
+        assert_eq!(
+            (now.kept_forms, now.reset_links),
+            (0, 0),
+            "still within their time"
+        );
+        assert_eq!(sessions::count_for_user(&db, user.id).await.unwrap(), 1);
+
+        let later = t + 2 * 24 * 3600;
+        let then = samla_db::maintenance::prune(&db, lifetimes, later)
+            .await
+            .unwrap();
+        assert_eq!(then.sessions, 1);
+        assert!(then.login_counts >= 1, "{then:?}");
+        assert_eq!((then.kept_forms, then.reset_links), (1, 1));
+        assert_eq!(
+            samla_db::maintenance::prune(&db, lifetimes, later)
+                .await
+                .unwrap()
+                .total(),
+            0
+        );
+    }
+}

@@ -10,6 +10,7 @@ pub mod flash;
 pub mod forms;
 pub mod i18n;
 pub mod map;
+pub mod observe;
 pub mod openapi;
 pub mod routes;
 pub mod security;
@@ -56,6 +57,17 @@ impl WebConfig {
 pub struct AppState {
     pub db: Db,
     pub config: WebConfig,
+    pub metrics: std::sync::Arc<observe::Metrics>,
+}
+
+impl AppState {
+    pub fn new(db: Db, config: WebConfig) -> AppState {
+        AppState {
+            db,
+            config,
+            metrics: Default::default(),
+        }
+    }
 }
 
 pub use routes::router;

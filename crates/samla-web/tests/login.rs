@@ -198,13 +198,13 @@ async fn by_default_the_session_cookie_is_host_prefixed_and_secure_with_hsts() {
 #[tokio::test]
 async fn plain_http_when_asked_for_sets_a_plain_cookie_and_no_hsts() {
     let mut app = app().await;
-    app.router = samla_web::router(samla_web::AppState {
-        db: (*app.db).clone(),
-        config: samla_web::WebConfig {
+    app.router = samla_web::router(samla_web::AppState::new(
+        (*app.db).clone(),
+        samla_web::WebConfig {
             plain_http: true,
             ..Default::default()
         },
-    });
+    ));
     let ok = "email=embete_staff%40test.example&password=et+langt+passord&next=/";
     let r = app.send(Method::POST, "/login", None, Some(ok)).await;
     let cookies = set_cookies(&r);

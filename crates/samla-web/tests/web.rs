@@ -1018,6 +1018,13 @@ fn matrix(disable_id: i64) -> Vec<(String, Row)> {
             [303, 200, 403, 403, 403, 403, 403, 403],
         ),
         (
+            // Administrators, and the machine itself (not in this matrix: no address).
+            "/metrics",
+            Method::GET,
+            "/metrics",
+            [404, 200, 404, 404, 404, 404, 404, 404],
+        ),
+        (
             "/account/password",
             Method::GET,
             "/account/password",

@@ -354,9 +354,9 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
             tracing::info!(dialogues = seeded, "demo dialogues generated");
         }
     }
-    let state = AppState {
-        db: db.clone(),
-        config: WebConfig {
+    let state = AppState::new(
+        db.clone(),
+        WebConfig {
             plain_http: settings.plain_http,
             behind_proxy: settings.behind_proxy,
             session: Lifetimes {
@@ -364,7 +364,8 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
                 absolute: settings.session_absolute_hours * 3600,
             },
         },
-    };
+    );
+    let housekeeping = tokio::spawn(housekeeping(db.clone(), state.config.session));
     let listener = tokio::net::TcpListener::bind(&settings.listen)
         .await
         .with_context(|| format!("cannot listen on {}", settings.listen))?;
@@ -393,9 +394,34 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         shutdown_signal(),
     )
     .await?;
+    housekeeping.abort();
     db.close().await;
     tracing::info!("samla stopped");
     Ok(())
+}
+
+/// How often expired sessions, old login counts, kept forms and reset links are removed.
+const HOUSEKEEPING_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Removes what has run out, at start and then every [`HOUSEKEEPING_EVERY`]. On
+/// PostgreSQL several instances may each do it; the deletes do not conflict.
+async fn housekeeping(db: Db, lifetimes: Lifetimes) {
+    let mut every = tokio::time::interval(HOUSEKEEPING_EVERY);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        match samla_db::maintenance::prune(&db, lifetimes, samla_db::now()).await {
+            Ok(pruned) if pruned.total() > 0 => tracing::info!(
+                sessions = pruned.sessions,
+                login_counts = pruned.login_counts,
+                kept_forms = pruned.kept_forms,
+                reset_links = pruned.reset_links,
+                "housekeeping removed what had run out"
+            ),
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "housekeeping failed; it tries again later"),
+        }
+    }
 }
 
 /// Resolves on SIGTERM or Ctrl-C; in-flight requests are finished before exit.

@@ -203,6 +203,12 @@ pub async fn login(
             Ok(response)
         }
         refused => {
+            use crate::observe::Refusal;
+            state.metrics.login_refused(match refused {
+                LoginOutcome::Throttled { .. } => Refusal::Throttled,
+                LoginOutcome::Busy => Refusal::Busy,
+                _ => Refusal::Credentials,
+            });
             let (code, status, retry_after) = match refused {
                 LoginOutcome::Throttled { retry_after } => (
                     ErrorCode::TooManyAttempts,

@@ -37,6 +37,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(home::index))
         .route("/healthz", get(healthz))
+        .route("/metrics", get(crate::observe::metrics))
         .route("/assets/samla.css", get(assets::stylesheet))
         .route("/lang/{code}", get(auth::choose_language))
         .route("/login", get(auth::login_form).post(auth::login))
@@ -94,6 +95,8 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), security::headers))
         // Pages with a national table or map are large text; gzip makes them a fifth.
         .layer(CompressionLayer::new())
+        // Outermost: the id and the span cover everything, and every answer is counted.
+        .layer(from_fn_with_state(state.clone(), crate::observe::observe))
         .with_state(state)
 }
 

@@ -65,10 +65,7 @@ pub async fn app() -> App {
         );
     }
     seed_dialogues(&db).await;
-    let router = router(AppState {
-        db: db.clone(),
-        config: WebConfig::default(),
-    });
+    let router = router(AppState::new((*db).clone(), WebConfig::default()));
     let mut app = App {
         router,
         db,
