@@ -154,9 +154,25 @@ impl From<DomainError> for AppError {
     }
 }
 
+/// An error with every cause under it (`pool timed out: …: connection refused`), so the
+/// log line of a 5xx says what actually failed.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.ends_with(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}
+
 impl From<samla_db::DbError> for AppError {
     fn from(e: samla_db::DbError) -> Self {
-        AppError::Internal(e.to_string())
+        AppError::Internal(chain(&e))
     }
 }
 
@@ -164,14 +180,14 @@ impl From<samla_db::StoreError> for AppError {
     fn from(e: samla_db::StoreError) -> Self {
         match e {
             samla_db::StoreError::Domain(d) => d.into(),
-            other => AppError::Internal(other.to_string()),
+            other => AppError::Internal(chain(&other)),
         }
     }
 }
 
 impl From<askama::Error> for AppError {
     fn from(e: askama::Error) -> Self {
-        AppError::Internal(format!("template: {e}"))
+        AppError::Internal(format!("template: {}", chain(&e)))
     }
 }
 
@@ -379,4 +395,24 @@ pub fn urlencode(s: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AppError;
+
+    #[test]
+    fn an_internal_error_keeps_its_causes() {
+        let io = std::io::Error::other("connection refused");
+        let e = samla_db::StoreError::Other(
+            anyhow::Error::new(io).context("cannot reach the database"),
+        );
+        let AppError::Internal(text) = AppError::from(e) else {
+            panic!("an internal error");
+        };
+        assert!(
+            text.contains("cannot reach the database") && text.contains("connection refused"),
+            "{text}"
+        );
+    }
 }
