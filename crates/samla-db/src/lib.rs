@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod corrections;
 pub mod dialogue;
 pub mod documents;

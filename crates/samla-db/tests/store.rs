@@ -727,3 +727,29 @@ async fn housekeeping_removes_what_has_run_out_and_keeps_the_rest() {
         );
     }
 }
+
+/// Reliability finding 2: a copy of `samla.db` without its WAL can hold no tables; such a
+/// file, or anything that is not samla's, is refused as a backup instead of becoming an
+/// empty install that looks healthy.
+#[tokio::test]
+async fn a_file_without_samlas_tables_is_not_a_backup() {
+    let dir = std::env::temp_dir().join(format!("samla-backup-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let empty = dir.join("empty.db");
+    let db = samla_db::Db::connect(&format!("sqlite://{}", empty.display()))
+        .await
+        .unwrap();
+    db.close().await;
+    let refused = samla_db::backup::check(&empty)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(refused.contains("not a samla database"), "{refused}");
+    let junk = dir.join("junk.db");
+    std::fs::write(&junk, b"not a database at all").unwrap();
+    assert!(samla_db::backup::check(&junk).await.is_err());
+    let url = format!("sqlite://{}", dir.join("target.db").display());
+    assert!(samla_db::backup::restore(&junk, &url, false).await.is_err());
+    assert!(!dir.join("target.db").exists(), "nothing is put in place");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -75,6 +75,21 @@ enum Command {
         #[arg(long)]
         password_file: Option<PathBuf>,
     },
+    /// Write a consistent copy of the SQLite database (safe while the server runs) and
+    /// check it. For PostgreSQL use pg_dump.
+    Backup {
+        /// The backup file to write; it must not exist.
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Check a backup and put it in place of the SQLite database (stop the server first).
+    Restore {
+        #[arg(long)]
+        from: PathBuf,
+        /// Go on although a -wal file says the database may be open.
+        #[arg(long)]
+        force: bool,
+    },
     /// Manage API tokens.
     ApiToken {
         #[command(subcommand)]
@@ -148,6 +163,27 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = Settings::resolve(cli.database_url, listen, plain, proxy, file);
     match command {
         Command::Serve { demo, .. } => serve(settings, demo).await,
+        Command::Backup { to } => {
+            let db = open(&settings).await?;
+            let summary = samla_db::backup::backup(&db, &to).await?;
+            db.close().await;
+            println!("backup written to {} and checked: {summary}", to.display());
+            Ok(())
+        }
+        Command::Restore { from, force } => {
+            if samla_db::Backend::from_url(&settings.database_url)? != samla_db::Backend::Sqlite {
+                anyhow::bail!(
+                    "samla restore puts back SQLite backups; for PostgreSQL use pg_restore"
+                );
+            }
+            let summary = samla_db::backup::restore(&from, &settings.database_url, force).await?;
+            println!(
+                "{} restored to {}: {summary}",
+                from.display(),
+                redact(&settings.database_url)
+            );
+            Ok(())
+        }
         Command::Migrate => {
             let db = open(&settings).await?;
             let n = samla_db::migrate(&db).await?;
