@@ -36,6 +36,9 @@ const ROLES = [
 
 const PUBLIC_PAGES = [
   "/",
+  "/about/accessibility",
+  "/about/privacy",
+  "/about/contact",
   "/regions",
   "/regions?date=2019-06-01",
   "/regions?date=2021-06-01",
@@ -102,7 +105,7 @@ async function login(page, who) {
 // visit a sample of them; the visitor visits them all.
 function pagesFor(who) {
   if (who.role === "visitor") return [...PUBLIC_PAGES, "/login"];
-  const pages = ["/", "/regions/municipalities/3037", "/account", `/organisations/${who.org}`];
+  const pages = ["/", "/regions/municipalities/3037", "/account", "/account/password", `/organisations/${who.org}`];
   if (who.role === "municipality") pages.push("/follow-ups");
   if (who.role === "embete_staff" || who.role === "embete_leader") {
     pages.push(

@@ -28,6 +28,10 @@ pub struct WebConfig {
     /// proxy in front appends; otherwise it is the connection's.
     pub behind_proxy: bool,
     pub session: Lifetimes,
+    /// Where users write about the service, accessibility, privacy and security; shown
+    /// on the contact, accessibility and privacy pages. Empty: they are sent to their
+    /// county governor's contact point.
+    pub contact_email: String,
 }
 
 impl WebConfig {

@@ -1018,6 +1018,14 @@ fn matrix(disable_id: i64) -> Vec<(String, Row)> {
             [303, 200, 403, 403, 403, 403, 403, 403],
         ),
         (
+            "/about/accessibility",
+            Method::GET,
+            "/about/accessibility",
+            [200; 8],
+        ),
+        ("/about/privacy", Method::GET, "/about/privacy", [200; 8]),
+        ("/about/contact", Method::GET, "/about/contact", [200; 8]),
+        (
             // Administrators, and the machine itself (not in this matrix: no address).
             "/metrics",
             Method::GET,

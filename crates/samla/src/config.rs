@@ -17,6 +17,7 @@ pub struct FileConfig {
     pub behind_proxy: Option<bool>,
     pub session_idle_minutes: Option<i64>,
     pub session_absolute_hours: Option<i64>,
+    pub contact_email: Option<String>,
 }
 
 impl FileConfig {
@@ -43,6 +44,8 @@ pub struct Settings {
     pub behind_proxy: bool,
     pub session_idle_minutes: i64,
     pub session_absolute_hours: i64,
+    /// Shown on the contact, accessibility and privacy pages.
+    pub contact_email: Option<String>,
 }
 
 impl Settings {
@@ -65,6 +68,10 @@ impl Settings {
             behind_proxy: behind_proxy.or(file.behind_proxy).unwrap_or(false),
             session_idle_minutes: file.session_idle_minutes.unwrap_or(30),
             session_absolute_hours: file.session_absolute_hours.unwrap_or(12),
+            contact_email: std::env::var("SAMLA_CONTACT_EMAIL")
+                .ok()
+                .filter(|e| !e.trim().is_empty())
+                .or(file.contact_email),
         }
     }
 }

@@ -103,6 +103,9 @@ pub async fn ensure_users(db: &Db) -> anyhow::Result<usize> {
     Ok(created)
 }
 
+/// The contact address the demo's pages show (fictitious, like its users).
+pub const CONTACT_EMAIL: &str = "kontakt@samla.example";
+
 /// The start-up banner that tells where to go and how to log in.
 pub fn banner(url: &str) -> String {
     let mut s = format!(

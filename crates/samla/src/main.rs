@@ -399,6 +399,12 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
                 idle: settings.session_idle_minutes * 60,
                 absolute: settings.session_absolute_hours * 3600,
             },
+            // The demo's fictitious address, unless one is set.
+            contact_email: settings
+                .contact_email
+                .clone()
+                .or_else(|| demo.then(|| demo::CONTACT_EMAIL.to_owned()))
+                .unwrap_or_default(),
         },
     );
     let housekeeping = tokio::spawn(housekeeping(db.clone(), state.config.session));

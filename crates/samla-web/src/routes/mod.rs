@@ -2,6 +2,7 @@
 //! input, call the store with a capability from the access policy, and render a
 //! template from `templates/<feature>/`.
 
+pub mod about;
 pub mod account;
 pub mod admin;
 pub mod api;
@@ -44,6 +45,9 @@ pub fn router(state: AppState) -> Router {
         .route("/logout", post(auth::logout))
         .route("/kept-forms/{id}", get(kept_forms::show))
         .route("/kept-forms/{id}/discard", post(kept_forms::discard))
+        .route("/about/accessibility", get(about::accessibility))
+        .route("/about/privacy", get(about::privacy))
+        .route("/about/contact", get(about::contact_page))
         .route("/regions", get(regions::index))
         .route("/regions/embeter/{code}", get(regions::embete))
         .route(
