@@ -15,6 +15,19 @@ pub const SESSION_COOKIE_SECURE: &str = "__Host-samla_session";
 pub const SESSION_COOKIE_PLAIN: &str = "samla_session";
 pub const LANG_COOKIE: &str = "samla_lang";
 
+/// This site's origin as the client reached it (`https://samla.example`), for links that
+/// leave the site in a file or a message. The scheme follows the configuration: HTTPS
+/// unless samla runs plain HTTP.
+pub fn origin(config: &crate::WebConfig, headers: &HeaderMap) -> String {
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_graphic()))
+        .unwrap_or("localhost");
+    let scheme = if config.plain_http { "http" } else { "https" };
+    format!("{scheme}://{host}")
+}
+
 /// The user behind a valid bearer token, found by the token middleware before the
 /// handler runs.
 #[derive(Debug, Clone)]

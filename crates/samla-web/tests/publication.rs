@@ -212,6 +212,27 @@ async fn what_was_published_before_is_checked_again_on_the_way_out() {
         assert!(list.contains("Lillestrøm"), "a clean report is listed");
         assert!(!list.contains("150385 00047") && !list.contains("Nannestad"));
     }
+    // The CSV for programs: stable ids, commas, no byte-order mark; links that work where
+    // the file is opened. The one for Excel: a BOM, semicolons, names in the reader's
+    // language.
+    let csv = &lists[0];
+    assert!(csv.starts_with("id,embete,cycle_id,"), "{csv}");
+    assert!(csv.contains("https://samla.test/dialogues/"), "{csv}");
+    let excel = app
+        .send(
+            Method::GET,
+            "/reports.csv?for=excel",
+            Some("samla_lang=nn"),
+            None,
+        )
+        .await;
+    assert!(
+        excel.body.starts_with("\u{FEFF}ID;Embete;Dialogrunde-ID;"),
+        "{}",
+        excel.body
+    );
+    assert!(excel.body.contains(";https://samla.test/dialogues/"));
+    assert!(excel.headers["link"].to_str().unwrap().contains("nlod"));
     // Seeded one after the other: Hurdal just before Lillestrøm, Nannestad just after.
     let json: Value = serde_json::from_str(&lists[2]).unwrap();
     let lillestrom = json

