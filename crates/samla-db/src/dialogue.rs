@@ -236,19 +236,38 @@ pub async fn cycle(db: &Db, proof: &EmbeteWork, id: i64) -> StoreResult<Cycle> {
 
 /// An embete's cycles, newest first, with counts.
 pub async fn cycles(db: &Db, proof: &EmbeteWork) -> Result<Vec<CycleSummary>, sqlx::Error> {
+    Ok(cycles_window(db, proof, 0, i64::MAX).await?.0)
+}
+
+/// `limit` of an embete's cycles from `offset` on, newest first, with counts, and how
+/// many cycles the embete has in all: one page of the list, read as one.
+pub async fn cycles_window(
+    db: &Db,
+    proof: &EmbeteWork,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<CycleSummary>, usize), sqlx::Error> {
     let mut conn = db.acquire().await?;
     on!(conn.conn(), |c| {
+        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cycle WHERE embete = $1")
+            .bind(proof.embete())
+            .fetch_one(&mut *c)
+            .await?;
         let rows = sqlx::query(
             "SELECT c.id, c.embete, c.name, c.starts_on, c.ends_on, \
                     COUNT(d.id) AS dialogues, \
                     SUM(CASE WHEN d.public_version IS NOT NULL THEN 1 ELSE 0 END) AS published \
              FROM cycle c LEFT JOIN dialogue d ON d.cycle_id = c.id \
-             WHERE c.embete = $1 GROUP BY c.id, c.embete, c.name, c.starts_on, c.ends_on ORDER BY c.starts_on DESC, c.id DESC",
+             WHERE c.embete = $1 GROUP BY c.id, c.embete, c.name, c.starts_on, c.ends_on \
+             ORDER BY c.starts_on DESC, c.id DESC LIMIT $2 OFFSET $3",
         )
         .bind(proof.embete())
+        .bind(limit)
+        .bind(offset)
         .fetch_all(&mut *c)
         .await?;
-        rows.iter()
+        let cycles = rows
+            .iter()
             .map(|r| {
                 Ok(CycleSummary {
                     cycle: cycle_from(r)?,
@@ -256,7 +275,8 @@ pub async fn cycles(db: &Db, proof: &EmbeteWork) -> Result<Vec<CycleSummary>, sq
                     published: r.try_get::<Option<i64>, _>("published")?.unwrap_or(0) as usize,
                 })
             })
-            .collect()
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        Ok((cycles, total as usize))
     })
 }
 

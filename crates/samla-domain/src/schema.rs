@@ -84,6 +84,24 @@ pub fn cycle_filter() -> RefOr<Schema> {
     )
 }
 
+/// The most items one page of a list holds, and how many it holds unless asked.
+pub const PER_PAGE_MAX: i64 = 500;
+pub const PER_PAGE_DEFAULT: i64 = 100;
+
+pub fn page_number() -> RefOr<Schema> {
+    described(
+        or_empty(integer(1, i64::MAX)),
+        "Which page of the list, from 1. Empty or left out: the first.",
+    )
+}
+
+pub fn per_page() -> RefOr<Schema> {
+    described(
+        or_empty(integer(1, PER_PAGE_MAX)),
+        "Items per page, at most 500. Empty or left out: 100.",
+    )
+}
+
 /// One of the given strings, or null.
 fn choice_or_null(values: &[&str]) -> Object {
     ObjectBuilder::new()

@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod map;
 pub mod observe;
 pub mod openapi;
+pub mod paging;
 pub mod routes;
 pub mod security;
 

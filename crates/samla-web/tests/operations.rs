@@ -63,3 +63,69 @@ async fn metrics_count_routes_and_login_refusals_for_administrators_only() {
         assert!(m.body.contains(line), "{line} missing from\n{}", m.body);
     }
 }
+
+/// Reliability finding 6: a list comes in pages, and says where the rest is.
+#[tokio::test]
+async fn lists_come_in_pages_with_links_to_the_rest() {
+    let app = app().await;
+    let token = app.token("embete_staff").await;
+    for i in 0..3 {
+        let (status, _) = app
+            .api(
+                axum::http::Method::POST,
+                "/api/v1/dialogue/cycles",
+                &token,
+                serde_json::json!({"name": format!("Side {i}"), "starts_on": "2026-01-01", "ends_on": "2026-12-31"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    let bearer = format!("Bearer {token}");
+    let first = app
+        .get_with(
+            "/api/v1/dialogue/cycles?per_page=2",
+            &[(header::AUTHORIZATION, &bearer)],
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::OK);
+    let total: usize = first.headers["x-total-count"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(total >= 3);
+    let items: Vec<serde_json::Value> = serde_json::from_str(&first.body).unwrap();
+    assert_eq!(items.len(), 2);
+    let link = first.headers[header::LINK].to_str().unwrap();
+    assert!(
+        link.contains("</api/v1/dialogue/cycles?per_page=2&page=2>; rel=\"next\""),
+        "{link}"
+    );
+    let last = total.div_ceil(2);
+    let end = app
+        .get_with(
+            &format!("/api/v1/dialogue/cycles?per_page=2&page={last}"),
+            &[(header::AUTHORIZATION, &bearer)],
+        )
+        .await;
+    assert!(
+        !end.headers[header::LINK]
+            .to_str()
+            .unwrap()
+            .contains("rel=\"next\"")
+    );
+    let too_many = app
+        .get_with(
+            "/api/v1/dialogue/cycles?per_page=501",
+            &[(header::AUTHORIZATION, &bearer)],
+        )
+        .await;
+    assert_eq!(too_many.status, StatusCode::BAD_REQUEST);
+    assert!(too_many.body.contains("per_page"), "{}", too_many.body);
+    // The page shows where it is and links on.
+    let page = app
+        .get_as("embete_staff", "/dialogue/cycles?per_page=2")
+        .await;
+    assert!(page.body.contains("Side 1 av"), "{}", page.body);
+    assert!(page.body.contains("rel=\"next\""));
+}

@@ -125,3 +125,7 @@ save = Save
 back = Back
 nav-reports = Reports
 nav-follow-ups = Follow-up
+pager-label = Pages
+pager-prev = Previous page
+pager-next = Next page
+pager-position = Page { $page } of { $pages }

@@ -125,3 +125,7 @@ save = Lagre
 back = Tilbake
 nav-reports = Rapportar
 nav-follow-ups = Oppfølging
+pager-label = Sider
+pager-prev = Førre side
+pager-next = Neste side
+pager-position = Side { $page } av { $pages }

@@ -61,6 +61,10 @@ impl Page {
         i18n::text(self.lang, key, &[])
     }
 
+    pub fn t2(&self, key: &str, a: &str, a_value: &str, b: &str, b_value: &str) -> String {
+        i18n::text(self.lang, key, &[(a, a_value), (b, b_value)])
+    }
+
     pub fn t1(&self, key: &str, name: &str, value: &str) -> String {
         i18n::text(self.lang, key, &[(name, value)])
     }

@@ -8,10 +8,11 @@ use super::report::own;
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::{AppError, EditConflict};
+use crate::paging::PageQuery;
 use crate::routes::api::{DateQuery, EmbeteQuery, IdPath, JsonBody};
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use samla_app::dialogue as use_case;
 use samla_app::dialogue::{CycleDetail, DialogueDetail};
@@ -115,14 +116,25 @@ fn created<T: Serialize>(location: String, body: T) -> Response {
 /// The caller's embete's dialogue cycles, newest first.
 ///
 /// Staff and leaders of the cycle's embete only; other embeter's cycles and dialogues are not found (404).
-#[utoipa::path(get, path = "/dialogue/cycles", security(("token" = [])),
-    responses((status = 200, description = "Cycles with counts", body = Vec<CycleSummary>)))]
+/// In pages (`page`, `per_page`), with `Link` and `X-Total-Count`.
+#[utoipa::path(get, path = "/dialogue/cycles", security(("token" = [])), params(PageQuery),
+    responses((status = 200, description = "Cycles with counts, one page", body = Vec<CycleSummary>)))]
 pub async fn cycles(
     State(state): State<AppState>,
     ctx: Ctx,
-) -> Result<Json<Vec<CycleSummary>>, AppError> {
+    uri: Uri,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, AppError> {
     let proof = own_work(&ctx)?;
-    Ok(Json(dialogue::cycles(&state.db, &proof).await?))
+    let paging = q.paging()?;
+    let (cycles, total) = dialogue::cycles_window(
+        &state.db,
+        &proof,
+        paging.offset() as i64,
+        paging.per_page as i64,
+    )
+    .await?;
+    Ok(paging.answer(&uri, total, cycles))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -719,14 +731,19 @@ pub async fn save_report(
 /// staff and leaders get every item of its published reports.
 ///
 /// Overdue items first, marked `overdue`.
-#[utoipa::path(get, path = "/follow-ups", security(("token" = [])),
-    responses((status = 200, description = "Items", body = Vec<Item>)))]
+/// In pages (`page`, `per_page`), with `Link` and `X-Total-Count`.
+#[utoipa::path(get, path = "/follow-ups", security(("token" = [])), params(PageQuery),
+    responses((status = 200, description = "Items, one page", body = Vec<Item>)))]
 pub async fn follow_ups(
     State(state): State<AppState>,
     ctx: Ctx,
-) -> Result<Json<Vec<Item>>, AppError> {
+    uri: Uri,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, AppError> {
+    let paging = q.paging()?;
     let (items, _) = samla_app::follow_up::items(&state.db, ctx.require_actor()?).await?;
-    Ok(Json(items))
+    let total = items.len();
+    Ok(paging.answer(&uri, total, paging.slice(items)))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

@@ -51,6 +51,7 @@ impl Page {
 struct CyclesPage {
     page: Page,
     cycles: Vec<CycleSummary>,
+    nav: crate::paging::PageNav,
     /// Right after a cycle was deleted.
     notice: Option<String>,
 }
@@ -58,14 +59,24 @@ struct CyclesPage {
 pub async fn cycles(
     State(state): State<AppState>,
     ctx: Ctx,
+    uri: axum::http::Uri,
     Query(flash): Query<Flash>,
+    Query(p): Query<crate::paging::PageQuery>,
 ) -> Result<Response, AppError> {
     let proof = own_work(&ctx)?;
-    let cycles = dialogue::cycles(&state.db, &proof).await?;
+    let paging = p.paging()?;
+    let (cycles, total) = dialogue::cycles_window(
+        &state.db,
+        &proof,
+        paging.offset() as i64,
+        paging.per_page as i64,
+    )
+    .await?;
     let title = ctx.t("cycles-title");
     Ok(render(&CyclesPage {
         page: Page::new(&ctx, &title, "dialogue"),
         notice: flash.text(&ctx, &[Notice::CycleDeleted]),
+        nav: crate::paging::PageNav::new(paging, &uri, total),
         cycles,
     })?
     .into_response())

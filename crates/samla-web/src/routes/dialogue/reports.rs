@@ -109,6 +109,7 @@ struct ReportsPage {
     q: ReportsQuery,
     embeter: Vec<Embete>,
     reports: Vec<Published>,
+    nav: crate::paging::PageNav,
     query_string: String,
     articles: Vec<Tag>,
     steps: Vec<Tag>,
@@ -145,9 +146,14 @@ fn query_string(q: &ReportsQuery) -> String {
 pub async fn page(
     State(state): State<AppState>,
     ctx: Ctx,
+    uri: axum::http::Uri,
     Query(q): Query<ReportsQuery>,
+    Query(p): Query<crate::paging::PageQuery>,
 ) -> Result<Response, AppError> {
+    let paging = p.paging()?;
     let reports = select(&state, &q).await?;
+    let nav = crate::paging::PageNav::new(paging, &uri, reports.len());
+    let reports = paging.slice(reports);
     let title = ctx.t("reports-title");
     Ok(render(&ReportsPage {
         page: Page::new(&ctx, &title, "reports"),
@@ -157,6 +163,7 @@ pub async fn page(
         steps: tags::steps(&state.db, tags::NATIONAL_FRAMEWORK).await?,
         q,
         reports,
+        nav,
     })?
     .into_response())
 }
@@ -271,13 +278,20 @@ fn push_row(out: &mut String, fields: &[String], separator: char) {
 }
 
 /// Published dialogue reports, newest first (also as CSV at /reports.csv).
-#[utoipa::path(get, path = "/dialogue/reports", operation_id = "published_reports", params(ReportsQuery),
+///
+/// In pages (`page`, `per_page`), with `Link` and `X-Total-Count`; the CSV file holds them all.
+#[utoipa::path(get, path = "/dialogue/reports", operation_id = "published_reports", params(ReportsQuery, crate::paging::PageQuery),
     responses((status = 200, description = "Reports", body = Vec<Published>), (status = 422)))]
 pub async fn json(
     State(state): State<AppState>,
+    uri: axum::http::Uri,
     Query(q): Query<ReportsQuery>,
-) -> Result<Json<Vec<Published>>, AppError> {
-    Ok(Json(select(&state, &q).await?))
+    Query(p): Query<crate::paging::PageQuery>,
+) -> Result<Response, AppError> {
+    let paging = p.paging()?;
+    let reports = select(&state, &q).await?;
+    let total = reports.len();
+    Ok(paging.answer(&uri, total, paging.slice(reports)))
 }
 
 /// A published finding: its text and its tags with their names.
