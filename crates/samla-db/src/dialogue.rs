@@ -995,6 +995,32 @@ fn matches_tags(report: &crate::report::Report, filter: &ReportFilter) -> bool {
     })
 }
 
+/// What a dialogue's public page is made from changes only with the dialogue's row (a
+/// step: publication, withdrawal, reopening) or a new publication of its report: the two
+/// together say whether a page rendered before is still the page. `None` when the
+/// dialogue has never been public. One indexed read.
+pub async fn public_marker(
+    db: &Db,
+    _: PublicView,
+    id: i64,
+) -> Result<Option<(i64, i64)>, sqlx::Error> {
+    let mut conn = db.acquire().await?;
+    on!(conn.conn(), |c| {
+        let row = sqlx::query(
+            "SELECT d.version, COALESCE((SELECT MAX(p.id) FROM document_publication p \
+             WHERE p.document = 'report:' || CAST(d.id AS TEXT)), 0) AS publication \
+             FROM dialogue d WHERE d.id = $1 AND d.public_version IS NOT NULL",
+        )
+        .bind(id)
+        .fetch_optional(&mut *c)
+        .await?;
+        match row {
+            Some(r) => Ok(Some((r.try_get("version")?, r.try_get("publication")?))),
+            None => Ok(None),
+        }
+    })
+}
+
 /// Published reports, newest first, as the filter asks.
 pub async fn published(
     db: &Db,

@@ -2,7 +2,7 @@
 //! `samla_migration`. On PostgreSQL an advisory lock keeps two starting instances
 //! from migrating at once.
 
-use crate::{Db, Tx, now, on};
+use crate::{Db, now, on};
 
 struct Migration {
     version: i64,
@@ -14,8 +14,38 @@ struct Migration {
 // The list is made from the files in `migrations/` by `build.rs`.
 include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
 
+/// The advisory lock instances starting on one PostgreSQL database take in turn.
+const MIGRATION_LOCK: i64 = 4242001;
+
 /// Applies every migration not yet applied; returns how many ran.
+///
+/// On PostgreSQL the whole of it (creating the bookkeeping table, the migrations, and
+/// the data steps after them) runs under a session advisory lock held on one
+/// connection, so instances started at once take turns: the second finds the work
+/// done. Two concurrent `CREATE TABLE IF NOT EXISTS` can otherwise fail on PostgreSQL's
+/// catalogue.
 pub async fn migrate(db: &Db) -> anyhow::Result<usize> {
+    let crate::Db::Postgres(pool) = db else {
+        return migrate_locked(db).await;
+    };
+    let mut holder = pool.acquire().await?;
+    sqlx::query("SELECT pg_advisory_lock($1)")
+        .bind(MIGRATION_LOCK)
+        .execute(&mut *holder)
+        .await?;
+    let result = migrate_locked(db).await;
+    let unlocked = sqlx::query("SELECT pg_advisory_unlock($1)")
+        .bind(MIGRATION_LOCK)
+        .execute(&mut *holder)
+        .await;
+    if unlocked.is_err() {
+        // A connection that may still hold the lock does not go back to the pool.
+        drop(holder.detach());
+    }
+    result
+}
+
+async fn migrate_locked(db: &Db) -> anyhow::Result<usize> {
     let mut conn = db.acquire().await?;
     on!(conn.conn(), |c| {
         sqlx::query(
@@ -26,12 +56,6 @@ pub async fn migrate(db: &Db) -> anyhow::Result<usize> {
     });
     drop(conn);
     let mut tx = db.begin().await?;
-    if let Tx::Postgres(t) = &mut tx {
-        // Held until the transaction ends.
-        sqlx::query("SELECT pg_advisory_xact_lock(4242001)")
-            .execute(&mut **t)
-            .await?;
-    }
     let applied: Vec<i64> = on!(tx.conn(), |c| {
         sqlx::query_scalar("SELECT version FROM samla_migration")
             .fetch_all(&mut *c)

@@ -753,3 +753,39 @@ async fn a_file_without_samlas_tables_is_not_a_backup() {
     assert!(!dir.join("target.db").exists(), "nothing is put in place");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Several instances on one PostgreSQL database: started at once, both migrate a fresh
+/// database and come up; the migrations run once.
+#[tokio::test]
+async fn two_instances_migrating_a_fresh_postgres_database_at_once_both_come_up() {
+    let Ok(url) = std::env::var("SAMLA_TEST_DATABASE_URL") else {
+        eprintln!("SAMLA_TEST_DATABASE_URL not set: the concurrent start needs PostgreSQL");
+        return;
+    };
+    use sqlx::postgres::PgConnectOptions;
+    use std::str::FromStr;
+    let name = format!("samla_t_twostart_{}", std::process::id());
+    let admin = sqlx::PgPool::connect(&url).await.unwrap();
+    let drop_it = || sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+    sqlx::query(drop_it()).execute(&admin).await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&admin)
+        .await
+        .unwrap();
+    let options = PgConnectOptions::from_str(&url).unwrap().database(&name);
+    let a = samla_db::Db::connect_postgres(options.clone())
+        .await
+        .unwrap();
+    let b = samla_db::Db::connect_postgres(options).await.unwrap();
+    let (ra, rb) = tokio::join!(samla_db::migrate(&a), samla_db::migrate(&b));
+    let (na, nb) = (ra.unwrap(), rb.unwrap());
+    assert!(
+        na == 0 || nb == 0,
+        "one instance found the work done: {na} and {nb}"
+    );
+    assert!(na + nb > 10);
+    assert!(a.ping().await && b.ping().await);
+    a.close().await;
+    b.close().await;
+    sqlx::query(drop_it()).execute(&admin).await.unwrap();
+}

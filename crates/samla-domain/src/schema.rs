@@ -87,11 +87,13 @@ pub fn cycle_filter() -> RefOr<Schema> {
 /// The most items one page of a list holds, and how many it holds unless asked.
 pub const PER_PAGE_MAX: i64 = 500;
 pub const PER_PAGE_DEFAULT: i64 = 100;
+/// The highest page number taken: far past any list, and a number every backend holds.
+pub const PAGE_MAX: i64 = 1_000_000;
 
 pub fn page_number() -> RefOr<Schema> {
     described(
-        or_empty(integer(1, i64::MAX)),
-        "Which page of the list, from 1. Empty or left out: the first.",
+        or_empty(integer(1, PAGE_MAX)),
+        "Which page of the list, from 1 (at most 1,000,000). Empty or left out: the first.",
     )
 }
 

@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod map;
 pub mod observe;
 pub mod openapi;
+pub mod page_cache;
 pub mod paging;
 pub mod routes;
 pub mod security;
@@ -63,6 +64,8 @@ pub struct AppState {
     pub db: Db,
     pub config: WebConfig,
     pub metrics: std::sync::Arc<observe::Metrics>,
+    /// Public report pages as last rendered (`page_cache`).
+    pub pages: std::sync::Arc<page_cache::PageCache>,
 }
 
 impl AppState {
@@ -71,6 +74,7 @@ impl AppState {
             db,
             config,
             metrics: Default::default(),
+            pages: Default::default(),
         }
     }
 }

@@ -8,7 +8,7 @@ use crate::error::AppError;
 use axum::Json;
 use axum::http::{HeaderValue, Uri, header};
 use axum::response::{IntoResponse, Response};
-use samla_domain::schema::{PER_PAGE_DEFAULT, PER_PAGE_MAX};
+use samla_domain::schema::{PAGE_MAX, PER_PAGE_DEFAULT, PER_PAGE_MAX};
 use samla_domain::{DomainError, ErrorCode};
 use serde::{Deserialize, Serialize};
 
@@ -38,7 +38,7 @@ impl PageQuery {
             s => s
                 .parse::<usize>()
                 .ok()
-                .filter(|p| *p >= 1)
+                .filter(|p| (1..=PAGE_MAX as usize).contains(p))
                 .ok_or(DomainError::field(ErrorCode::InvalidInput, "page"))?,
         };
         let per_page = match self.per_page.trim() {
@@ -158,7 +158,14 @@ mod tests {
             Paging::href(&uri, 3),
             "/api/v1/x?embete=agder&per_page=10&page=3"
         );
-        for (page, per_page) in [("0", ""), ("x", ""), ("", "501"), ("", "0")] {
+        for (page, per_page) in [
+            ("0", ""),
+            ("x", ""),
+            ("1000001", ""),
+            ("9223372036854775808", ""),
+            ("", "501"),
+            ("", "0"),
+        ] {
             let q = PageQuery {
                 page: page.into(),
                 per_page: per_page.into(),

@@ -270,7 +270,29 @@ async fn a_leader_withdraws_a_published_report_and_publishes_it_again() {
     }
     let id = url.rsplit('/').next().unwrap().to_owned();
     let public = format!("/dialogues/{id}");
-    assert_eq!(app.get(&public).await.status, StatusCode::OK);
+    // The public page is kept and revalidated: the same ETag twice, 304 when it is sent
+    // back, and a signed-in reader (whose name is in the page) gets it fresh.
+    let first = app.get(&public).await;
+    assert_eq!(first.status, StatusCode::OK);
+    let etag = first.headers[axum::http::header::ETAG]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        first
+            .headers
+            .contains_key(axum::http::header::LAST_MODIFIED)
+    );
+    let again = app.get(&public).await;
+    assert_eq!(again.headers[axum::http::header::ETAG], etag.as_str());
+    assert_eq!(again.body, first.body);
+    let if_none_match = axum::http::header::IF_NONE_MATCH;
+    let unchanged = app
+        .get_with(&public, &[(if_none_match.clone(), etag.as_str())])
+        .await;
+    assert_eq!(unchanged.status, StatusCode::NOT_MODIFIED);
+    let signed_in = app.get_as("embete_staff", &public).await;
+    assert!(!signed_in.headers.contains_key(axum::http::header::ETAG));
     let withdraw = format!("{url}/withdraw");
     for (token, body, expected) in [
         (
@@ -323,8 +345,14 @@ async fn a_leader_withdraws_a_published_report_and_publishes_it_again() {
     );
     version = d["version"].as_i64().unwrap();
     // Gone, with the date and the reason; in no list, not counted as completed.
-    let gone = app.get(&public).await;
-    assert_eq!(gone.status, StatusCode::GONE);
+    let gone = app
+        .get_with(&public, &[(if_none_match, etag.as_str())])
+        .await;
+    assert_eq!(
+        gone.status,
+        StatusCode::GONE,
+        "the withdrawal is seen at once"
+    );
     assert!(gone.body.contains(reason) && gone.body.contains("trukket tilbake"));
     for list in ["/reports", "/reports.csv", "/api/v1/dialogue/reports"] {
         assert!(!app.get(list).await.body.contains(&public), "{list}");

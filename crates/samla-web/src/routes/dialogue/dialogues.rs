@@ -739,9 +739,41 @@ struct WithdrawnPage {
 pub async fn public_dialogue(
     State(state): State<AppState>,
     ctx: Ctx,
+    headers: axum::http::HeaderMap,
     Path(id): Path<i64>,
     Query(flash): Query<Flash>,
 ) -> Result<Response, AppError> {
+    let notice = flash.text(&ctx, &[Notice::ReportPublished]);
+    // The page as the public sees it is the same for every visitor: kept and revalidated.
+    let shared = ctx.actor.is_none() && notice.is_none();
+    let marker = if shared {
+        dialogue::public_marker(&state.db, samla_domain::access::PublicView, id).await?
+    } else {
+        None
+    };
+    if let Some(marker) = marker
+        && let Some(answer) = state.pages.answer(id, ctx.lang, marker, &headers)
+    {
+        return Ok(answer);
+    }
+    let html = match public_page(&state, &ctx, id, notice).await? {
+        Ok(html) => html,
+        Err(other) => return Ok(other),
+    };
+    Ok(match marker {
+        Some(marker) => state.pages.keep(id, ctx.lang, marker, html.0),
+        None => html.into_response(),
+    })
+}
+
+/// The public page of a dialogue, rendered; or the answer that is not the page (410 for
+/// a withdrawn report).
+async fn public_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    notice: Option<String>,
+) -> Result<Result<axum::response::Html<String>, Response>, AppError> {
     let public = match samla_app::public::dialogue(&state.db, id).await? {
         PublicDialogue::Published(public) => public,
         PublicDialogue::Withdrawn(withdrawn) => {
@@ -751,41 +783,40 @@ pub async fn public_dialogue(
             );
             let withdrawn = *withdrawn;
             let page = WithdrawnPage {
-                page: Page::new(&ctx, &title, "reports"),
+                page: Page::new(ctx, &title, "reports"),
                 dialogue: withdrawn.dialogue,
                 cycle: withdrawn.cycle,
                 withdrawn_on: withdrawn.withdrawn_on,
                 reason: withdrawn.reason,
             };
-            return Ok((StatusCode::GONE, render(&page)?).into_response());
+            return Ok(Err((StatusCode::GONE, render(&page)?).into_response()));
         }
     };
-    let embete_name = embete_name_on(&state, &public.cycle.embete, &public.cycle.starts_on).await?;
+    let embete_name = embete_name_on(state, &public.cycle.embete, &public.cycle.starts_on).await?;
     let corrected = public.corrected().map(|latest| Corrected {
         on: latest.published_on.clone(),
         reason: latest.reason.clone(),
         diffs: public
             .before_correction
             .as_ref()
-            .map(|old| super::report::section_diffs(&ctx, old, &public.report))
+            .map(|old| super::report::section_diffs(ctx, old, &public.report))
             .unwrap_or_default(),
     });
     let published_on = public.published_on().unwrap_or_default().to_owned();
     let public = *public;
     let title = format!("{} – {}", public.dialogue.unit_name, public.cycle.name);
-    Ok(render(&PublicDialoguePage {
-        page: Page::new(&ctx, &title, "coverage"),
+    Ok(Ok(render(&PublicDialoguePage {
+        page: Page::new(ctx, &title, "coverage"),
         dialogue: public.dialogue,
         cycle: public.cycle,
         embete_name,
         steps: public.steps,
         report: Some(public.report),
         youth: public.youth,
-        notice: flash.text(&ctx, &[Notice::ReportPublished]),
+        notice,
         published_on,
         corrected,
-    })?
-    .into_response())
+    })?))
 }
 
 #[derive(Deserialize, Default)]
