@@ -1021,6 +1021,20 @@ pub async fn public_marker(
     })
 }
 
+/// A marker that changes whenever any dialogue is added, removed or changed (every
+/// change bumps its row's version): what coverage is computed from, in one read.
+pub async fn dialogues_marker(db: &Db) -> Result<(i64, i64, i64), sqlx::Error> {
+    let mut conn = db.acquire().await?;
+    on!(conn.conn(), |c| {
+        let r = sqlx::query(
+            "SELECT COUNT(*) AS n, COALESCE(SUM(version), 0) AS versions, COALESCE(MAX(id), 0) AS last FROM dialogue",
+        )
+        .fetch_one(&mut *c)
+        .await?;
+        Ok((r.try_get("n")?, r.try_get("versions")?, r.try_get("last")?))
+    })
+}
+
 /// Published reports, newest first, as the filter asks.
 pub async fn published(
     db: &Db,

@@ -175,6 +175,9 @@ impl Db {
                 // Few connections: SQLite has one writer, and two cores serve reads well with four.
                 let pool = SqlitePoolOptions::new()
                     .max_connections(4)
+                    // An embedded database's connection does not go stale: no ping (a
+                    // round trip to its thread) before every use.
+                    .test_before_acquire(false)
                     .idle_timeout(Duration::from_secs(60))
                     .acquire_timeout(Duration::from_secs(10))
                     .connect_with(options)

@@ -66,6 +66,8 @@ pub struct AppState {
     pub metrics: std::sync::Arc<observe::Metrics>,
     /// Public report pages as last rendered (`page_cache`).
     pub pages: std::sync::Arc<page_cache::PageCache>,
+    /// Answers computed from many rows (`page_cache::DataCache`).
+    pub data: std::sync::Arc<page_cache::DataCache>,
 }
 
 impl AppState {
@@ -75,6 +77,7 @@ impl AppState {
             config,
             metrics: Default::default(),
             pages: Default::default(),
+            data: Default::default(),
         }
     }
 }

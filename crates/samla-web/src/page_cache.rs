@@ -158,6 +158,34 @@ fn page_response(html: Bytes, etag: HeaderValue, last_modified: Option<HeaderVal
     response
 }
 
+/// Answers computed from many rows (the national coverage), kept while the store's
+/// marker of those rows is unchanged, and for at most [`DATA_TTL`] (so that what the
+/// marker does not cover, a region import, is seen soon too).
+#[derive(Default)]
+pub struct DataCache {
+    entries: Mutex<HashMap<String, (Vec<i64>, std::time::Instant, Bytes)>>,
+}
+
+pub const DATA_TTL: std::time::Duration = std::time::Duration::from_secs(300);
+
+impl DataCache {
+    pub fn get(&self, key: &str, marker: &[i64]) -> Option<Bytes> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries
+            .get(key)
+            .filter(|(m, at, _)| m == marker && at.elapsed() < DATA_TTL)
+            .map(|(_, _, body)| body.clone())
+    }
+
+    pub fn keep(&self, key: String, marker: Vec<i64>, body: Bytes) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if entries.len() >= MAX_PAGES {
+            entries.clear();
+        }
+        entries.insert(key, (marker, std::time::Instant::now(), body));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -72,7 +72,7 @@ pub async fn coverage(
     Query(date): Query<DateQuery>,
     Query(embete): Query<EmbeteQuery>,
     Query(q): Query<CycleQuery>,
-) -> Result<Json<Coverage>, AppError> {
+) -> Result<Response, AppError> {
     let date = date.date()?;
     let embete = embete.embete(&state).await?;
     let cycle = match q.cycle.as_deref() {
@@ -84,9 +84,22 @@ pub async fn coverage(
                 .ok_or(DomainError::field(ErrorCode::InvalidInput, "cycle"))?,
         ),
     };
-    Ok(Json(
-        samla_db::dialogue::coverage(&state.db, embete, date, cycle).await?,
-    ))
+    // Computed from every dialogue and unit: kept until a dialogue changes.
+    let (n, versions, last) = samla_db::dialogue::dialogues_marker(&state.db).await?;
+    let key = format!("coverage:{date}:{embete:?}:{cycle:?}");
+    let marker = vec![n, versions, last];
+    let body = match state.data.get(&key, &marker) {
+        Some(body) => body,
+        None => {
+            let coverage = samla_db::dialogue::coverage(&state.db, embete, date, cycle).await?;
+            let body = axum::body::Bytes::from(
+                serde_json::to_vec(&coverage).map_err(|e| AppError::Internal(e.to_string()))?,
+            );
+            state.data.keep(key, marker, body.clone());
+            body
+        }
+    };
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 /// A store refusal as the API answers it: every field error at once, conflicts with
