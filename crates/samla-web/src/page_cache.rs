@@ -163,8 +163,11 @@ fn page_response(html: Bytes, etag: HeaderValue, last_modified: Option<HeaderVal
 /// marker does not cover, a region import, is seen soon too).
 #[derive(Default)]
 pub struct DataCache {
-    entries: Mutex<HashMap<String, (Vec<i64>, std::time::Instant, Bytes)>>,
+    entries: Mutex<HashMap<String, Kept>>,
 }
+
+/// An answer, the marker it was computed at, and when.
+type Kept = (Vec<i64>, std::time::Instant, Bytes);
 
 pub const DATA_TTL: std::time::Duration = std::time::Duration::from_secs(300);
 
