@@ -249,12 +249,10 @@ pub async fn cycles_window(
 ) -> Result<(Vec<CycleSummary>, usize), sqlx::Error> {
     let mut conn = db.acquire().await?;
     on!(conn.conn(), |c| {
-        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cycle WHERE embete = $1")
-            .bind(proof.embete())
-            .fetch_one(&mut *c)
-            .await?;
+        // The whole count comes with the page (a window over the grouped rows); only a
+        // page past the end needs it asked for apart.
         let rows = sqlx::query(
-            "SELECT c.id, c.embete, c.name, c.starts_on, c.ends_on, \
+            "SELECT c.id, c.embete, c.name, c.starts_on, c.ends_on, COUNT(*) OVER () AS total, \
                     COUNT(d.id) AS dialogues, \
                     SUM(CASE WHEN d.public_version IS NOT NULL THEN 1 ELSE 0 END) AS published \
              FROM cycle c LEFT JOIN dialogue d ON d.cycle_id = c.id \
@@ -276,6 +274,15 @@ pub async fn cycles_window(
                 })
             })
             .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        let total: i64 = match rows.first() {
+            Some(r) => r.try_get("total")?,
+            None => {
+                sqlx::query_scalar("SELECT COUNT(*) FROM cycle WHERE embete = $1")
+                    .bind(proof.embete())
+                    .fetch_one(&mut *c)
+                    .await?
+            }
+        };
         Ok((cycles, total as usize))
     })
 }
@@ -1027,7 +1034,7 @@ pub async fn dialogues_marker(db: &Db) -> Result<(i64, i64, i64), sqlx::Error> {
     let mut conn = db.acquire().await?;
     on!(conn.conn(), |c| {
         let r = sqlx::query(
-            "SELECT COUNT(*) AS n, COALESCE(SUM(version), 0) AS versions, COALESCE(MAX(id), 0) AS last FROM dialogue",
+            "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(version), 0) AS BIGINT) AS versions, COALESCE(MAX(id), 0) AS last FROM dialogue",
         )
         .fetch_one(&mut *c)
         .await?;

@@ -162,21 +162,42 @@ async fn user_on(conn: Conn<'_>, id: i64) -> Result<Option<User>, sqlx::Error> {
     Ok(users_where(conn, None, Some(id)).await?.pop())
 }
 
-/// Loads the acting identity of an enabled user.
+/// Loads the acting identity of an enabled user, in one read (every request with a
+/// session or a token asks for it).
 pub async fn actor(conn: Conn<'_>, user_id: i64) -> Result<Option<Actor>, sqlx::Error> {
-    Ok(user_on(conn, user_id)
-        .await?
-        .filter(|u| !u.disabled)
-        .map(|user| Actor {
-            user_id: user.id,
-            email: user.email,
-            name: user.name,
+    on!(conn, |c| {
+        let rows = sqlx::query(
+            "SELECT u.id, u.email, u.name, u.organisation, o.kind AS organisation_kind, r.role \
+             FROM app_user u JOIN organisation o ON o.code = u.organisation \
+             LEFT JOIN user_role r ON r.user_id = u.id \
+             WHERE u.id = $1 AND NOT u.disabled ORDER BY r.role",
+        )
+        .bind(user_id)
+        .fetch_all(&mut *c)
+        .await?;
+        let Some(first) = rows.first() else {
+            return Ok(None);
+        };
+        let kind: String = first.try_get("organisation_kind")?;
+        let mut roles = Vec::new();
+        for r in &rows {
+            if let Some(role) = r.try_get::<Option<String>, _>("role")?
+                && let Ok(role) = Role::parse(&role)
+            {
+                roles.push(role);
+            }
+        }
+        Ok(Some(Actor {
+            user_id: first.try_get("id")?,
+            email: first.try_get("email")?,
+            name: first.try_get("name")?,
             organisation: OrgRef {
-                code: user.organisation,
-                kind: user.organisation_kind,
+                code: first.try_get("organisation")?,
+                kind: OrgKind::parse(&kind).unwrap_or(OrgKind::Municipality),
             },
-            roles: user.roles,
+            roles,
         }))
+    })
 }
 
 fn snapshot(u: &User) -> serde_json::Value {
