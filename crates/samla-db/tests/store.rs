@@ -789,3 +789,31 @@ async fn two_instances_migrating_a_fresh_postgres_database_at_once_both_come_up(
     b.close().await;
     sqlx::query(drop_it()).execute(&admin).await.unwrap();
 }
+
+/// F16: the audit log refuses changes and removals in the database itself.
+#[tokio::test]
+async fn the_audit_log_is_append_only() {
+    for db in seeded().await {
+        let proof = access::manage_users(&admin_actor()).unwrap();
+        users::create_user(
+            &db,
+            &proof,
+            &Who::system("test"),
+            &new_user("ola@agder.example", "agder", "embete_staff"),
+        )
+        .await
+        .ok()
+        .unwrap();
+        for sql in [
+            "UPDATE audit_log SET actor = 'someone else'",
+            "DELETE FROM audit_log",
+        ] {
+            let mut tx = db.begin().await.unwrap();
+            let refused = samla_db::on!(tx.conn(), |c| sqlx::query(sql)
+                .execute(&mut *c)
+                .await
+                .is_err());
+            assert!(refused, "{sql} must be refused");
+        }
+    }
+}

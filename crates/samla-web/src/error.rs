@@ -221,6 +221,10 @@ impl IntoResponse for AppError {
                 (StatusCode::INTERNAL_SERVER_ERROR, ErrorInfo::of(None, None))
             }
         };
+        if status == StatusCode::FORBIDDEN {
+            // Refused access is a security event (F16); the request's span names the route.
+            tracing::warn!(target: "security", code = ?info.code, "access refused");
+        }
         let mut response = status.into_response();
         response.extensions_mut().insert(info);
         response
@@ -357,13 +361,15 @@ pub async fn render_errors(
             path: "/".into(),
         },
     };
-    let heading = i18n::text(lang, &format!("error-heading-{}", status.as_u16()), &[]);
-    let page = ErrorPage {
-        heading: if heading.starts_with("error-heading") {
+    let heading = match i18n::text(lang, &format!("error-heading-{}", status.as_u16()), &[]) {
+        // A status without a heading of its own gets the general one, in the title too.
+        missing if missing.starts_with("error-heading") => {
             i18n::text(lang, "error-heading-other", &[])
-        } else {
-            heading.clone()
-        },
+        }
+        heading => heading,
+    };
+    let page = ErrorPage {
+        heading: heading.clone(),
         page: Page::new(&ctx, &heading, ""),
         message,
         status: status.as_u16(),

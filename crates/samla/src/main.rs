@@ -369,6 +369,13 @@ fn read_password(file: Option<&std::path::Path>) -> anyhow::Result<String> {
 
 async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let started = Instant::now();
+    if settings.session_idle_minutes < 1 || settings.session_absolute_hours < 1 {
+        anyhow::bail!(
+            "session_idle_minutes and session_absolute_hours must be at least 1 (they are {} and {})",
+            settings.session_idle_minutes,
+            settings.session_absolute_hours
+        );
+    }
     let db = open(&settings).await?;
     // SQLite is embedded: migrate on start. PostgreSQL is migrated on start too, under an
     // advisory lock, so that a fresh deployment needs no separate step.
