@@ -29,6 +29,22 @@ pub fn parse_region_date(input: &str, field: &'static str) -> Result<Date, Domai
     Ok(date)
 }
 
+/// The months' names, the same in bokmål and nynorsk.
+pub const MONTHS_NO: [&str; 12] = [
+    "januar",
+    "februar",
+    "mars",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "desember",
+];
+
 /// Formats a date as `YYYY-MM-DD`.
 pub fn iso(date: Date) -> String {
     date.format(ISO).unwrap_or_default()

@@ -8,6 +8,11 @@
 //! ([`gate`]).
 
 use crate::personal_id::{self, Severity};
+
+/// The licence of everything samla publishes (reports and the open data made from them):
+/// the Norwegian Licence for Open Government Data, version 2.0.
+pub const LICENCE: &str = "NLOD 2.0";
+pub const LICENCE_URL: &str = "https://data.norge.no/nlod/no/2.0";
 use crate::{DomainError, ErrorCode};
 use serde::Serialize;
 

@@ -32,18 +32,6 @@ const NORWEGIAN_WORDS: &[&str] = &[
     "vinter",
     "høst",
     "vår",
-    "januar",
-    "februar",
-    "mars",
-    "april",
-    "mai",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "desember",
     "mandag",
     "fredag",
     "velkommen",
@@ -104,6 +92,7 @@ pub fn check_new_password(password: &str, own_words: &[&str]) -> Result<(), Doma
         return Err(DomainError::field(ErrorCode::TextTooLong, "password"));
     }
     let mut words: Vec<&str> = NORWEGIAN_WORDS.to_vec();
+    words.extend(crate::dates::MONTHS_NO);
     for word in own_words {
         words.push(word);
         // The parts of an e-mail address and a name are guessed one by one too.

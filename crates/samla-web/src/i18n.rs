@@ -128,20 +128,7 @@ pub fn text(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
         .into_owned()
 }
 
-const MONTHS_NO: [&str; 12] = [
-    "januar",
-    "februar",
-    "mars",
-    "april",
-    "mai",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "desember",
-];
+use samla_domain::dates::MONTHS_NO;
 const MONTHS_EN: [&str; 12] = [
     "January",
     "February",

@@ -57,6 +57,14 @@ impl Page {
         CSS_URL
     }
 
+    /// The licence of what samla publishes, and where it is written out.
+    pub fn licence(&self) -> (&'static str, &'static str) {
+        (
+            samla_domain::publication::LICENCE,
+            samla_domain::publication::LICENCE_URL,
+        )
+    }
+
     pub fn t(&self, key: &str) -> String {
         i18n::text(self.lang, key, &[])
     }

@@ -257,15 +257,18 @@ pub async fn csv(
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{filename}\""),
             ),
-            (header::LINK, format!("<{LICENCE_URL}>; rel=\"license\"")),
+            (
+                header::LINK,
+                format!(
+                    "<{}>; rel=\"license\"",
+                    samla_domain::publication::LICENCE_URL
+                ),
+            ),
         ],
         out,
     )
         .into_response())
 }
-
-/// The licence of every published report and of the open data made from them.
-pub const LICENCE_URL: &str = "https://data.norge.no/nlod/no/2.0";
 
 fn push_row(out: &mut String, fields: &[String], separator: char) {
     for (i, f) in fields.iter().enumerate() {
@@ -415,7 +418,7 @@ pub async fn one(
         findings,
         follow_ups: r.follow_ups.clone(),
         sha256: r.sha256(),
-        licence: "NLOD 2.0",
+        licence: samla_domain::publication::LICENCE,
     }))
 }
 
