@@ -67,9 +67,8 @@ fn main() -> anyhow::Result<()> {
     let (Some(file), Some(address)) = (args.next(), args.next()) else {
         anyhow::bail!("usage: samla-bench-bare DATABASE_FILE ADDRESS");
     };
-    // One worker thread, as samla gets in the bench.
+    // The same runtime as samla: one worker per core it may use (one, in the bench).
     let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
         .enable_all()
         .build()?;
     runtime.block_on(async {

@@ -12,6 +12,7 @@ use crate::{Db, StoreResult, now, on, users};
 use samla_domain::access::Actor;
 use samla_domain::throttle;
 use sqlx::Row;
+use std::sync::LazyLock;
 
 /// Session lifetimes, in seconds.
 #[derive(Debug, Clone, Copy)]
@@ -252,15 +253,34 @@ pub async fn inspect(db: &Db, secret: &str, lifetimes: Lifetimes) -> StoreResult
     let hash = secret_hash(secret);
     let t = now();
     let mut conn = db.acquire().await?;
-    let row: Option<(i64, i64, i64)> = on!(conn.conn(), |c| {
-        sqlx::query("SELECT user_id, created_at, last_seen_at FROM session WHERE id_hash = $1")
-            .bind(&hash)
-            .fetch_optional(&mut *c)
-            .await?
-            .map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
-            .transpose()?
+    // The session and its user's identity in one read: this runs on every signed-in request.
+    // Built once from constant parts: no input reaches the text.
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "SELECT s.user_id, s.created_at, s.last_seen_at, {} \
+             FROM session s JOIN app_user u ON u.id = s.user_id {} \
+             WHERE s.id_hash = $1 AND NOT u.disabled ORDER BY r.role",
+            users::ACTOR_COLUMNS,
+            users::ACTOR_JOINS
+        )
     });
-    let Some((user_id, created, seen)) = row else {
+    let found = on!(conn.conn(), |c| {
+        let rows = sqlx::query(SQL.as_str())
+            .bind(&hash)
+            .fetch_all(&mut *c)
+            .await?;
+        match rows.first() {
+            Some(first) => Some((
+                first.try_get::<i64, _>("user_id")?,
+                first.try_get::<i64, _>("created_at")?,
+                first.try_get::<i64, _>("last_seen_at")?,
+                users::actor_of(&rows)?,
+            )),
+            None => None,
+        }
+    });
+    // A disabled user's sessions are gone (disabling ends them), so no row is unknown.
+    let Some((user_id, created, seen, Some(actor))) = found else {
         return Ok(SessionState::Unknown);
     };
     if t - seen > lifetimes.idle || t - created > lifetimes.absolute {
@@ -284,10 +304,7 @@ pub async fn inspect(db: &Db, secret: &str, lifetimes: Lifetimes) -> StoreResult
                 .rows_affected()
         });
     }
-    Ok(match users::actor(conn.conn(), user_id).await? {
-        Some(actor) => SessionState::Alive(actor),
-        None => SessionState::Unknown,
-    })
+    Ok(SessionState::Alive(actor))
 }
 
 /// Ends a session on the server.

@@ -11,6 +11,7 @@ use samla_domain::{DomainError, ErrorCode};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::Row;
+use std::sync::LazyLock;
 
 /// An organisation that users belong to.
 #[derive(Debug, Clone, Serialize)]
@@ -162,42 +163,62 @@ async fn user_on(conn: Conn<'_>, id: i64) -> Result<Option<User>, sqlx::Error> {
     Ok(users_where(conn, None, Some(id)).await?.pop())
 }
 
+/// The joins that make an acting identity: the user, its organisation and one row per role.
+/// Callers add the table they start from and the key (a user id, a session, a token).
+pub(crate) const ACTOR_COLUMNS: &str = "u.id, u.email, u.name, u.organisation, \
+     o.kind AS organisation_kind, r.role";
+pub(crate) const ACTOR_JOINS: &str = "JOIN organisation o ON o.code = u.organisation \
+     LEFT JOIN user_role r ON r.user_id = u.id";
+
 /// Loads the acting identity of an enabled user, in one read (every request with a
 /// session or a token asks for it).
 pub async fn actor(conn: Conn<'_>, user_id: i64) -> Result<Option<Actor>, sqlx::Error> {
-    on!(conn, |c| {
-        let rows = sqlx::query(
-            "SELECT u.id, u.email, u.name, u.organisation, o.kind AS organisation_kind, r.role \
-             FROM app_user u JOIN organisation o ON o.code = u.organisation \
-             LEFT JOIN user_role r ON r.user_id = u.id \
-             WHERE u.id = $1 AND NOT u.disabled ORDER BY r.role",
+    // Built once from constant parts: no input reaches the text.
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "SELECT {ACTOR_COLUMNS} FROM app_user u {ACTOR_JOINS} \
+             WHERE u.id = $1 AND NOT u.disabled ORDER BY r.role"
         )
-        .bind(user_id)
-        .fetch_all(&mut *c)
-        .await?;
-        let Some(first) = rows.first() else {
-            return Ok(None);
-        };
-        let kind: String = first.try_get("organisation_kind")?;
-        let mut roles = Vec::new();
-        for r in &rows {
-            if let Some(role) = r.try_get::<Option<String>, _>("role")?
-                && let Ok(role) = Role::parse(&role)
-            {
-                roles.push(role);
-            }
-        }
-        Ok(Some(Actor {
-            user_id: first.try_get("id")?,
-            email: first.try_get("email")?,
-            name: first.try_get("name")?,
-            organisation: OrgRef {
-                code: first.try_get("organisation")?,
-                kind: OrgKind::parse(&kind).unwrap_or(OrgKind::Municipality),
-            },
-            roles,
-        }))
+    });
+    on!(conn, |c| {
+        let rows = sqlx::query(SQL.as_str())
+            .bind(user_id)
+            .fetch_all(&mut *c)
+            .await?;
+        actor_of(&rows)
     })
+}
+
+/// Builds the acting identity from the rows of a query that selects [`ACTOR_COLUMNS`]
+/// (one row per role); no rows is no actor.
+pub(crate) fn actor_of<R: sqlx::Row>(rows: &[R]) -> Result<Option<Actor>, sqlx::Error>
+where
+    for<'a> &'a str: sqlx::ColumnIndex<R>,
+    for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    let kind: String = first.try_get("organisation_kind")?;
+    let mut roles = Vec::new();
+    for r in rows {
+        if let Some(role) = r.try_get::<Option<String>, _>("role")?
+            && let Ok(role) = Role::parse(&role)
+        {
+            roles.push(role);
+        }
+    }
+    Ok(Some(Actor {
+        user_id: first.try_get("id")?,
+        email: first.try_get("email")?,
+        name: first.try_get("name")?,
+        organisation: OrgRef {
+            code: first.try_get("organisation")?,
+            kind: OrgKind::parse(&kind).unwrap_or(OrgKind::Municipality),
+        },
+        roles,
+    }))
 }
 
 fn snapshot(u: &User) -> serde_json::Value {
