@@ -2,15 +2,17 @@
 // then visits every page as a visitor and as each demo role, in bokmål and nynorsk,
 // at 320 px and 1280 px, checks behaviour a person would notice, takes a dialogue
 // from planning to publication with the keyboard only, and runs axe.
-// Any axe violation tagged wcag2a, wcag2aa, wcag21a or wcag21aa fails the run.
+// Any axe violation tagged wcag2a, wcag2aa, wcag21a or wcag21aa fails the run, and so
+// does any error the Nu HTML Checker (vnu) finds in the HTML the sweep was served.
 //
 // Usage: node run.mjs   (SAMLA_BIN picks the binary; default ../target/debug/samla)
 //        SAMLA_E2E_ONLY=behaviour|flow|sweep|correction|expiry runs one part alone (unset: all five)
 
 import { chromium } from "playwright-core";
 import { AxeBuilder } from "@axe-core/playwright";
-import { spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -86,7 +88,11 @@ async function waitForHealth(deadlineMs, base = BASE) {
   return false;
 }
 
+// Every page axe checks is also kept here, as the browser holds it, for the HTML checker.
+const CHECKED_HTML = mkdtempSync(join(tmpdir(), "samla-html-"));
+
 async function axe(page, label) {
+  writeFileSync(join(CHECKED_HTML, `${label.replace(/[^a-z0-9]+/gi, "_")}.html`), await page.content());
   const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
   const summary = results.violations.map(
     (v) => `${v.id} (${v.nodes.length}): ${v.nodes.slice(0, 2).map((n) => n.target.join(" ")).join(", ")}`,
@@ -695,8 +701,30 @@ async function flowSteps(open, contexts) {
     (await vp.locator(`main table a[href="/dialogues/${id}"]`).count()) === 0);
 }
 
+/** Runs the Nu HTML Checker (vnu) once over the files in `dir`; a file with errors fails its check. */
+function validateHtml(dir) {
+  const jar = createRequire(import.meta.url).resolve("vnu-jar/build/dist/vnu.jar");
+  const files = readdirSync(dir).sort().map((f) => join(dir, f));
+  const run = spawnSync("java", ["-jar", jar, "--errors-only", "--format", "json", ...files], {
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (run.error || !run.stderr.trim().startsWith("{")) {
+    check("the Nu HTML Checker ran", false, String(run.error ?? run.stderr.slice(0, 300)));
+    return;
+  }
+  const messages = JSON.parse(run.stderr).messages.filter((m) => m.type === "error");
+  for (const file of files) {
+    const url = `file:${file}`;
+    const own = messages.filter((m) => m.url === url || m.url?.endsWith(file));
+    const detail = own.slice(0, 3).map((m) => `line ${m.lastLine}: ${m.message}`).join("; ");
+    check(`valid HTML ${file.slice(dir.length + 1)}`, own.length === 0, detail);
+  }
+}
+
 async function sweep(browser) {
   mkdirSync(SHOTS, { recursive: true });
+
   for (const who of ROLES) {
     for (const lang of ["nb", "nn"]) {
       for (const width of [320, 1280]) {
@@ -914,12 +942,14 @@ async function main() {
     if (!ONLY || ONLY === "sweep") await sweep(browser);
     if (!ONLY || ONLY === "correction") await correction(browser);
     if (!ONLY || ONLY === "expiry") await expiry(browser, dbUrl, dir);
+    validateHtml(CHECKED_HTML);
   } catch (e) {
     check("suite ran to the end", false, e.stack ?? String(e));
   } finally {
     if (browser) await browser.close();
     server.kill("SIGTERM");
     rmSync(dir, { recursive: true, force: true });
+    rmSync(CHECKED_HTML, { recursive: true, force: true });
   }
   if (failures.length) {
     console.error(`\n${failures.length} failure(s):\n- ${failures.slice(0, 60).join("\n- ")}`);

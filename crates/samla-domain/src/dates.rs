@@ -50,6 +50,17 @@ pub fn iso(date: Date) -> String {
     date.format(ISO).unwrap_or_default()
 }
 
+/// An epoch timestamp as RFC 3339 in UTC (`2026-12-03T20:19:43Z`), as the API gives times.
+pub fn rfc3339(epoch: i64) -> String {
+    OffsetDateTime::from_unix_timestamp(epoch)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_else(|| epoch.to_string())
+}
+
 /// The date in Norway at an epoch timestamp, as `YYYY-MM-DD`.
 pub fn iso_at(epoch: i64) -> String {
     match OffsetDateTime::from_unix_timestamp(epoch) {

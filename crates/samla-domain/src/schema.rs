@@ -29,6 +29,21 @@ pub fn date() -> Object {
         .build()
 }
 
+/// A moment, in RFC 3339 (UTC).
+pub fn timestamp() -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)))
+        .build()
+}
+
+/// A moment that may not have happened (`null`), in RFC 3339 (UTC).
+pub fn timestamp_or_null() -> Object {
+    let mut schema = timestamp();
+    schema.schema_type = SchemaType::from_iter([Type::String, Type::Null]);
+    schema
+}
+
 /// `?date=`, which a parameter built by a function cannot describe itself.
 pub fn date_filter() -> Object {
     let mut schema = date();

@@ -209,6 +209,18 @@ impl<S: Send + Sync> FromRequest<S> for MultiForm {
     }
 }
 
+/// The type an input is shown with. A date input can only hold a real date, so a value
+/// kept as typed after an error ("2019-13-01") is shown in a text input instead: the
+/// person sees what they wrote, and the page stays valid HTML.
+pub fn shown_type<'a>(kind: &'a str, value: &str) -> &'a str {
+    let date = time::macros::format_description!("[year]-[month]-[day]");
+    if kind == "date" && !value.is_empty() && time::Date::parse(value, date).is_err() {
+        "text"
+    } else {
+        kind
+    }
+}
+
 fn hex(b: u8) -> Option<u8> {
     (b as char).to_digit(16).map(|d| d as u8)
 }
@@ -255,6 +267,15 @@ pub fn form_urlencoded_pairs(body: &[u8]) -> Vec<(String, String)> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_date_that_is_not_a_date_is_shown_as_text() {
+        assert_eq!(super::shown_type("date", "2019-13-01"), "text");
+        assert_eq!(super::shown_type("date", "15.03.2021"), "text");
+        assert_eq!(super::shown_type("date", "2021-03-15"), "date");
+        assert_eq!(super::shown_type("date", ""), "date");
+        assert_eq!(super::shown_type("email", "not an address"), "email");
+    }
+
     #[test]
     fn repeated_fields_and_escapes() {
         let pairs = super::form_urlencoded_pairs(

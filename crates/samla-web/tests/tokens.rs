@@ -205,3 +205,72 @@ async fn tokens_expire_and_do_not_outlive_a_disabled_account() {
     let listed = samla_db::tokens::own(&app.db, &staff).await.unwrap();
     assert!(listed[0].revoked_at.is_some());
 }
+
+/// The API twin of the account page's list: a client sees its user's tokens and revokes
+/// one; a revoked token is refused from then on, and another user's token is not found.
+#[tokio::test]
+async fn a_client_lists_and_revokes_its_users_tokens_through_the_api() {
+    let app = app().await;
+    let first = app.token("embete_staff").await;
+    let second = app.token("embete_staff").await;
+    let other = app.token("embete_leader").await;
+
+    let (status, list) = app
+        .api(
+            Method::GET,
+            "/api/v1/me/tokens",
+            &first,
+            serde_json::Value::Null,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    let list = list.as_array().unwrap().clone();
+    assert_eq!(list.len(), 2, "{list:?}");
+    assert!(
+        list.iter()
+            .all(|t| t["state"] == "active" && t.get("secret").is_none())
+    );
+    assert!(
+        list[0]["expires_at"].as_str().unwrap().ends_with('Z'),
+        "{list:?}"
+    );
+    // Using the first token noted its use.
+    assert!(
+        list.iter().any(|t| t["last_used_at"].is_string()),
+        "{list:?}"
+    );
+
+    let leaders = app.read("/api/v1/me/tokens", &other).await;
+    let leaders_id = leaders[0]["id"].as_i64().unwrap();
+    let (status, body) = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/me/tokens/{leaders_id}/revoke"),
+            &first,
+            serde_json::Value::Null,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+
+    // The first token revokes the second (newest first, so it is listed first).
+    let second_id = list[0]["id"].as_i64().unwrap();
+    let (status, revoked) = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/me/tokens/{second_id}/revoke"),
+            &first,
+            serde_json::Value::Null,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{revoked}");
+    assert_eq!(revoked["state"], "revoked");
+    assert!(revoked["revoked_at"].is_string());
+    let (status, _) = app
+        .api(Method::GET, "/api/v1/me", &second, serde_json::Value::Null)
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = app
+        .api(Method::GET, "/api/v1/me", &first, serde_json::Value::Null)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+}

@@ -816,6 +816,18 @@ fn matrix(disable_id: i64) -> Vec<(String, Row)> {
             [401, 200, 200, 200, 200, 200, 200, 200],
         ),
         (
+            "/api/v1/me/tokens",
+            Method::GET,
+            "/api/v1/me/tokens",
+            [401, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            "/api/v1/me/tokens/{id}/revoke",
+            Method::POST,
+            "/api/v1/me/tokens/999999/revoke",
+            [401, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        (
             "/api/v1/organisations/{code}/members",
             Method::GET,
             "/api/v1/organisations/oslo-og-viken/members",

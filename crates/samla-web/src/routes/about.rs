@@ -161,7 +161,7 @@ pub const CRITERIA: [Criterion; 50] = [
         Meets,
         Manual,
     ),
-    c("4.1.1", "A", "Parsing", Meets, Manual),
+    c("4.1.1", "A", "Parsing", Meets, Automated),
     c("4.1.2", "A", "Name, Role, Value", Meets, Both),
     c("4.1.3", "AA", "Status Messages", Meets, Manual),
 ];

@@ -8,7 +8,7 @@ use crate::error::AppError;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use samla_db::{regions, users};
+use samla_db::{regions, tokens, users};
 use samla_domain::dates::{parse_region_date, today};
 use samla_domain::regions::{
     District, Embete, HistoryEntry, Municipality, parse_municipality_number,
@@ -61,7 +61,16 @@ fn integral_numbers_as_integers(value: &mut serde_json::Value) {
 /// The operations of this module, for the OpenAPI document.
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    paths(embeter, municipalities, history, districts, me, members),
+    paths(
+        embeter,
+        municipalities,
+        history,
+        districts,
+        me,
+        members,
+        my_tokens,
+        revoke_my_token
+    ),
     components(schemas(EmbeteCode))
 )]
 pub struct Api;
@@ -242,4 +251,76 @@ mod tests {
             serde_json::json!({"a": 3, "b": [1.5, -2], "c": "4.0", "d": 1e300, "e": -(2f64.powi(63))})
         );
     }
+}
+
+/// One of the caller's API tokens, as its list shows it (never the secret).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ApiToken {
+    #[schema(schema_with = samla_domain::schema::id)]
+    id: i64,
+    label: String,
+    #[schema(schema_with = samla_domain::schema::timestamp)]
+    created_at: String,
+    #[schema(schema_with = samla_domain::schema::timestamp)]
+    expires_at: String,
+    /// To the hour: use is noted at most once an hour. `null`: never used.
+    #[schema(schema_with = samla_domain::schema::timestamp_or_null)]
+    last_used_at: Option<String>,
+    /// `null`: not revoked.
+    #[schema(schema_with = samla_domain::schema::timestamp_or_null)]
+    revoked_at: Option<String>,
+    #[schema(schema_with = token_state)]
+    state: &'static str,
+}
+
+fn token_state() -> utoipa::openapi::schema::Object {
+    samla_domain::schema::choice(&["active", "expired", "revoked"])
+}
+
+impl ApiToken {
+    fn of(t: tokens::Token, now: i64) -> ApiToken {
+        use samla_domain::dates::rfc3339;
+        ApiToken {
+            state: t.state(now).as_str(),
+            id: t.id,
+            label: t.label,
+            created_at: rfc3339(t.created_at),
+            expires_at: rfc3339(t.expires_at),
+            last_used_at: t.last_used_at.map(rfc3339),
+            revoked_at: t.revoked_at.map(rfc3339),
+        }
+    }
+}
+
+/// The caller's own API tokens, newest first.
+///
+/// New tokens are made on the account page, signed in with a password, or with
+/// `samla api-token create`: a token cannot make another.
+#[utoipa::path(get, path = "/me/tokens", security(("token" = [])),
+    responses((status = 200, description = "The caller's tokens", body = Vec<ApiToken>)))]
+pub async fn my_tokens(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Json<Vec<ApiToken>>, AppError> {
+    let actor = ctx.require_actor()?;
+    let now = samla_db::now();
+    let own = tokens::own(&state.db, actor).await?;
+    Ok(Json(
+        own.into_iter().map(|t| ApiToken::of(t, now)).collect(),
+    ))
+}
+
+/// Revoke one of the caller's tokens; it stops working at once.
+///
+/// Audited. Revoking a revoked token changes nothing. Another user's token is not found (404).
+#[utoipa::path(post, path = "/me/tokens/{id}/revoke", security(("token" = [])), params(IdPath),
+    responses((status = 200, description = "The token, revoked", body = ApiToken), (status = 404)))]
+pub async fn revoke_my_token(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Json<ApiToken>, AppError> {
+    let actor = ctx.require_actor()?;
+    let token = tokens::revoke_own(&state.db, actor, id).await?;
+    Ok(Json(ApiToken::of(token, samla_db::now())))
 }

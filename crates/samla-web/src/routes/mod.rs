@@ -81,6 +81,8 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/regions/districts", get(api::districts))
         .route("/api/v1/me", get(api::me))
+        .route("/api/v1/me/tokens", get(api::my_tokens))
+        .route("/api/v1/me/tokens/{id}/revoke", post(api::revoke_my_token))
         .route("/api/v1/organisations/{code}/members", get(api::members))
         .merge(dialogue::routes())
         .fallback(not_found)
