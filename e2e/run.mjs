@@ -57,6 +57,8 @@ const PUBLIC_PAGES = [
   "/dialogues/1",
   "/reports",
   "/reports?unit=3242",
+  "/assignments",
+  "/assignments/2019",
   "/does-not-exist",
 ];
 
@@ -113,6 +115,12 @@ function pagesFor(who) {
   if (who.role === "visitor") return [...PUBLIC_PAGES, "/login"];
   const pages = ["/", "/regions/municipalities/3037", "/account", "/account/password", `/organisations/${who.org}`];
   if (who.role === "municipality") pages.push("/follow-ups");
+  // The joint assignment's draft (2020, out for sign-off in the demo) and its editors.
+  if (["secretariat", "directorate", "steering_group"].includes(who.role)) {
+    pages.push("/assignments", "/assignments/2020", "/assignments/2020/changes");
+  }
+  if (who.role === "secretariat") pages.push("/assignments/2020/sections/innledning");
+  if (who.role === "directorate") pages.push("/assignments/2020/sections/bufdir");
   if (who.role === "embete_staff" || who.role === "embete_leader") {
     pages.push(
       "/follow-ups",

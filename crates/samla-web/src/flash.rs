@@ -37,6 +37,15 @@ pub enum Notice {
     TokenRevoked,
     /// The user changed their own password.
     PasswordChanged,
+    AssignmentCreated,
+    /// A section of the joint assignment was saved.
+    SectionSaved,
+    /// A section was saved after sign-offs, which it voided; carries how many.
+    SectionSavedVoided,
+    /// A directorate signed the assignment.
+    SignedOff,
+    /// The assignment moved to another stage.
+    StageMoved,
 }
 
 impl Notice {
@@ -60,6 +69,13 @@ impl Notice {
             Notice::UserChanged => ("changed", "admin-user-changed", Some("email")),
             Notice::TokenRevoked => ("revoked", "token-revoked", Some("label")),
             Notice::PasswordChanged => ("changed", "password-changed", None),
+            Notice::AssignmentCreated => ("created", "assignment-created", None),
+            Notice::SectionSaved => ("saved", "assignment-section-saved", None),
+            Notice::SectionSavedVoided => {
+                ("voided", "assignment-section-saved-voided", Some("count"))
+            }
+            Notice::SignedOff => ("signed", "assignment-signed-off", None),
+            Notice::StageMoved => ("moved", "assignment-stage-moved", None),
         }
     }
 

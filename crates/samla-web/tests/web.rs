@@ -815,6 +815,60 @@ fn matrix(disable_id: i64) -> Vec<(String, Row)> {
             "/api/v1/me",
             [401, 200, 200, 200, 200, 200, 200, 200],
         ),
+        ("/assignments", Method::GET, "/assignments", [200; 8]),
+        (
+            "/assignments",
+            Method::POST,
+            "/assignments",
+            [303, 403, 422, 403, 403, 403, 403, 403],
+        ),
+        // The 2019 assignment, in drafting: the secretariat, the directorates and the
+        // steering group read it; nobody else learns that it exists.
+        (
+            "/assignments/{year}",
+            Method::GET,
+            "/assignments/2019",
+            [404, 404, 200, 200, 200, 404, 404, 404],
+        ),
+        (
+            "/assignments/{year}/sections/{key}",
+            Method::GET,
+            "/assignments/2019/sections/bufdir",
+            [303, 404, 200, 200, 403, 404, 404, 404],
+        ),
+        (
+            "/assignments/{year}/sections/{key}",
+            Method::GET,
+            "/assignments/2019/sections/hdir",
+            [303, 404, 200, 403, 403, 404, 404, 404],
+        ),
+        // Sent without a base version: a writer is told the text changed meanwhile.
+        (
+            "/assignments/{year}/sections/{key}",
+            Method::POST,
+            "/assignments/2019/sections/bufdir",
+            [303, 404, 409, 409, 403, 404, 404, 404],
+        ),
+        // While drafting, a directorate cannot sign yet.
+        (
+            "/assignments/{year}/sign-off",
+            Method::POST,
+            "/assignments/2019/sign-off",
+            [303, 404, 403, 409, 403, 404, 404, 404],
+        ),
+        (
+            "/assignments/{year}/stage",
+            Method::POST,
+            "/assignments/2019/stage",
+            [303, 404, 422, 403, 403, 404, 404, 404],
+        ),
+        // No 2018 assignment to compare with.
+        (
+            "/assignments/{year}/changes",
+            Method::GET,
+            "/assignments/2019/changes",
+            [404; 8],
+        ),
         (
             "/api/v1/me/tokens",
             Method::GET,
@@ -1107,6 +1161,22 @@ async fn every_route_as_every_role() {
     .await
     .ok()
     .unwrap();
+    let secretariat = samla_domain::access::Actor {
+        user_id: users::find_user_id(&app.db, "secretariat@test.example")
+            .await
+            .unwrap()
+            .unwrap(),
+        email: "secretariat@test.example".into(),
+        name: "Secretariat".into(),
+        organisation: samla_domain::access::OrgRef {
+            code: "sekretariatet".into(),
+            kind: samla_domain::access::OrgKind::Secretariat,
+        },
+        roles: vec![samla_domain::access::Role::Secretariat],
+    };
+    samla_db::assignment::create(&app.db, &secretariat, 2019)
+        .await
+        .unwrap();
     let rows = matrix(spare.id);
 
     // Every route in the router has at least one row here.

@@ -9,7 +9,7 @@ use samla_domain::access::system_authority_for_command_line_and_demo as system_a
 pub const DEMO_PASSWORD: &str = "samla-demo-2026";
 
 /// (e-mail, name, role, organisation) of the demo users.
-pub const DEMO_USERS: [(&str, &str, &str, &str); 7] = [
+pub const DEMO_USERS: [(&str, &str, &str, &str); 11] = [
     (
         "admin@samla.example",
         "Ada Admin (demo)",
@@ -27,6 +27,25 @@ pub const DEMO_USERS: [(&str, &str, &str, &str); 7] = [
         "Dag Direktorat (demo)",
         "directorate",
         "bufdir",
+    ),
+    (
+        "hdir@samla.example",
+        "Hanne Helse (demo)",
+        "directorate",
+        "hdir",
+    ),
+    ("nav@samla.example", "Nils Nav (demo)", "directorate", "nav"),
+    (
+        "imdi@samla.example",
+        "Ida Integrering (demo)",
+        "directorate",
+        "imdi",
+    ),
+    (
+        "udir@samla.example",
+        "Ulf Utdanning (demo)",
+        "directorate",
+        "udir",
     ),
     (
         "styringsgruppe@samla.example",
@@ -461,6 +480,132 @@ pub async fn ensure_dialogues(db: &Db) -> anyhow::Result<usize> {
     let mut cycles = vec![oslo_og_viken_2019()];
     cycles.extend(generated(db).await?);
     Ok(dialogue::seed(db, &system_authority(), &Who::system("demo"), &cycles).await?)
+}
+
+/// The joint assignment's demo text for 2019, section by section, in our own words: the
+/// long-term plan anchored with the county governor's leaders, and support to the
+/// municipalities coordinated across the services.
+const ASSIGNMENT_2019: [(&str, &str); 7] = [
+    (
+        "innledning",
+        "De fem direktoratene gir statsforvalterne ett felles oppdrag om utsatte barn og unge fra 0 til 24 år. Målet er at flere fullfører utdanning, kommer i arbeid og får hjelp tidlig, og at tjenestene i kommunene arbeider sammen i stedet for hver for seg.\n\nStatsforvalteren skal ha en langsiktig plan for arbeidet, forankret i ledelsen, med ambisjoner, mål og tiltak.",
+    ),
+    (
+        "hdir",
+        "Statsforvalteren skal støtte kommunene i å se helsetjenestene for barn og unge i sammenheng med barnehage, skole og barnevern, og bruke dialogmøtene til å følge opp helsestasjons- og skolehelsetjenesten.",
+    ),
+    (
+        "bufdir",
+        "Statsforvalteren skal bidra til at kommunene forebygger omsorgssvikt og fanger opp barn som trenger hjelp tidlig, og at barn og unge blir hørt i saker som gjelder dem.",
+    ),
+    (
+        "nav",
+        "Statsforvalteren skal støtte kommunene i å samordne oppfølgingen av unge som står utenfor arbeid og utdanning, slik at Nav-kontoret, skolen og helsetjenestene gir ett tilbud.",
+    ),
+    (
+        "imdi",
+        "Statsforvalteren skal løfte fram barn og unge med innvandrerbakgrunn i dialogen med kommunene, og bidra til at kvalifisering og opplæring henger sammen.",
+    ),
+    (
+        "udir",
+        "Statsforvalteren skal støtte kommunene og fylkeskommunene i å gi et godt og inkluderende tilbud i barnehage og skole, og i å få flere til å fullføre videregående opplæring.",
+    ),
+    (
+        "rapportering",
+        "Statsforvalteren rapporterer i årsrapporten på hvert krav i oppdraget: hva som er gjort, hvilke kommuner som er nådd, og hva som gjenstår.",
+    ),
+];
+
+/// What changed from 2019 to 2020 in the demo: three directorates sharpened their part.
+const ASSIGNMENT_2020_CHANGES: [(&str, &str); 3] = [
+    (
+        "bufdir",
+        "Statsforvalteren skal bidra til at kommunene forebygger omsorgssvikt og fanger opp barn som trenger hjelp tidlig, at barn og unge blir hørt i saker som gjelder dem, og at kommunene forbereder seg på barnevernsreformen.",
+    ),
+    (
+        "nav",
+        "Statsforvalteren skal støtte kommunene i å samordne oppfølgingen av unge som står utenfor arbeid og utdanning, slik at Nav-kontoret, skolen og helsetjenestene gir ett tilbud, og rapportere hvor mange kommuner som har en slik samordning.",
+    ),
+    (
+        "rapportering",
+        "Statsforvalteren rapporterer i årsrapporten på hvert krav i oppdraget: hva som er gjort, hvilke kommuner som er nådd, og hva som gjenstår. Midtveis i året gis en kort status til styringsgruppen.",
+    ),
+];
+
+/// The demo user of an organisation, as the acting person (so the audit log names them).
+async fn demo_actor(db: &Db, organisation: &str) -> anyhow::Result<samla_domain::access::Actor> {
+    use samla_domain::access::{Actor, OrgKind, OrgRef, Role};
+    let (email, name, role, _) = DEMO_USERS
+        .iter()
+        .find(|(_, _, role, org)| {
+            *org == organisation && *role != "admin" && *role != "steering_group"
+        })
+        .ok_or_else(|| anyhow::anyhow!("no demo user for {organisation}"))?;
+    let user_id = users::find_user_id(db, email)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("demo user {email} is missing"))?;
+    let (kind, role) = if *role == "secretariat" {
+        (OrgKind::Secretariat, Role::Secretariat)
+    } else {
+        (OrgKind::Directorate, Role::Directorate)
+    };
+    Ok(Actor {
+        user_id,
+        email: (*email).into(),
+        name: (*name).into(),
+        organisation: OrgRef {
+            code: organisation.into(),
+            kind,
+        },
+        roles: vec![role],
+    })
+}
+
+/// Fills an empty database's joint assignments: 2019 published, and 2020 as its changed
+/// successor out for sign-off, signed by three of the five directorates. Returns how many
+/// years it made.
+pub async fn ensure_assignments(db: &Db) -> anyhow::Result<usize> {
+    use samla_db::assignment as store;
+    use samla_domain::assignment::{SECRETARIAT, Stage, directorates, read_drafts};
+    let sec = demo_actor(db, SECRETARIAT).await?;
+    if !store::list(db, Some(&read_drafts(&sec)?)).await?.is_empty() {
+        return Ok(0);
+    }
+    // The common parts are the secretariat's; each directorate writes its own.
+    let writer = |key: &'static str| {
+        demo_actor(
+            db,
+            if directorates().any(|d| d == key) {
+                key
+            } else {
+                SECRETARIAT
+            },
+        )
+    };
+    let mut version = 1;
+    store::create(db, &sec, 2019).await?;
+    for (key, text) in ASSIGNMENT_2019 {
+        store::save_section(db, &writer(key).await?, 2019, key, text, version).await?;
+        version += 1;
+    }
+    store::move_to(db, &sec, 2019, Stage::SignOff).await?;
+    for d in directorates() {
+        store::sign_off(db, &demo_actor(db, d).await?, 2019, version).await?;
+    }
+    for stage in [Stage::QualityAssured, Stage::Adopted, Stage::Published] {
+        store::move_to(db, &sec, 2019, stage).await?;
+    }
+    store::create(db, &sec, 2020).await?;
+    let mut version = 1;
+    for (key, text) in ASSIGNMENT_2020_CHANGES {
+        store::save_section(db, &writer(key).await?, 2020, key, text, version).await?;
+        version += 1;
+    }
+    store::move_to(db, &sec, 2020, Stage::SignOff).await?;
+    for d in ["hdir", "bufdir", "nav"] {
+        store::sign_off(db, &demo_actor(db, d).await?, 2020, version).await?;
+    }
+    Ok(2)
 }
 
 #[cfg(test)]

@@ -401,6 +401,10 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         if seeded > 0 {
             tracing::info!(dialogues = seeded, "demo dialogues generated");
         }
+        let years = demo::ensure_assignments(&db).await?;
+        if years > 0 {
+            tracing::info!(years, "demo joint assignments made");
+        }
     }
     let state = AppState::new(
         db.clone(),

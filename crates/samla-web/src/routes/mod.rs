@@ -7,6 +7,7 @@ pub mod account;
 pub mod admin;
 pub mod api;
 pub mod assets;
+pub mod assignment;
 pub mod auth;
 pub mod dialogue;
 pub mod home;
@@ -85,6 +86,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/me/tokens/{id}/revoke", post(api::revoke_my_token))
         .route("/api/v1/organisations/{code}/members", get(api::members))
         .merge(dialogue::routes())
+        .merge(assignment::routes())
         .fallback(not_found)
         // Routes that take more (the report) say so on their own route.
         .layer(DefaultBodyLimit::max(crate::forms::BODY_MAX))

@@ -1,0 +1,420 @@
+//! The joint assignment's pages. Everyone reads a published assignment; the
+//! secretariat, the directorates and the steering group read the working draft, and
+//! each writes and signs where the policy lets them (`samla_app::assignment`).
+
+use crate::AppState;
+use crate::ctx::Ctx;
+use crate::error::AppError;
+use crate::flash::{Flash, Notice};
+use crate::forms::{FormErrors, MultiForm};
+use crate::routes::pages::{Page, render};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use samla_app::assignment::{self as use_case, Opened};
+use samla_db::StoreError;
+use samla_db::assignment::{Saved, SectionDiff, Summary};
+use samla_domain::ErrorCode;
+use samla_domain::access::{DIRECTORATES, SECRETARIAT};
+use samla_domain::assignment::{SignOffState, Stage};
+use samla_domain::document::PieceChange;
+
+/// An organisation's name, for a section's owner or a sign-off.
+fn organisation_name(code: &str) -> &'static str {
+    if code == SECRETARIAT.0 {
+        return SECRETARIAT.1;
+    }
+    DIRECTORATES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or("", |(_, name)| *name)
+}
+
+/// A section's heading: a directorate's section is named after it; the common parts
+/// have texts of their own.
+fn section_title(page: &Page, key: &str) -> String {
+    match DIRECTORATES.iter().find(|(c, _)| *c == key) {
+        Some((_, name)) => (*name).to_owned(),
+        None => page.t(&format!("assignment-section-{key}")),
+    }
+}
+
+fn stage_text(page: &Page, stage: &Stage) -> String {
+    page.t(&format!("assignment-stage-{}", stage.as_str()))
+}
+
+/// A form sent back with its refusal: 409 when it clashed with the stored state (a
+/// duplicate year, a stale version, a stage that does not allow it), 422 otherwise.
+fn form_status(code: ErrorCode) -> StatusCode {
+    match crate::error::status_of(code) {
+        StatusCode::CONFLICT => StatusCode::CONFLICT,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    }
+}
+
+fn year_of(raw: &str) -> Result<i64, AppError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|y| {
+            (samla_domain::assignment::FIRST_YEAR..=samla_domain::assignment::LAST_YEAR).contains(y)
+        })
+        .ok_or(AppError::Code(ErrorCode::NotFound))
+}
+
+#[derive(Template)]
+#[template(path = "assignment/list.html")]
+struct ListPage {
+    page: Page,
+    years: Vec<Summary>,
+    may_create: bool,
+    year_input: String,
+    errors: FormErrors,
+    notice: Option<String>,
+}
+
+impl ListPage {
+    fn stage(&self, stage: &Stage) -> String {
+        stage_text(&self.page, stage)
+    }
+}
+
+async fn list_page(
+    state: &AppState,
+    ctx: &Ctx,
+    year_input: String,
+    errors: FormErrors,
+    notice: Option<String>,
+) -> Result<ListPage, AppError> {
+    let title = ctx.t("assignments-title");
+    Ok(ListPage {
+        page: Page::new(ctx, &title, "assignments"),
+        years: use_case::list(&state.db, ctx.actor.as_ref()).await?,
+        may_create: use_case::may_create(ctx.actor.as_ref()),
+        year_input,
+        errors,
+        notice,
+    })
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(flash): Query<Flash>,
+) -> Result<Response, AppError> {
+    let next = samla_domain::dates::today().year() as i64 + 1;
+    let notice = flash.text(&ctx, &[Notice::AssignmentCreated]);
+    let page = list_page(
+        &state,
+        &ctx,
+        next.to_string(),
+        FormErrors::default(),
+        notice,
+    )
+    .await?;
+    Ok(render(&page)?.into_response())
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    form: MultiForm,
+) -> Result<Response, AppError> {
+    let actor = ctx.require_actor()?;
+    let typed = form.get("year");
+    match use_case::create(&state.db, actor, &typed).await {
+        Ok(year) => Ok(Redirect::to(
+            &Notice::AssignmentCreated.on(&format!("/assignments/{year}")),
+        )
+        .into_response()),
+        Err(StoreError::Domain(e)) if e.field.is_some() => {
+            let status = form_status(e.code);
+            let errors = FormErrors::from_domain(ctx.lang, &[e]);
+            let page = list_page(&state, &ctx, typed, errors, None).await?;
+            Ok((status, render(&page)?).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "assignment/assignment.html")]
+struct AssignmentPage {
+    page: Page,
+    opened: Opened,
+    notice: Option<String>,
+    errors: FormErrors,
+}
+
+impl AssignmentPage {
+    fn title(&self, key: &str) -> String {
+        section_title(&self.page, key)
+    }
+
+    fn owner(&self, code: &str) -> &'static str {
+        organisation_name(code)
+    }
+
+    fn stage(&self, stage: &Stage) -> String {
+        stage_text(&self.page, stage)
+    }
+
+    /// A sign-off's state in words.
+    fn signed(&self, state: &SignOffState) -> String {
+        match state {
+            SignOffState::Missing => self.page.t("assignment-sign-off-missing"),
+            SignOffState::Valid { version } => {
+                self.page
+                    .t1("assignment-sign-off-valid", "version", &version.to_string())
+            }
+            SignOffState::Void { version } => {
+                self.page
+                    .t1("assignment-sign-off-void", "version", &version.to_string())
+            }
+        }
+    }
+
+    fn is_valid(&self, state: &SignOffState) -> bool {
+        matches!(state, SignOffState::Valid { .. })
+    }
+
+    /// The button text for a move to `stage`.
+    fn move_text(&self, stage: &Stage) -> String {
+        self.page.t(&format!("assignment-move-{}", stage.as_str()))
+    }
+
+    /// The stages in order, with whether each is reached, for the progress list.
+    fn progress(&self) -> Vec<(String, bool, bool)> {
+        let now = self.opened.assignment.stage;
+        let at = Stage::ALL.iter().position(|s| *s == now).unwrap_or(0);
+        Stage::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (stage_text(&self.page, s), i <= at, i == at))
+            .collect()
+    }
+}
+
+async fn assignment_page(
+    state: &AppState,
+    ctx: &Ctx,
+    year: i64,
+    notice: Option<String>,
+    errors: FormErrors,
+) -> Result<AssignmentPage, AppError> {
+    let opened = use_case::open(&state.db, ctx.actor.as_ref(), year).await?;
+    let title = crate::i18n::text(ctx.lang, "assignment-title", &[("year", &year.to_string())]);
+    Ok(AssignmentPage {
+        page: Page::new(ctx, &title, "assignments"),
+        opened,
+        notice,
+        errors,
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(year): Path<String>,
+    Query(flash): Query<Flash>,
+) -> Result<Response, AppError> {
+    let year = year_of(&year)?;
+    let notice = flash.text(
+        &ctx,
+        &[
+            Notice::AssignmentCreated,
+            Notice::SectionSavedVoided,
+            Notice::SectionSaved,
+            Notice::SignedOff,
+            Notice::StageMoved,
+        ],
+    );
+    let page = assignment_page(&state, &ctx, year, notice, FormErrors::default()).await?;
+    Ok(render(&page)?.into_response())
+}
+
+#[derive(Template)]
+#[template(path = "assignment/section.html")]
+struct SectionPage {
+    page: Page,
+    year: i64,
+    key: String,
+    heading: String,
+    owner: &'static str,
+    text: String,
+    base: i64,
+    /// The text as it stands now, when someone else changed it since the writer began.
+    theirs: Option<String>,
+    errors: FormErrors,
+}
+
+async fn section_page(
+    state: &AppState,
+    ctx: &Ctx,
+    year: i64,
+    key: &str,
+    typed: Option<String>,
+    errors: FormErrors,
+) -> Result<SectionPage, AppError> {
+    let opened = use_case::open(&state.db, ctx.actor.as_ref(), year).await?;
+    let section = opened
+        .assignment
+        .sections
+        .iter()
+        .find(|s| s.key == key)
+        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    if !opened.may_write(key) {
+        return Err(AppError::Code(ErrorCode::Forbidden));
+    }
+    let title = crate::i18n::text(ctx.lang, "assignment-title", &[("year", &year.to_string())]);
+    let page = Page::new(ctx, &title, "assignments");
+    let heading = section_title(&page, key);
+    let theirs = typed
+        .as_ref()
+        .filter(|t| **t != section.text)
+        .map(|_| section.text.clone());
+    Ok(SectionPage {
+        page,
+        year,
+        key: key.to_owned(),
+        heading,
+        owner: organisation_name(&section.owner),
+        text: typed.unwrap_or_else(|| section.text.clone()),
+        base: opened.assignment.version,
+        theirs,
+        errors,
+    })
+}
+
+pub async fn edit_section(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((year, key)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    ctx.require_actor()?;
+    let year = year_of(&year)?;
+    let page = section_page(&state, &ctx, year, &key, None, FormErrors::default()).await?;
+    Ok(render(&page)?.into_response())
+}
+
+pub async fn save_section(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((year, key)): Path<(String, String)>,
+    form: MultiForm,
+) -> Result<Response, AppError> {
+    let actor = ctx.require_actor()?;
+    let year = year_of(&year)?;
+    let text = form.get("text");
+    let base = form.get("base").parse::<i64>().unwrap_or(0);
+    match use_case::save_section(&state.db, actor, year, &key, &text, base).await {
+        Ok(saved) => {
+            let url = format!("/assignments/{year}");
+            let notice = match saved {
+                Saved::Version { voided, .. } if !voided.is_empty() => {
+                    Notice::SectionSavedVoided.with(&url, &voided.len().to_string())
+                }
+                _ => Notice::SectionSaved.on(&url),
+            };
+            Ok(Redirect::to(&format!("{notice}#section-{key}")).into_response())
+        }
+        Err(StoreError::Domain(e)) if e.field.is_some() => {
+            let status = form_status(e.code);
+            let errors = FormErrors::from_domain(ctx.lang, &[e]);
+            let page = section_page(&state, &ctx, year, &key, Some(text), errors).await?;
+            Ok((status, render(&page)?).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Answers a sign-off or a move: back to the assignment with a notice, or the page
+/// again with the refusal where it applies.
+async fn after_action(
+    state: &AppState,
+    ctx: &Ctx,
+    year: i64,
+    result: Result<(), StoreError>,
+    notice: Notice,
+) -> Result<Response, AppError> {
+    match result {
+        Ok(()) => Ok(Redirect::to(&notice.on(&format!("/assignments/{year}"))).into_response()),
+        Err(StoreError::Domain(e)) if e.field.is_some() => {
+            let status = form_status(e.code);
+            let errors = FormErrors::from_domain(ctx.lang, &[e]);
+            let page = assignment_page(state, ctx, year, None, errors).await?;
+            Ok((status, render(&page)?).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn sign_off(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(year): Path<String>,
+    form: MultiForm,
+) -> Result<Response, AppError> {
+    let actor = ctx.require_actor()?;
+    let year = year_of(&year)?;
+    let version = form.get("version").parse::<i64>().unwrap_or(0);
+    let result = use_case::sign_off(&state.db, actor, year, version).await;
+    after_action(&state, &ctx, year, result, Notice::SignedOff).await
+}
+
+pub async fn move_to(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(year): Path<String>,
+    form: MultiForm,
+) -> Result<Response, AppError> {
+    let actor = ctx.require_actor()?;
+    let year = year_of(&year)?;
+    let result = use_case::move_to(&state.db, actor, year, &form.get("to")).await;
+    after_action(&state, &ctx, year, result, Notice::StageMoved).await
+}
+
+#[derive(Template)]
+#[template(path = "assignment/changes.html")]
+struct ChangesPage {
+    page: Page,
+    year: i64,
+    /// The sections that changed, compared word by word.
+    diffs: Vec<crate::routes::dialogue::report::SectionDiff>,
+    /// The sections carried forward unchanged, by title.
+    unchanged: Vec<String>,
+}
+
+pub async fn changes(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(year): Path<String>,
+) -> Result<Response, AppError> {
+    let year = year_of(&year)?;
+    let sections = use_case::against_last_year(&state.db, ctx.actor.as_ref(), year)
+        .await?
+        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    let title = crate::i18n::text(
+        ctx.lang,
+        "assignment-changes-title",
+        &[("year", &year.to_string())],
+    );
+    let page = Page::new(&ctx, &title, "assignments");
+    let (changed, same): (Vec<SectionDiff>, Vec<SectionDiff>) =
+        sections.into_iter().partition(|s| s.changed);
+    let diffs = changed
+        .into_iter()
+        .map(|s| crate::routes::dialogue::report::SectionDiff {
+            label: section_title(&page, &s.key),
+            pieces: s.pieces,
+        })
+        .collect();
+    let unchanged = same.iter().map(|s| section_title(&page, &s.key)).collect();
+    Ok(render(&ChangesPage {
+        page,
+        year,
+        diffs,
+        unchanged,
+    })?
+    .into_response())
+}

@@ -1,0 +1,311 @@
+//! The joint assignment's pages as its users meet them: the secretariat starts a year,
+//! each directorate writes its own part and signs, a change after the sign-offs voids
+//! them and says so, the secretariat takes it to publication, and the public reads the
+//! published version and what changed since the year before.
+
+mod common;
+
+use axum::http::{Method, StatusCode, header};
+use common::*;
+use samla_db::audit::Who;
+use samla_db::users::{self, NewUser};
+
+/// A signed-in cookie for a member of each directorate (the shared test users have
+/// only Bufdir's).
+async fn directorate_cookies(app: &App) -> Vec<(&'static str, String)> {
+    let authority = samla_domain::access::system_authority_for_command_line_and_demo();
+    let mut cookies = Vec::new();
+    for code in ["hdir", "bufdir", "nav", "imdi", "udir"] {
+        if code == "bufdir" {
+            cookies.push((code, app.cookie("directorate")));
+            continue;
+        }
+        let email = format!("{code}-member@test.example");
+        users::create_user(
+            &app.db,
+            &authority.manage_users(),
+            &Who::system("test"),
+            &NewUser {
+                email: email.clone(),
+                name: format!("Member of {code}"),
+                organisation: code.into(),
+                roles: vec!["directorate".into()],
+                password: PASSWORD.into(),
+            },
+        )
+        .await
+        .ok()
+        .unwrap();
+        let session = app.login(&email, PASSWORD).await.unwrap();
+        cookies.push((code, format!("{SESSION}={session}")));
+    }
+    cookies
+}
+
+fn form(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", samla_web::error::urlencode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn location(r: &Reply) -> String {
+    r.headers
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The current version as the assignment page states it in its sign-off form.
+fn version_on(body: &str) -> String {
+    let start = body
+        .find("name=\"version\" value=\"")
+        .expect("a sign-off form")
+        + 22;
+    body[start..].split('"').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn an_assignment_is_written_signed_by_all_five_and_published() {
+    let app = app().await;
+    let sec = app.cookie("secretariat");
+    let directorates = directorate_cookies(&app).await;
+
+    // The secretariat starts 2019; a second start of the same year is refused in place.
+    let r = app
+        .send(Method::POST, "/assignments", Some(&sec), Some("year=2019"))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(location(&r), "/assignments/2019?created=1");
+    let r = app
+        .send(Method::POST, "/assignments", Some(&sec), Some("year=2019"))
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.body.contains("value=\"2019\""), "what was typed is kept");
+    let r = app
+        .send(Method::POST, "/assignments", Some(&sec), Some("year=tjue"))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("value=\"tjue\""));
+
+    // Each directorate writes its own part.
+    for (code, cookie) in &directorates {
+        let page = app
+            .send(
+                Method::GET,
+                &format!("/assignments/2019/sections/{code}"),
+                Some(cookie),
+                None,
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{code}");
+        let base = {
+            let start = page.body.find("name=\"base\" value=\"").unwrap() + 19;
+            page.body[start..].split('"').next().unwrap().to_owned()
+        };
+        let text = format!("Statsforvalteren skal samordne tjenestene, sier {code}.");
+        let r = app
+            .send(
+                Method::POST,
+                &format!("/assignments/2019/sections/{code}"),
+                Some(cookie),
+                Some(&form(&[("text", &text), ("base", &base)])),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{code}: {}", r.body);
+    }
+    // Not another's part.
+    let r = app
+        .send(
+            Method::GET,
+            "/assignments/2019/sections/hdir",
+            Some(&app.cookie("directorate")),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    // A stale save of a part someone else changed is refused, and keeps the text typed.
+    let r = app
+        .send(
+            Method::POST,
+            "/assignments/2019/sections/bufdir",
+            Some(&sec),
+            Some(&form(&[("text", "Sekretariatets forslag."), ("base", "1")])),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.body.contains("Sekretariatets forslag."), "{}", r.body);
+    assert!(
+        r.body.contains("sier bufdir."),
+        "the text as it stands is shown"
+    );
+
+    // Nothing is public yet.
+    assert_eq!(
+        app.get("/assignments/2019").await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    let r = app
+        .send(
+            Method::POST,
+            "/assignments/2019/stage",
+            Some(&sec),
+            Some("to=sign_off"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = app
+        .send(
+            Method::GET,
+            "/assignments/2019",
+            Some(&directorates[0].1),
+            None,
+        )
+        .await;
+    let version = version_on(&page.body);
+    for (code, cookie) in &directorates {
+        let r = app
+            .send(
+                Method::POST,
+                "/assignments/2019/sign-off",
+                Some(cookie),
+                Some(&format!("version={version}")),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{code}: {}", r.body);
+    }
+    let page = app
+        .send(Method::GET, "/assignments/2019", Some(&sec), None)
+        .await;
+    assert_eq!(
+        page.body
+            .matches(&format!("Signert versjon {version}"))
+            .count(),
+        5
+    );
+
+    // A change now voids all five, and the writer is told.
+    let edit = app
+        .send(
+            Method::GET,
+            "/assignments/2019/sections/innledning",
+            Some(&sec),
+            None,
+        )
+        .await;
+    assert_eq!(edit.status, StatusCode::OK);
+    let r = app
+        .send(
+            Method::POST,
+            "/assignments/2019/sections/innledning",
+            Some(&sec),
+            Some(&form(&[
+                ("text", "Felles mål for 0–24."),
+                ("base", &version),
+            ])),
+        )
+        .await;
+    assert_eq!(
+        location(&r),
+        "/assignments/2019?voided=5#section-innledning"
+    );
+    let page = app
+        .send(Method::GET, "/assignments/2019?voided=5", Some(&sec), None)
+        .await;
+    assert!(
+        page.body.contains("gjorde 5 signaturer ugyldige"),
+        "{}",
+        page.body
+    );
+    assert_eq!(
+        page.body.matches("ugyldig etter en senere endring").count(),
+        5
+    );
+    // Quality assurance waits for five valid sign-offs.
+    let r = app
+        .send(
+            Method::POST,
+            "/assignments/2019/stage",
+            Some(&sec),
+            Some("to=quality_assured"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+
+    let version = version_on(
+        &app.send(
+            Method::GET,
+            "/assignments/2019",
+            Some(&directorates[0].1),
+            None,
+        )
+        .await
+        .body,
+    );
+    for (_, cookie) in &directorates {
+        app.send(
+            Method::POST,
+            "/assignments/2019/sign-off",
+            Some(cookie),
+            Some(&format!("version={version}")),
+        )
+        .await;
+    }
+    for to in ["quality_assured", "adopted", "published"] {
+        let r = app
+            .send(
+                Method::POST,
+                "/assignments/2019/stage",
+                Some(&sec),
+                Some(&format!("to={to}")),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{to}: {}", r.body);
+    }
+
+    // The public reads it, in nynorsk too.
+    let public = app.get("/assignments/2019").await;
+    assert_eq!(public.status, StatusCode::OK);
+    assert!(public.body.contains("Felles mål for 0–24."));
+    assert!(
+        !public.body.contains("/sections/"),
+        "no edit links for the public"
+    );
+    let nn = app
+        .get_with("/assignments", &[(header::COOKIE, "samla_lang=nn")])
+        .await;
+    assert!(nn.body.contains("Fellesoppdrag per år"), "{}", nn.body);
+
+    // 2020 starts as a copy; once published, its changes read against 2019.
+    app.send(Method::POST, "/assignments", Some(&sec), Some("year=2020"))
+        .await;
+    let r = app
+        .send(
+            Method::POST,
+            "/assignments/2020/sections/nav",
+            Some(&directorates[2].1),
+            Some(&form(&[
+                (
+                    "text",
+                    "Statsforvalteren skal samordne tjenestene og arbeid, sier nav.",
+                ),
+                ("base", "1"),
+            ])),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let changes = app
+        .send(Method::GET, "/assignments/2020/changes", Some(&sec), None)
+        .await;
+    assert_eq!(changes.status, StatusCode::OK);
+    assert!(changes.body.contains("<ins>"), "{}", changes.body);
+    assert!(changes.body.contains("og arbeid"));
+    assert_eq!(
+        app.get("/assignments/2020/changes").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
