@@ -16,7 +16,7 @@ use serde_json::json;
 use sqlx::Row;
 
 /// One year's assignment in a list.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Summary {
     pub year: i64,
     pub stage: Stage,
@@ -26,7 +26,7 @@ pub struct Summary {
 }
 
 /// One section as it is read.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Section {
     pub key: String,
     /// The secretariat's or a directorate's organisation code.
@@ -35,7 +35,7 @@ pub struct Section {
 }
 
 /// One directorate's sign-off against the current version.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SignOff {
     pub directorate: String,
     pub state: SignOffState,
@@ -45,7 +45,7 @@ pub struct SignOff {
 
 /// A year's assignment, as a reader may see it: a public reader gets the published
 /// version, a draft reader the current one.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Assignment {
     pub year: i64,
     pub stage: Stage,
@@ -514,7 +514,7 @@ pub async fn move_to(db: &Db, actor: &Actor, year: i64, to: Stage) -> StoreResul
 }
 
 /// One section compared between two texts, word by word.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SectionDiff {
     pub key: String,
     pub changed: bool,

@@ -30,7 +30,7 @@ pub const LAST_YEAR: i64 = 2100;
 
 /// Where an assignment stands. Whether all five have signed is not a stage of its own:
 /// it follows from the sign-offs of the current version.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
     Drafting,
@@ -177,7 +177,8 @@ pub fn may_write(actor: &Actor, owner: &str) -> bool {
 }
 
 /// One directorate's sign-off as it stands against the current version.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(tag = "state", rename_all = "snake_case")]
 pub enum SignOffState {
     /// Not signed, or never since the assignment was sent for sign-off.
     Missing,

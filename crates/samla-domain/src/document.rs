@@ -77,13 +77,13 @@ pub fn merge(base: &Sections, mine: &Sections, theirs: &Sections) -> Merge {
 }
 
 /// A run of words in a comparison of two texts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Piece {
     pub change: PieceChange,
     pub text: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PieceChange {
     Same,

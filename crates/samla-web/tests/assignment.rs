@@ -309,3 +309,108 @@ async fn an_assignment_is_written_signed_by_all_five_and_published() {
         StatusCode::NOT_FOUND
     );
 }
+
+/// The same rules through the API, as a client with a token meets them.
+#[tokio::test]
+async fn the_api_writes_and_signs_under_the_same_rules() {
+    let app = app().await;
+    let sec = app.token("secretariat").await;
+    let bufdir = app.token("directorate").await;
+    let staff = app.token("embete_staff").await;
+
+    let (status, body) = app
+        .api(
+            Method::POST,
+            "/api/v1/assignments",
+            &sec,
+            serde_json::json!({ "year": 2022 }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["year"], 2022);
+    assert_eq!(body["stage"], "drafting");
+    assert_eq!(body["sections"].as_array().unwrap().len(), 7);
+    let (status, body) = app
+        .api(
+            Method::POST,
+            "/api/v1/assignments",
+            &bufdir,
+            serde_json::json!({ "year": 2023 }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+
+    let (status, saved) = app
+        .api(
+            Method::PUT,
+            "/api/v1/assignments/2022/sections/bufdir",
+            &bufdir,
+            serde_json::json!({ "text": "Bufdirs del.", "version": 1 }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(saved["version"], 2);
+    assert_eq!(saved["changed"], true);
+    // The secretariat, writing from version 1, clashes on the same section.
+    let (status, problem) = app
+        .api(
+            Method::PUT,
+            "/api/v1/assignments/2022/sections/bufdir",
+            &sec,
+            serde_json::json!({ "text": "Noe annet.", "version": 1 }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(problem["code"], "edit_conflict");
+    // An embete does not see the draft at all.
+    let (status, _) = app
+        .api(
+            Method::GET,
+            "/api/v1/assignments/2022",
+            &staff,
+            serde_json::Value::Null,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let (status, view) = app
+        .api(
+            Method::POST,
+            "/api/v1/assignments/2022/stage",
+            &sec,
+            serde_json::json!({ "to": "sign_off" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{view}");
+    assert_eq!(view["stage"], "sign_off");
+    let (status, view) = app
+        .api(
+            Method::POST,
+            "/api/v1/assignments/2022/sign-off",
+            &bufdir,
+            serde_json::json!({ "version": 2 }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{view}");
+    let bufdir_state = view["sign_offs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["directorate"] == "bufdir")
+        .unwrap()["state"]
+        .clone();
+    assert_eq!(
+        bufdir_state,
+        serde_json::json!({ "state": "valid", "version": 2 })
+    );
+    let (status, problem) = app
+        .api(
+            Method::POST,
+            "/api/v1/assignments/2022/stage",
+            &sec,
+            serde_json::json!({ "to": "quality_assured" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(problem["code"], "stage_not_allowed");
+}

@@ -870,6 +870,48 @@ fn matrix(disable_id: i64) -> Vec<(String, Row)> {
             [404; 8],
         ),
         (
+            "/api/v1/assignments",
+            Method::GET,
+            "/api/v1/assignments",
+            [200; 8],
+        ),
+        (
+            "/api/v1/assignments",
+            Method::POST,
+            "/api/v1/assignments",
+            [401, 403, 400, 403, 403, 403, 403, 403],
+        ),
+        (
+            "/api/v1/assignments/{year}",
+            Method::GET,
+            "/api/v1/assignments/2019",
+            [404, 404, 200, 200, 200, 404, 404, 404],
+        ),
+        (
+            "/api/v1/assignments/{year}/sections/{key}",
+            Method::PUT,
+            "/api/v1/assignments/2019/sections/bufdir",
+            [401, 404, 409, 409, 403, 404, 404, 404],
+        ),
+        (
+            "/api/v1/assignments/{year}/sign-off",
+            Method::POST,
+            "/api/v1/assignments/2019/sign-off",
+            [401, 404, 403, 409, 403, 404, 404, 404],
+        ),
+        (
+            "/api/v1/assignments/{year}/stage",
+            Method::POST,
+            "/api/v1/assignments/2019/stage",
+            [401, 404, 400, 403, 403, 404, 404, 404],
+        ),
+        (
+            "/api/v1/assignments/{year}/changes",
+            Method::GET,
+            "/api/v1/assignments/2019/changes",
+            [404; 8],
+        ),
+        (
             "/api/v1/me/tokens",
             Method::GET,
             "/api/v1/me/tokens",

@@ -114,6 +114,7 @@ pub fn api_document() -> utoipa::openapi::OpenApi {
     use utoipa::OpenApi;
     let mut doc = tagged(api::Api::openapi(), "regions and people");
     doc.merge(tagged(dialogue::api::Api::openapi(), "dialogue"));
+    doc.merge(tagged(assignment::api::Api::openapi(), "joint assignment"));
     doc
 }
 

@@ -1,11 +1,13 @@
 //! The joint assignment's pages: the years, one year's assignment with its sections,
-//! sign-offs and next steps, a section's editor, and this year against last year.
+//! sign-offs and next steps, a section's editor, and this year against last year; and
+//! the same over the API.
 
+pub mod api;
 pub mod pages;
 
 use crate::AppState;
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 
 /// The feature's routes. The access-matrix test reads this list too.
 pub fn routes() -> Router<AppState> {
@@ -19,4 +21,13 @@ pub fn routes() -> Router<AppState> {
         .route("/assignments/{year}/sign-off", post(pages::sign_off))
         .route("/assignments/{year}/stage", post(pages::move_to))
         .route("/assignments/{year}/changes", get(pages::changes))
+        .route("/api/v1/assignments", get(api::list).post(api::create))
+        .route("/api/v1/assignments/{year}", get(api::show))
+        .route(
+            "/api/v1/assignments/{year}/sections/{key}",
+            put(api::save_section),
+        )
+        .route("/api/v1/assignments/{year}/sign-off", post(api::sign_off))
+        .route("/api/v1/assignments/{year}/stage", post(api::move_to))
+        .route("/api/v1/assignments/{year}/changes", get(api::changes))
 }
