@@ -7,7 +7,9 @@ use samla_db::assignment::{self as store, Assignment, Saved};
 use samla_db::{Db, StoreResult};
 use samla_domain::ErrorCode;
 use samla_domain::access::{Actor, PublicView};
-use samla_domain::assignment::{self, SignOffState, Stage, TRANSITIONS};
+use samla_domain::assignment::{
+    self, Requirement, RequirementInput, SignOffState, Stage, TRANSITIONS,
+};
 
 /// An assignment opened for one reader.
 #[derive(Debug, Clone)]
@@ -146,4 +148,59 @@ pub async fn against_last_year(
 ) -> StoreResult<Option<Vec<store::SectionDiff>>> {
     let drafts = actor.and_then(|a| assignment::read_drafts(a).ok());
     store::yearly_diff(db, drafts.as_ref(), year).await
+}
+
+/// A requirement refused: its fields' errors (all at once), or a refusal of the save.
+pub type RequirementResult<T> =
+    Result<T, Result<Vec<samla_domain::DomainError>, samla_db::StoreError>>;
+
+/// Adds a requirement to a section of this year's assignment, written from `base`.
+pub async fn add_requirement(
+    db: &Db,
+    actor: &Actor,
+    year: i64,
+    section: &str,
+    input: &RequirementInput,
+    base: i64,
+) -> RequirementResult<(Requirement, Saved)> {
+    draft_reader(actor).map_err(Err)?;
+    let requirement = assignment::check_requirement(input, 0, section).map_err(Ok)?;
+    store::add_requirement(db, actor, year, requirement, base)
+        .await
+        .map_err(Err)
+}
+
+/// Saves a requirement's fields, written from `base`; it stays in its section.
+pub async fn save_requirement(
+    db: &Db,
+    actor: &Actor,
+    year: i64,
+    id: i64,
+    input: &RequirementInput,
+    base: i64,
+) -> RequirementResult<Saved> {
+    draft_reader(actor).map_err(Err)?;
+    let current = store::draft_requirement(db, year, id).await.map_err(Err)?;
+    let requirement = assignment::check_requirement(input, id, &current.section).map_err(Ok)?;
+    store::save_requirement(db, actor, year, &requirement, base)
+        .await
+        .map_err(Err)
+}
+
+/// Takes a requirement out of this year's assignment.
+pub async fn remove_requirement(
+    db: &Db,
+    actor: &Actor,
+    year: i64,
+    id: i64,
+    base: i64,
+) -> StoreResult<Saved> {
+    draft_reader(actor)?;
+    store::remove_requirement(db, actor, year, id, base).await
+}
+
+/// One requirement of this year's draft, for its editor.
+pub async fn requirement(db: &Db, actor: &Actor, year: i64, id: i64) -> StoreResult<Requirement> {
+    draft_reader(actor)?;
+    store::draft_requirement(db, year, id).await
 }

@@ -7,7 +7,8 @@ use crate::audit::{self, Change, Who};
 use crate::{Db, StoreResult, documents, now, on};
 use samla_domain::access::{self, Actor};
 use samla_domain::assignment::{
-    self, ReadDrafts, SignOffState, Stage, check_move, check_sign_off, check_text, check_year,
+    self, Carried, ReadDrafts, Requirement, SignOffState, Stage, check_move, check_sign_off,
+    check_text, check_year,
 };
 use samla_domain::document::{self, Piece, Sections};
 use samla_domain::{DomainError, ErrorCode};
@@ -32,6 +33,17 @@ pub struct Section {
     /// The secretariat's or a directorate's organisation code.
     pub owner: String,
     pub text: String,
+    /// The section's requirements, in the order they were made.
+    pub requirements: Vec<RequirementRow>,
+}
+
+/// A requirement as it is read, with how it stands against the year before.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RequirementRow {
+    #[serde(flatten)]
+    pub requirement: Requirement,
+    /// New, changed or unchanged since last year; `null` when there is no earlier year.
+    pub carried: Option<Carried>,
 }
 
 /// One directorate's sign-off against the current version.
@@ -67,7 +79,30 @@ impl Assignment {
     }
 }
 
-fn key(year: i64) -> String {
+/// The requirements kept in a document's rows, in the order they were made.
+fn requirements_in(texts: &Sections) -> Vec<Requirement> {
+    let mut rows: Vec<Requirement> = texts
+        .iter()
+        .filter(|(k, _)| assignment::requirement_id(k).is_some())
+        .filter_map(|(_, v)| serde_json::from_str(v).ok())
+        .collect();
+    rows.sort_by_key(|r| r.id);
+    rows
+}
+
+/// How a requirement stands against last year's document.
+fn carried(before: &Sections, r: &Requirement) -> Carried {
+    match before
+        .get(&assignment::requirement_key(r.id))
+        .and_then(|v| serde_json::from_str::<Requirement>(v).ok())
+    {
+        None => Carried::New,
+        Some(old) if old == *r => Carried::Unchanged,
+        Some(_) => Carried::Changed,
+    }
+}
+
+fn key_of(year: i64) -> String {
     format!("assignment:{year}")
 }
 
@@ -165,7 +200,7 @@ async fn sections_at(
     year: i64,
     version: i64,
 ) -> StoreResult<(Sections, String)> {
-    let (content, sha) = documents::content(conn, &key(year), version)
+    let (content, sha) = documents::content(conn, &key_of(year), version)
         .await?
         .ok_or(ErrorCode::NotFound)?;
     Ok((from_content(content), sha))
@@ -185,11 +220,34 @@ async fn read(db: &Db, year: i64, drafts: bool) -> StoreResult<Option<Assignment
         }
     };
     let (texts, sha256) = sections_at(conn.conn(), year, version).await?;
+    let before = match self::head(conn.conn(), year - 1).await? {
+        Some(h) => {
+            let v = if drafts {
+                Some(h.version)
+            } else {
+                h.published_version
+            };
+            match v {
+                Some(v) => Some(sections_at(conn.conn(), year - 1, v).await?.0),
+                None => None,
+            }
+        }
+        None => None,
+    };
+    let rows = requirements_in(&texts);
     let sections = owners(conn.conn(), year)
         .await?
         .into_iter()
         .map(|(key, owner)| Section {
             text: texts.get(&key).cloned().unwrap_or_default(),
+            requirements: rows
+                .iter()
+                .filter(|r| r.section == key)
+                .map(|r| RequirementRow {
+                    carried: before.as_ref().map(|b| carried(b, r)),
+                    requirement: r.clone(),
+                })
+                .collect(),
             key,
             owner,
         })
@@ -299,7 +357,7 @@ pub async fn create(db: &Db, actor: &Actor, year: i64) -> StoreResult<()> {
             .await?;
         }
     });
-    documents::record(tx.conn(), &key(year), 1, &to_content(&texts), &who.label).await?;
+    documents::record(tx.conn(), &key_of(year), 1, &to_content(&texts), &who.label).await?;
     audit::record(
         &mut tx,
         &who,
@@ -339,9 +397,139 @@ pub async fn save_section(
     text: &str,
     base: i64,
 ) -> StoreResult<Saved> {
+    if assignment::requirement_id(section).is_some() {
+        return Err(ErrorCode::NotFound.into());
+    }
     let text = check_text(text)?;
-    let who = Who::user(actor.user_id, &actor.email);
+    save_part(db, actor, year, Part::Section(section), Some(text), base).await
+}
+
+/// Adds a checked requirement to a section; its new identity is set here. The
+/// requirement as added, and the version it made.
+pub async fn add_requirement(
+    db: &Db,
+    actor: &Actor,
+    year: i64,
+    mut requirement: Requirement,
+    base: i64,
+) -> StoreResult<(Requirement, Saved)> {
     let mut tx = db.begin().await?;
+    head(tx.conn(), year).await?.ok_or(ErrorCode::NotFound)?;
+    let id: i64 = on!(tx.conn(), |c| {
+        sqlx::query_scalar(
+            "INSERT INTO requirement_identity (first_year, created_at) VALUES ($1, $2) RETURNING id",
+        )
+        .bind(year)
+        .bind(now())
+        .fetch_one(&mut *c)
+        .await?
+    });
+    requirement.id = id;
+    let saved = save_part_in(
+        tx,
+        actor,
+        year,
+        Part::Requirement(&requirement),
+        Some(row(&requirement)),
+        base,
+    )
+    .await?;
+    Ok((requirement, saved))
+}
+
+/// Saves a checked requirement over the one with its identity in this year.
+pub async fn save_requirement(
+    db: &Db,
+    actor: &Actor,
+    year: i64,
+    requirement: &Requirement,
+    base: i64,
+) -> StoreResult<Saved> {
+    save_part(
+        db,
+        actor,
+        year,
+        Part::Requirement(requirement),
+        Some(row(requirement)),
+        base,
+    )
+    .await
+}
+
+/// Takes a requirement out of this year's assignment (its identity stays, for the years
+/// that have it).
+pub async fn remove_requirement(
+    db: &Db,
+    actor: &Actor,
+    year: i64,
+    id: i64,
+    base: i64,
+) -> StoreResult<Saved> {
+    let current = draft_requirement(db, year, id).await?;
+    save_part(db, actor, year, Part::Requirement(&current), None, base).await
+}
+
+/// One requirement as it stands in a year's draft.
+pub async fn draft_requirement(db: &Db, year: i64, id: i64) -> StoreResult<Requirement> {
+    let mut conn = db.acquire().await?;
+    let head = head(conn.conn(), year).await?.ok_or(ErrorCode::NotFound)?;
+    let (texts, _) = sections_at(conn.conn(), year, head.version).await?;
+    texts
+        .get(&assignment::requirement_key(id))
+        .and_then(|v| serde_json::from_str(v).ok())
+        .ok_or(ErrorCode::NotFound.into())
+}
+
+fn row(r: &Requirement) -> String {
+    serde_json::to_string(r).unwrap_or_default()
+}
+
+/// A part of the document: a section's text, or a requirement row (which its section's
+/// owner writes).
+enum Part<'a> {
+    Section(&'a str),
+    Requirement(&'a Requirement),
+}
+
+impl Part<'_> {
+    fn key(&self) -> String {
+        match self {
+            Part::Section(key) => (*key).to_owned(),
+            Part::Requirement(r) => assignment::requirement_key(r.id),
+        }
+    }
+
+    fn section(&self) -> &str {
+        match self {
+            Part::Section(key) => key,
+            Part::Requirement(r) => &r.section,
+        }
+    }
+}
+
+async fn save_part(
+    db: &Db,
+    actor: &Actor,
+    year: i64,
+    part: Part<'_>,
+    value: Option<String>,
+    base: i64,
+) -> StoreResult<Saved> {
+    let tx = db.begin().await?;
+    save_part_in(tx, actor, year, part, value, base).await
+}
+
+/// Writes `value` (or removes the part, for `None`) as a new version, inside `tx`, which
+/// it commits.
+async fn save_part_in(
+    mut tx: crate::Tx,
+    actor: &Actor,
+    year: i64,
+    part: Part<'_>,
+    value: Option<String>,
+    base: i64,
+) -> StoreResult<Saved> {
+    let who = Who::user(actor.user_id, &actor.email);
     // Take the assignment's row first, so two saves of one year queue up (PostgreSQL).
     on!(tx.conn(), |c| {
         sqlx::query("UPDATE assignment SET version = version WHERE year = $1")
@@ -353,7 +541,7 @@ pub async fn save_section(
     let owner = owners(tx.conn(), year)
         .await?
         .into_iter()
-        .find(|(k, _)| k == section)
+        .find(|(k, _)| k == part.section())
         .map(|(_, owner)| owner)
         .ok_or(ErrorCode::NotFound)?;
     if !assignment::may_write(actor, &owner) {
@@ -365,23 +553,35 @@ pub async fn save_section(
     if base < 1 || base > head.version {
         return Err(DomainError::field(ErrorCode::EditConflict, "text").into());
     }
+    let key = part.key();
     let (mut current, _) = sections_at(tx.conn(), year, head.version).await?;
-    let now_text = current.get(section).cloned().unwrap_or_default();
+    let now_value = current.get(&key).cloned();
+    if let Part::Requirement(r) = &part {
+        // A requirement stays in the section it was made in.
+        let stored: Option<Requirement> = now_value
+            .as_deref()
+            .and_then(|v| serde_json::from_str(v).ok());
+        if stored.is_some_and(|s| s.section != r.section) {
+            return Err(ErrorCode::NotFound.into());
+        }
+    }
     if base != head.version {
         let (then, _) = sections_at(tx.conn(), year, base).await?;
-        let then_text = then.get(section).cloned().unwrap_or_default();
-        if now_text != then_text && now_text != text {
+        if now_value != then.get(&key).cloned() && now_value != value {
             return Err(DomainError::field(ErrorCode::EditConflict, "text").into());
         }
     }
-    if now_text == text {
+    if now_value == value {
         return Ok(Saved::Unchanged);
     }
-    current.insert(section.to_owned(), text.clone());
+    match &value {
+        Some(v) => current.insert(key.clone(), v.clone()),
+        None => current.remove(&key),
+    };
     let version = head.version + 1;
     documents::record(
         tx.conn(),
-        &key(year),
+        &key_of(year),
         version,
         &to_content(&current),
         &who.label,
@@ -404,12 +604,12 @@ pub async fn save_section(
         &mut tx,
         &who,
         Change {
-            action: "assignment.save_section",
+            action: "assignment.save",
             entity_type: "assignment",
             entity_id: &year.to_string(),
             embete: None,
-            before: Some(json!({ "version": head.version, "section": section, "text": now_text })),
-            after: Some(json!({ "version": version, "section": section, "text": text, "voided_sign_offs": voided })),
+            before: Some(json!({ "version": head.version, "part": key, "value": now_value })),
+            after: Some(json!({ "version": version, "part": key, "value": value, "voided_sign_offs": voided })),
         },
     )
     .await?;
@@ -521,17 +721,53 @@ pub struct SectionDiff {
     pub pieces: Vec<Piece>,
 }
 
-fn compare(keys: &[String], old: &Sections, new: &Sections) -> Vec<SectionDiff> {
-    keys.iter()
+/// A part's text as a comparison reads it: a section's text as it is, a requirement as
+/// its title, text, deadline and articles on lines of their own.
+fn readable(key: &str, value: Option<&String>) -> String {
+    let Some(value) = value else {
+        return String::new();
+    };
+    if assignment::requirement_id(key).is_none() {
+        return value.clone();
+    }
+    match serde_json::from_str::<Requirement>(value) {
+        Ok(r) => {
+            let mut text = format!("{}\n{}", r.title, r.text);
+            if let Some(d) = &r.deadline {
+                text.push_str(&format!("\n{d}"));
+            }
+            if !r.crc_articles.is_empty() {
+                let articles: Vec<String> = r.crc_articles.iter().map(u32::to_string).collect();
+                text.push_str(&format!("\nCRC {}", articles.join(", ")));
+            }
+            text
+        }
+        Err(_) => String::new(),
+    }
+}
+
+/// The parts compared in reading order: each section, then its requirements.
+fn compare(sections: &[String], old: &Sections, new: &Sections) -> Vec<SectionDiff> {
+    let rows_of = |section: &str| {
+        let mut ids: Vec<i64> = requirements_in(old)
+            .into_iter()
+            .chain(requirements_in(new))
+            .filter(|r| r.section == section)
+            .map(|r| r.id)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.into_iter().map(assignment::requirement_key)
+    };
+    sections
+        .iter()
+        .flat_map(|s| std::iter::once(s.clone()).chain(rows_of(s)))
         .map(|key| {
-            let (a, b) = (
-                old.get(key).map(String::as_str).unwrap_or(""),
-                new.get(key).map(String::as_str).unwrap_or(""),
-            );
+            let (a, b) = (readable(&key, old.get(&key)), readable(&key, new.get(&key)));
             SectionDiff {
-                key: key.clone(),
-                changed: a != b,
-                pieces: document::word_diff(a, b),
+                changed: old.get(&key) != new.get(&key),
+                pieces: document::word_diff(&a, &b),
+                key,
             }
         })
         .collect()

@@ -233,3 +233,145 @@ async fn two_writers_of_one_assignment_keep_each_others_text() {
         assert_eq!(same, Saved::Unchanged);
     }
 }
+
+fn requirement(title: &str, text: &str) -> samla_domain::assignment::Requirement {
+    samla_domain::assignment::check_requirement(
+        &samla_domain::assignment::RequirementInput {
+            kind: "reporting".into(),
+            title: title.into(),
+            text: text.into(),
+            deadline: "2020-03-01".into(),
+            sectors: vec!["work".into()],
+            crc_articles: "12".into(),
+        },
+        0,
+        "nav",
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_requirement_keeps_its_identity_into_the_next_year_and_says_what_changed() {
+    use samla_domain::assignment::Carried;
+    for db in testing::all(Start::Regions).await {
+        let sec = secretariat();
+        let nav = directorate("nav");
+        let drafts = read_drafts(&sec).unwrap();
+        assignment::create(&db, &sec, 2019).await.unwrap();
+        let (kept, _) = assignment::add_requirement(
+            &db,
+            &nav,
+            2019,
+            requirement("Samordning", "Rapporter samordningen."),
+            1,
+        )
+        .await
+        .unwrap();
+        let (dropped, _) = assignment::add_requirement(
+            &db,
+            &nav,
+            2019,
+            requirement("Kartlegging", "Kartlegg tilbudet."),
+            2,
+        )
+        .await
+        .unwrap();
+        assert!(kept.id > 0 && dropped.id > kept.id);
+        // Another directorate cannot add to Nav's section.
+        let refused = assignment::add_requirement(
+            &db,
+            &directorate("udir"),
+            2019,
+            requirement("Nei", "Nei."),
+            3,
+        )
+        .await;
+        assert_eq!(code_of(refused.unwrap_err()), ErrorCode::Forbidden);
+
+        assignment::create(&db, &sec, 2020).await.unwrap();
+        let a = assignment::draft(&db, &drafts, 2020)
+            .await
+            .unwrap()
+            .unwrap();
+        let nav_rows = &a
+            .sections
+            .iter()
+            .find(|s| s.key == "nav")
+            .unwrap()
+            .requirements;
+        assert_eq!(nav_rows.len(), 2);
+        assert!(
+            nav_rows
+                .iter()
+                .all(|r| r.carried == Some(Carried::Unchanged))
+        );
+        assert_eq!(
+            nav_rows[0].requirement.id, kept.id,
+            "the identity is carried forward"
+        );
+
+        // Changed, removed and added in 2020.
+        let mut changed = kept.clone();
+        changed.text = "Rapporter samordningen, med tall.".into();
+        assignment::save_requirement(&db, &nav, 2020, &changed, 1)
+            .await
+            .unwrap();
+        assignment::remove_requirement(&db, &nav, 2020, dropped.id, 2)
+            .await
+            .unwrap();
+        let (fresh, _) =
+            assignment::add_requirement(&db, &nav, 2020, requirement("Ny", "Et nytt krav."), 3)
+                .await
+                .unwrap();
+        let a = assignment::draft(&db, &drafts, 2020)
+            .await
+            .unwrap()
+            .unwrap();
+        let rows = &a
+            .sections
+            .iter()
+            .find(|s| s.key == "nav")
+            .unwrap()
+            .requirements;
+        let carried: Vec<(i64, Option<Carried>)> =
+            rows.iter().map(|r| (r.requirement.id, r.carried)).collect();
+        assert_eq!(
+            carried,
+            [
+                (kept.id, Some(Carried::Changed)),
+                (fresh.id, Some(Carried::New))
+            ]
+        );
+        // 2019 is untouched, and the comparison names the requirements that changed.
+        let old = assignment::draft(&db, &drafts, 2019)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            old.sections
+                .iter()
+                .find(|s| s.key == "nav")
+                .unwrap()
+                .requirements
+                .len(),
+            2
+        );
+        let diff = assignment::yearly_diff(&db, Some(&drafts), 2020)
+            .await
+            .unwrap()
+            .unwrap();
+        let changed: Vec<String> = diff
+            .iter()
+            .filter(|d| d.changed)
+            .map(|d| d.key.clone())
+            .collect();
+        assert_eq!(
+            changed,
+            [
+                format!("req:{}", kept.id),
+                format!("req:{}", dropped.id),
+                format!("req:{}", fresh.id)
+            ]
+        );
+    }
+}

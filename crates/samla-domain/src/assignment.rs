@@ -235,6 +235,142 @@ pub fn first_sections() -> Vec<(String, String)> {
     sections
 }
 
+/// The sectors a requirement can concern.
+pub const SECTORS: [&str; 6] = [
+    "kindergarten",
+    "school",
+    "child_welfare",
+    "health",
+    "social_services",
+    "work",
+];
+
+/// The longest requirement title, in characters.
+pub const TITLE_MAX: usize = 200;
+
+/// What a requirement asks for: something to do, or something to report on.
+pub const REQUIREMENT_KINDS: [&str; 2] = ["task", "reporting"];
+
+/// A requirement inside the assignment: a task or a reporting requirement with a stable
+/// identity across years (carried forward when a year is copied), a deadline, the
+/// sectors it concerns and CRC article tags. It belongs to one section, whose owner
+/// writes it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Requirement {
+    /// The stable identity, the same in every year the requirement is carried into.
+    pub id: i64,
+    /// The section it belongs to.
+    pub section: String,
+    /// `task` or `reporting`.
+    pub kind: String,
+    pub title: String,
+    pub text: String,
+    /// `YYYY-MM-DD`, if it has one.
+    pub deadline: Option<String>,
+    pub sectors: Vec<String>,
+    pub crc_articles: Vec<u32>,
+}
+
+/// A requirement as typed, before it is checked.
+#[derive(Debug, Clone, Default)]
+pub struct RequirementInput {
+    pub kind: String,
+    pub title: String,
+    pub text: String,
+    pub deadline: String,
+    pub sectors: Vec<String>,
+    pub crc_articles: String,
+}
+
+/// Checks a requirement's fields, every error at once (so a form shows them together).
+pub fn check_requirement(
+    input: &RequirementInput,
+    id: i64,
+    section: &str,
+) -> Result<Requirement, Vec<DomainError>> {
+    let mut errors = Vec::new();
+    if !REQUIREMENT_KINDS.contains(&input.kind.as_str()) {
+        errors.push(DomainError::field(ErrorCode::InvalidChoice, "kind"));
+    }
+    let title = input.title.trim();
+    if title.is_empty() {
+        errors.push(DomainError::field(ErrorCode::Required, "title"));
+    } else if title.chars().count() > TITLE_MAX {
+        errors.push(DomainError::field(ErrorCode::TextTooLong, "title"));
+    }
+    let text = match check_text(&input.text) {
+        Ok(t) => t,
+        Err(e) => {
+            errors.push(e);
+            String::new()
+        }
+    };
+    let deadline = match input.deadline.trim() {
+        "" => None,
+        d => match crate::dates::parse_date(d, "deadline") {
+            Ok(date) => Some(crate::dates::iso(date)),
+            Err(e) => {
+                errors.push(e);
+                None
+            }
+        },
+    };
+    let mut sectors: Vec<String> = Vec::new();
+    for s in &input.sectors {
+        if !SECTORS.contains(&s.as_str()) {
+            errors.push(DomainError::field(ErrorCode::InvalidChoice, "sectors"));
+            break;
+        }
+        if !sectors.contains(s) {
+            sectors.push(s.clone());
+        }
+    }
+    sectors.sort_by_key(|s| SECTORS.iter().position(|x| x == s));
+    let crc_articles = match crate::report::crc_articles(&input.crc_articles, "crc_articles") {
+        Ok(a) => a,
+        Err(e) => {
+            errors.push(e);
+            Vec::new()
+        }
+    };
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Requirement {
+        id,
+        section: section.to_owned(),
+        kind: input.kind.clone(),
+        title: title.to_owned(),
+        text,
+        deadline,
+        sectors,
+        crc_articles,
+    })
+}
+
+/// How a requirement stands against the year before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Carried {
+    /// Not in last year's assignment.
+    New,
+    /// Carried forward, with changes.
+    Changed,
+    /// Carried forward as it was.
+    Unchanged,
+}
+
+/// The document key a requirement is kept under (one section of the document per row,
+/// as the document kernel keeps rows).
+pub fn requirement_key(id: i64) -> String {
+    format!("req:{id}")
+}
+
+/// The requirement's id, if `key` is a requirement's document key.
+pub fn requirement_id(key: &str) -> Option<i64> {
+    key.strip_prefix("req:")?.parse().ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,6 +441,42 @@ mod tests {
         assert!(check_sign_off(&bufdir, Stage::Drafting).is_err());
         let secretariat = actor("sekretariatet", OrgKind::Secretariat, Role::Secretariat);
         assert!(check_sign_off(&secretariat, Stage::SignOff).is_err());
+    }
+
+    #[test]
+    fn a_requirement_is_checked_field_by_field() {
+        let good = RequirementInput {
+            kind: "reporting".into(),
+            title: " Samordning av tjenester ".into(),
+            text: "Rapporter hvor mange kommuner som har en samordnet plan.".into(),
+            deadline: "2020-03-01".into(),
+            sectors: vec!["work".into(), "health".into(), "health".into()],
+            crc_articles: "3, 12".into(),
+        };
+        let r = check_requirement(&good, 7, "nav").unwrap();
+        assert_eq!(r.title, "Samordning av tjenester");
+        assert_eq!(r.sectors, ["health", "work"]);
+        assert_eq!(r.crc_articles, [3, 12]);
+        assert_eq!(r.deadline.as_deref(), Some("2020-03-01"));
+        let bad = RequirementInput {
+            kind: "wish".into(),
+            title: "".into(),
+            deadline: "1. mars".into(),
+            sectors: vec!["police".into()],
+            crc_articles: "99".into(),
+            ..good
+        };
+        let fields: Vec<&str> = check_requirement(&bad, 7, "nav")
+            .unwrap_err()
+            .iter()
+            .filter_map(|e| e.field)
+            .collect();
+        assert_eq!(
+            fields,
+            ["kind", "title", "deadline", "sectors", "crc_articles"]
+        );
+        assert_eq!(requirement_id(&requirement_key(42)), Some(42));
+        assert_eq!(requirement_id("hdir"), None);
     }
 
     #[test]

@@ -31,3 +31,12 @@ CREATE TABLE assignment_sign_off (
     signed_by TEXT NOT NULL,
     PRIMARY KEY (year, directorate)
 );
+
+-- A requirement's stable identity: the same in every year it is carried into, so that
+-- plans, reports and assessments can point at it. Its text is in each year's document,
+-- as the row `req:<id>`.
+CREATE TABLE requirement_identity (
+    id INTEGER PRIMARY KEY NOT NULL,
+    first_year BIGINT NOT NULL REFERENCES assignment (year),
+    created_at BIGINT NOT NULL
+);
