@@ -119,8 +119,17 @@ function pagesFor(who) {
   if (["secretariat", "directorate", "steering_group"].includes(who.role)) {
     pages.push("/assignments", "/assignments/2020", "/assignments/2020/changes");
   }
-  if (who.role === "secretariat") pages.push("/assignments/2020/sections/innledning");
-  if (who.role === "directorate") pages.push("/assignments/2020/sections/bufdir");
+  if (who.role === "secretariat") {
+    pages.push("/assignments/2020/sections/innledning", "/assignments/2020/sections/innledning/requirements/new");
+  }
+  if (who.role === "directorate") {
+    // Requirement 2 is Bufdir's in the demo ("Barn og unge blir hørt").
+    pages.push(
+      "/assignments/2020/sections/bufdir",
+      "/assignments/2020/sections/bufdir/requirements/new",
+      "/assignments/2020/requirements/2",
+    );
+  }
   if (who.role === "embete_staff" || who.role === "embete_leader") {
     pages.push(
       "/follow-ups",

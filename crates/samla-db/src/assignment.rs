@@ -717,6 +717,8 @@ pub async fn move_to(db: &Db, actor: &Actor, year: i64, to: Stage) -> StoreResul
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SectionDiff {
     pub key: String,
+    /// A requirement's title (this year's, or last year's if it was taken out).
+    pub requirement: Option<String>,
     pub changed: bool,
     pub pieces: Vec<Piece>,
 }
@@ -764,7 +766,13 @@ fn compare(sections: &[String], old: &Sections, new: &Sections) -> Vec<SectionDi
         .flat_map(|s| std::iter::once(s.clone()).chain(rows_of(s)))
         .map(|key| {
             let (a, b) = (readable(&key, old.get(&key)), readable(&key, new.get(&key)));
+            let title = |doc: &Sections| {
+                doc.get(&key)
+                    .and_then(|v| serde_json::from_str::<Requirement>(v).ok())
+                    .map(|r| r.title)
+            };
             SectionDiff {
+                requirement: title(new).or_else(|| title(old)),
                 changed: old.get(&key) != new.get(&key),
                 pieces: document::word_diff(&a, &b),
                 key,

@@ -414,3 +414,200 @@ async fn the_api_writes_and_signs_under_the_same_rules() {
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(problem["code"], "stage_not_allowed");
 }
+
+fn base_on(body: &str) -> String {
+    let start = body.find("name=\"base\" value=\"").expect("a base") + 19;
+    body[start..].split('"').next().unwrap().to_owned()
+}
+
+/// The id of the requirement called `title` on an assignment page.
+fn requirement_id(body: &str, title: &str) -> String {
+    let at = body
+        .find(&format!(">{title}</h4>"))
+        .expect("the requirement");
+    let start = body[..at].rfind("id=\"requirement-").unwrap() + 16;
+    body[start..].split('"').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn requirements_keep_what_was_typed_and_their_identity_across_years() {
+    let app = app().await;
+    let sec = app.cookie("secretariat");
+    let bufdir = app.cookie("directorate");
+    let r = app
+        .send(Method::POST, "/assignments", Some(&sec), Some("year=2019"))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+
+    let new = "/assignments/2019/sections/bufdir/requirements/new";
+    let page = app.send(Method::GET, new, Some(&bufdir), None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let base = base_on(&page.body);
+
+    // Every mistake at once, each at its field, and nothing typed is lost.
+    let bad = form(&[
+        ("kind", "reporting"),
+        ("title", ""),
+        ("text", "Rapporter om samarbeidet med kommunene."),
+        ("deadline", "2019-02-30"),
+        ("sectors", "school"),
+        ("sectors", "child_welfare"),
+        ("crc_articles", "3, 99"),
+        ("base", &base),
+    ]);
+    let add = "/assignments/2019/sections/bufdir/requirements";
+    let r = app.send(Method::POST, add, Some(&bufdir), Some(&bad)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["title-error", "deadline-error", "crc_articles-error"] {
+        assert!(r.body.contains(&format!("id=\"{field}\"")), "{field}");
+    }
+    assert!(r.body.contains("Rapporter om samarbeidet med kommunene."));
+    assert!(r.body.contains("value=\"2019-02-30\""));
+    assert!(
+        r.body.contains("type=\"text\" id=\"deadline\""),
+        "an impossible date stays text"
+    );
+    assert!(r.body.contains("value=\"3, 99\""));
+    assert!(
+        r.body
+            .contains("id=\"sector-school\" name=\"sectors\" value=\"school\" checked")
+    );
+    assert!(
+        r.body
+            .contains("id=\"kind-reporting\" name=\"kind\" value=\"reporting\" checked")
+    );
+
+    let good = form(&[
+        ("kind", "reporting"),
+        ("title", "Samordnet støtte"),
+        ("text", "Rapporter om samarbeidet med kommunene."),
+        ("deadline", "2020-03-01"),
+        ("sectors", "school"),
+        ("sectors", "child_welfare"),
+        ("crc_articles", "12, 3"),
+        ("base", &base),
+    ]);
+    let r = app
+        .send(Method::POST, add, Some(&bufdir), Some(&good))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(location(&r).ends_with("#section-bufdir"));
+    let page = app
+        .send(Method::GET, "/assignments/2019", Some(&bufdir), None)
+        .await;
+    assert!(page.body.contains("Barnevern, Skole") || page.body.contains("Skole, Barnevern"));
+    assert!(page.body.contains("art. 3, 12"), "articles in order");
+    let id = requirement_id(&page.body, "Samordnet støtte");
+    // Hdir's part has no add link for Bufdir, and its form is refused.
+    assert!(!page.body.contains("/sections/hdir/requirements/new"));
+    let r = app
+        .send(
+            Method::GET,
+            "/assignments/2019/sections/hdir/requirements/new",
+            Some(&bufdir),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    // A year later the requirement is carried with the same identity and no tag.
+    let r = app
+        .send(Method::POST, "/assignments", Some(&sec), Some("year=2020"))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = app
+        .send(Method::GET, "/assignments/2020", Some(&bufdir), None)
+        .await;
+    assert_eq!(requirement_id(&page.body, "Samordnet støtte"), id);
+    assert!(!page.body.contains("Endret fra i fjor"));
+    assert!(!page.body.contains("Nytt i år"));
+
+    // Changed this year, and a new one beside it: each says so, and the changes page shows both.
+    let edit = format!("/assignments/2020/requirements/{id}");
+    let page = app.send(Method::GET, &edit, Some(&bufdir), None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("value=\"12, 3\"") || page.body.contains("value=\"3, 12\""));
+    let changed = form(&[
+        ("kind", "reporting"),
+        ("title", "Samordnet støtte"),
+        (
+            "text",
+            "Rapporter om samarbeidet med kommunene og fylkeskommunen.",
+        ),
+        ("deadline", "2021-03-01"),
+        ("sectors", "school"),
+        ("crc_articles", "3, 12"),
+        ("base", &base_on(&page.body)),
+    ]);
+    let r = app
+        .send(Method::POST, &edit, Some(&bufdir), Some(&changed))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = app
+        .send(
+            Method::GET,
+            "/assignments/2020/sections/bufdir/requirements/new",
+            Some(&sec),
+            None,
+        )
+        .await;
+    assert_eq!(
+        page.status,
+        StatusCode::OK,
+        "the secretariat writes everywhere"
+    );
+    let fresh = form(&[
+        ("kind", "task"),
+        ("title", "Ungdomsmedvirkning"),
+        ("text", "Hør ungdomsrådene."),
+        ("base", &base_on(&page.body)),
+    ]);
+    let r = app
+        .send(
+            Method::POST,
+            "/assignments/2020/sections/bufdir/requirements",
+            Some(&sec),
+            Some(&fresh),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = app
+        .send(Method::GET, "/assignments/2020", Some(&bufdir), None)
+        .await;
+    assert!(page.body.contains("Endret fra i fjor"));
+    assert!(page.body.contains("Nytt i år"));
+    let changes = app
+        .send(
+            Method::GET,
+            "/assignments/2020/changes",
+            Some(&bufdir),
+            None,
+        )
+        .await;
+    assert_eq!(changes.status, StatusCode::OK);
+    assert!(changes.body.contains("Krav: Samordnet støtte"));
+    assert!(changes.body.contains("fylkeskommunen"));
+    assert!(changes.body.contains("Krav: Ungdomsmedvirkning"));
+
+    // Taken out of this year, kept in last year's.
+    let page = app.send(Method::GET, &edit, Some(&bufdir), None).await;
+    let r = app
+        .send(
+            Method::POST,
+            &format!("{edit}/remove"),
+            Some(&bufdir),
+            Some(&form(&[("base", &base_on(&page.body))])),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = app
+        .send(Method::GET, "/assignments/2020", Some(&bufdir), None)
+        .await;
+    assert!(!page.body.contains(">Samordnet støtte</h4>"));
+    let page = app
+        .send(Method::GET, "/assignments/2019", Some(&bufdir), None)
+        .await;
+    assert!(page.body.contains(">Samordnet støtte</h4>"));
+    let r = app.send(Method::GET, &edit, Some(&bufdir), None).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}

@@ -849,6 +849,37 @@ fn matrix(disable_id: i64) -> Vec<(String, Row)> {
             "/assignments/2019/sections/bufdir",
             [303, 404, 409, 409, 403, 404, 404, 404],
         ),
+        (
+            "/assignments/{year}/sections/{key}/requirements/new",
+            Method::GET,
+            "/assignments/2019/sections/bufdir/requirements/new",
+            [303, 404, 200, 200, 403, 404, 404, 404],
+        ),
+        // A form without its fields: each writer is shown what is missing.
+        (
+            "/assignments/{year}/sections/{key}/requirements",
+            Method::POST,
+            "/assignments/2019/sections/bufdir/requirements",
+            [303, 404, 422, 422, 403, 404, 404, 404],
+        ),
+        (
+            "/assignments/{year}/requirements/{id}",
+            Method::GET,
+            "/assignments/2019/requirements/999999",
+            [303, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            "/assignments/{year}/requirements/{id}",
+            Method::POST,
+            "/assignments/2019/requirements/999999",
+            [303, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            "/assignments/{year}/requirements/{id}/remove",
+            Method::POST,
+            "/assignments/2019/requirements/999999/remove",
+            [303, 404, 404, 404, 404, 404, 404, 404],
+        ),
         // While drafting, a directorate cannot sign yet.
         (
             "/assignments/{year}/sign-off",

@@ -516,6 +516,57 @@ const ASSIGNMENT_2019: [(&str, &str); 7] = [
     ),
 ];
 
+/// A demo requirement: (section, kind, title, text, deadline, sectors, articles).
+type DemoRequirement = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static str,
+);
+
+/// The demo's requirements in 2019.
+const REQUIREMENTS_2019: [DemoRequirement; 4] = [
+    (
+        "innledning",
+        "task",
+        "Langsiktig plan forankret i ledelsen",
+        "Statsforvalteren skal ha en langsiktig plan for 0–24-arbeidet med ambisjoner, mål og tiltak, forankret i embetsledelsen.",
+        "2019-06-01",
+        &[],
+        "3",
+    ),
+    (
+        "bufdir",
+        "task",
+        "Barn og unge blir hørt",
+        "Statsforvalteren skal i dialogmøtene følge opp hvordan kommunene sikrer at barn og unge blir hørt i saker som gjelder dem.",
+        "",
+        &["child_welfare", "school"],
+        "12",
+    ),
+    (
+        "nav",
+        "reporting",
+        "Samordnet oppfølging av unge utenfor arbeid og utdanning",
+        "Rapporter hvilke kommuner statsforvalteren har fulgt opp, og hva som er gjort for å samordne Nav, skole og helse.",
+        "2020-02-01",
+        &["work", "school", "health"],
+        "",
+    ),
+    (
+        "udir",
+        "reporting",
+        "Flere fullfører videregående opplæring",
+        "Rapporter hvordan statsforvalteren har støttet kommuner og fylkeskommuner i arbeidet med å få flere til å fullføre.",
+        "2020-02-01",
+        &["school"],
+        "28, 29",
+    ),
+];
+
 /// What changed from 2019 to 2020 in the demo: three directorates sharpened their part.
 const ASSIGNMENT_2020_CHANGES: [(&str, &str); 3] = [
     (
@@ -588,6 +639,25 @@ pub async fn ensure_assignments(db: &Db) -> anyhow::Result<usize> {
         store::save_section(db, &writer(key).await?, 2019, key, text, version).await?;
         version += 1;
     }
+    let mut nav_requirement = None;
+    for (section, kind, title, text, deadline, sectors, articles) in REQUIREMENTS_2019 {
+        let input = samla_domain::assignment::RequirementInput {
+            kind: kind.into(),
+            title: title.into(),
+            text: text.into(),
+            deadline: deadline.into(),
+            sectors: sectors.iter().map(|s| (*s).to_owned()).collect(),
+            crc_articles: articles.into(),
+        };
+        let checked = samla_domain::assignment::check_requirement(&input, 0, section)
+            .map_err(|e| anyhow::anyhow!("demo requirement {title} is invalid: {e:?}"))?;
+        let (added, _) =
+            store::add_requirement(db, &writer(section).await?, 2019, checked, version).await?;
+        version += 1;
+        if section == "nav" {
+            nav_requirement = Some(added);
+        }
+    }
     store::move_to(db, &sec, 2019, Stage::SignOff).await?;
     for d in directorates() {
         store::sign_off(db, &demo_actor(db, d).await?, 2019, version).await?;
@@ -599,6 +669,14 @@ pub async fn ensure_assignments(db: &Db) -> anyhow::Result<usize> {
     let mut version = 1;
     for (key, text) in ASSIGNMENT_2020_CHANGES {
         store::save_section(db, &writer(key).await?, 2020, key, text, version).await?;
+        version += 1;
+    }
+    // Nav now asks for figures too.
+    if let Some(mut r) = nav_requirement {
+        r.text
+            .push_str(" Oppgi antall kommuner med en samordnet plan.");
+        r.deadline = Some("2021-02-01".into());
+        store::save_requirement(db, &writer("nav").await?, 2020, &r, version).await?;
         version += 1;
     }
     store::move_to(db, &sec, 2020, Stage::SignOff).await?;

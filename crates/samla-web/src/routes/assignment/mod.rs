@@ -18,6 +18,22 @@ pub fn routes() -> Router<AppState> {
             "/assignments/{year}/sections/{key}",
             get(pages::edit_section).post(pages::save_section),
         )
+        .route(
+            "/assignments/{year}/sections/{key}/requirements/new",
+            get(pages::new_requirement),
+        )
+        .route(
+            "/assignments/{year}/sections/{key}/requirements",
+            post(pages::add_requirement),
+        )
+        .route(
+            "/assignments/{year}/requirements/{id}",
+            get(pages::edit_requirement).post(pages::save_requirement),
+        )
+        .route(
+            "/assignments/{year}/requirements/{id}/remove",
+            post(pages::remove_requirement),
+        )
         .route("/assignments/{year}/sign-off", post(pages::sign_off))
         .route("/assignments/{year}/stage", post(pages::move_to))
         .route("/assignments/{year}/changes", get(pages::changes))

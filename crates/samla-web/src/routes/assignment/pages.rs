@@ -17,7 +17,9 @@ use samla_db::StoreError;
 use samla_db::assignment::{Saved, SectionDiff, Summary};
 use samla_domain::ErrorCode;
 use samla_domain::access::{DIRECTORATES, SECRETARIAT};
-use samla_domain::assignment::{SignOffState, Stage};
+use samla_domain::assignment::{
+    Carried, REQUIREMENT_KINDS, Requirement, RequirementInput, SECTORS, SignOffState, Stage,
+};
 use samla_domain::document::PieceChange;
 
 /// An organisation's name, for a section's owner or a sign-off.
@@ -37,6 +39,14 @@ fn section_title(page: &Page, key: &str) -> String {
     match DIRECTORATES.iter().find(|(c, _)| *c == key) {
         Some((_, name)) => (*name).to_owned(),
         None => page.t(&format!("assignment-section-{key}")),
+    }
+}
+
+/// What a compared part is called: its section, or "Requirement: <title>".
+fn part_label(page: &Page, part: &SectionDiff) -> String {
+    match &part.requirement {
+        Some(title) => page.t1("assignment-requirement-label", "title", title),
+        None => section_title(page, &part.key),
     }
 }
 
@@ -174,6 +184,29 @@ impl AssignmentPage {
         }
     }
 
+    /// The tag a requirement gets for how it stands against last year (none if unchanged).
+    fn carried_key(&self, carried: &Carried) -> Option<&'static str> {
+        match carried {
+            Carried::New => Some("assignment-carried-new"),
+            Carried::Changed => Some("assignment-carried-changed"),
+            Carried::Unchanged => None,
+        }
+    }
+
+    fn sector_names(&self, sectors: &[String]) -> String {
+        sectors
+            .iter()
+            .map(|s| self.page.t(&format!("assignment-sector-{s}")))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn articles(&self, articles: &[u32]) -> String {
+        let list: Vec<String> = articles.iter().map(u32::to_string).collect();
+        self.page
+            .t1("assignment-articles", "list", &list.join(", "))
+    }
+
     fn is_valid(&self, state: &SignOffState) -> bool {
         matches!(state, SignOffState::Valid { .. })
     }
@@ -248,6 +281,25 @@ struct SectionPage {
     errors: FormErrors,
 }
 
+/// The year's assignment and a page for writing in its section `key`: 404 if there is no
+/// such section, 403 if the actor may not write in it now.
+async fn writable_section(
+    state: &AppState,
+    ctx: &Ctx,
+    year: i64,
+    key: &str,
+) -> Result<(use_case::Opened, Page), AppError> {
+    let opened = use_case::open(&state.db, ctx.actor.as_ref(), year).await?;
+    if !opened.assignment.sections.iter().any(|s| s.key == key) {
+        return Err(AppError::Code(ErrorCode::NotFound));
+    }
+    if !opened.may_write(key) {
+        return Err(AppError::Code(ErrorCode::Forbidden));
+    }
+    let title = crate::i18n::text(ctx.lang, "assignment-title", &[("year", &year.to_string())]);
+    Ok((opened, Page::new(ctx, &title, "assignments")))
+}
+
 async fn section_page(
     state: &AppState,
     ctx: &Ctx,
@@ -256,18 +308,13 @@ async fn section_page(
     typed: Option<String>,
     errors: FormErrors,
 ) -> Result<SectionPage, AppError> {
-    let opened = use_case::open(&state.db, ctx.actor.as_ref(), year).await?;
+    let (opened, page) = writable_section(state, ctx, year, key).await?;
     let section = opened
         .assignment
         .sections
         .iter()
         .find(|s| s.key == key)
         .ok_or(AppError::Code(ErrorCode::NotFound))?;
-    if !opened.may_write(key) {
-        return Err(AppError::Code(ErrorCode::Forbidden));
-    }
-    let title = crate::i18n::text(ctx.lang, "assignment-title", &[("year", &year.to_string())]);
-    let page = Page::new(ctx, &title, "assignments");
     let heading = section_title(&page, key);
     let theirs = typed
         .as_ref()
@@ -405,11 +452,11 @@ pub async fn changes(
     let diffs = changed
         .into_iter()
         .map(|s| crate::routes::dialogue::report::SectionDiff {
-            label: section_title(&page, &s.key),
+            label: part_label(&page, &s),
             pieces: s.pieces,
         })
         .collect();
-    let unchanged = same.iter().map(|s| section_title(&page, &s.key)).collect();
+    let unchanged = same.iter().map(|s| part_label(&page, s)).collect();
     Ok(render(&ChangesPage {
         page,
         year,
@@ -417,4 +464,225 @@ pub async fn changes(
         unchanged,
     })?
     .into_response())
+}
+
+/// A requirement's form, new or saved, with what was typed and its errors.
+#[derive(Template)]
+#[template(path = "assignment/requirement.html")]
+struct RequirementPage {
+    page: Page,
+    year: i64,
+    section: String,
+    section_title: String,
+    /// `None` for a new requirement.
+    id: Option<i64>,
+    typed: RequirementInput,
+    base: i64,
+    errors: FormErrors,
+}
+
+impl RequirementPage {
+    fn kinds(&self) -> &'static [&'static str] {
+        &REQUIREMENT_KINDS
+    }
+
+    fn sectors(&self) -> &'static [&'static str] {
+        &SECTORS
+    }
+
+    fn ticked(&self, sector: &str) -> bool {
+        self.typed.sectors.iter().any(|s| s == sector)
+    }
+
+    fn action(&self) -> String {
+        match self.id {
+            Some(id) => format!("/assignments/{}/requirements/{id}", self.year),
+            None => format!(
+                "/assignments/{}/sections/{}/requirements",
+                self.year, self.section
+            ),
+        }
+    }
+}
+
+fn typed_requirement(form: &MultiForm) -> RequirementInput {
+    RequirementInput {
+        kind: form.get("kind"),
+        title: form.get("title"),
+        text: form.get("text"),
+        deadline: form.get("deadline"),
+        sectors: form.all("sectors"),
+        crc_articles: form.get("crc_articles"),
+    }
+}
+
+fn input_of(r: &Requirement) -> RequirementInput {
+    RequirementInput {
+        kind: r.kind.clone(),
+        title: r.title.clone(),
+        text: r.text.clone(),
+        deadline: r.deadline.clone().unwrap_or_default(),
+        sectors: r.sectors.clone(),
+        crc_articles: r
+            .crc_articles
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+/// The form for a requirement of `section`, if the actor may write there now.
+async fn requirement_page(
+    state: &AppState,
+    ctx: &Ctx,
+    year: i64,
+    section: &str,
+    id: Option<i64>,
+    typed: RequirementInput,
+    errors: FormErrors,
+) -> Result<RequirementPage, AppError> {
+    let (opened, page) = writable_section(state, ctx, year, section).await?;
+    Ok(RequirementPage {
+        section_title: section_title(&page, section),
+        page,
+        year,
+        section: section.to_owned(),
+        id,
+        typed,
+        base: opened.assignment.version,
+        errors,
+    })
+}
+
+pub async fn new_requirement(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((year, key)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    ctx.require_actor()?;
+    let year = year_of(&year)?;
+    let typed = RequirementInput {
+        kind: "task".into(),
+        ..RequirementInput::default()
+    };
+    let page =
+        requirement_page(&state, &ctx, year, &key, None, typed, FormErrors::default()).await?;
+    Ok(render(&page)?.into_response())
+}
+
+/// Answers a requirement form: back to its section on the assignment, or the form again
+/// with every error and what was typed.
+#[allow(clippy::too_many_arguments)]
+async fn after_requirement(
+    state: &AppState,
+    ctx: &Ctx,
+    year: i64,
+    section: &str,
+    id: Option<i64>,
+    typed: RequirementInput,
+    result: use_case::RequirementResult<Saved>,
+) -> Result<Response, AppError> {
+    let errors = match result {
+        Ok(saved) => {
+            let url = format!("/assignments/{year}");
+            let notice = match saved {
+                Saved::Version { voided, .. } if !voided.is_empty() => {
+                    Notice::SectionSavedVoided.with(&url, &voided.len().to_string())
+                }
+                _ => Notice::SectionSaved.on(&url),
+            };
+            return Ok(Redirect::to(&format!("{notice}#section-{section}")).into_response());
+        }
+        Err(Ok(errors)) => errors,
+        Err(Err(StoreError::Domain(e))) if e.field.is_some() => vec![e],
+        Err(Err(e)) => return Err(e.into()),
+    };
+    let status = errors
+        .iter()
+        .map(|e| form_status(e.code))
+        .max()
+        .unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+    let errors = FormErrors::from_domain(ctx.lang, &errors);
+    let page = requirement_page(state, ctx, year, section, id, typed, errors).await?;
+    Ok((status, render(&page)?).into_response())
+}
+
+pub async fn add_requirement(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((year, key)): Path<(String, String)>,
+    form: MultiForm,
+) -> Result<Response, AppError> {
+    let actor = ctx.require_actor()?;
+    let year = year_of(&year)?;
+    let typed = typed_requirement(&form);
+    let base = form.get("base").parse::<i64>().unwrap_or(0);
+    let result = use_case::add_requirement(&state.db, actor, year, &key, &typed, base)
+        .await
+        .map(|(_, saved)| saved);
+    after_requirement(&state, &ctx, year, &key, None, typed, result).await
+}
+
+pub async fn edit_requirement(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((year, id)): Path<(String, i64)>,
+) -> Result<Response, AppError> {
+    let actor = ctx.require_actor()?;
+    let year = year_of(&year)?;
+    let r = use_case::requirement(&state.db, actor, year, id).await?;
+    let page = requirement_page(
+        &state,
+        &ctx,
+        year,
+        &r.section,
+        Some(id),
+        input_of(&r),
+        FormErrors::default(),
+    )
+    .await?;
+    Ok(render(&page)?.into_response())
+}
+
+pub async fn save_requirement(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((year, id)): Path<(String, i64)>,
+    form: MultiForm,
+) -> Result<Response, AppError> {
+    let actor = ctx.require_actor()?;
+    let year = year_of(&year)?;
+    let section = use_case::requirement(&state.db, actor, year, id)
+        .await?
+        .section;
+    let typed = typed_requirement(&form);
+    let base = form.get("base").parse::<i64>().unwrap_or(0);
+    let result = use_case::save_requirement(&state.db, actor, year, id, &typed, base).await;
+    after_requirement(&state, &ctx, year, &section, Some(id), typed, result).await
+}
+
+pub async fn remove_requirement(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((year, id)): Path<(String, i64)>,
+    form: MultiForm,
+) -> Result<Response, AppError> {
+    let actor = ctx.require_actor()?;
+    let year = year_of(&year)?;
+    let current = use_case::requirement(&state.db, actor, year, id).await?;
+    let base = form.get("base").parse::<i64>().unwrap_or(0);
+    let result = use_case::remove_requirement(&state.db, actor, year, id, base)
+        .await
+        .map_err(Err);
+    after_requirement(
+        &state,
+        &ctx,
+        year,
+        &current.section,
+        Some(id),
+        input_of(&current),
+        result,
+    )
+    .await
 }
