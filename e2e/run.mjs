@@ -59,6 +59,9 @@ const PUBLIC_PAGES = [
   "/reports?unit=3242",
   "/assignments",
   "/assignments/2019",
+  "/plans",
+  "/plans/rogaland",
+  "/plans/rogaland/history",
   "/does-not-exist",
 ];
 
@@ -144,6 +147,18 @@ function pagesFor(who) {
       "/dialogue/dialogues/1/report",
       "/dialogue/dialogues/1/meetings/youth",
       "/dialogue/dialogues/3/report",
+    );
+  }
+  // Oslo og Viken's plan is started, not anchored: ambition 9, goal 10, measure 11 in the demo.
+  if (who.role === "embete_staff" || who.role === "embete_leader") {
+    pages.push(
+      "/plans",
+      "/plans/oslo-og-viken",
+      "/plans/oslo-og-viken/summary",
+      "/plans/oslo-og-viken/group",
+      "/plans/oslo-og-viken/measures/11",
+      "/plans/oslo-og-viken/goals/new?parent=9",
+      "/plans/oslo-og-viken/history",
     );
   }
   if (who.role === "embete_leader") pages.push("/admin/audit", "/dialogue/dialogues/1/report/versions");

@@ -8,6 +8,7 @@
 pub mod assignment;
 pub mod dialogue;
 pub mod follow_up;
+pub mod plan;
 pub mod public;
 
 use samla_db::audit::Who;

@@ -110,12 +110,6 @@ fn to_content(sections: &Sections) -> String {
     serde_json::to_string(sections).unwrap_or_else(|_| "{}".into())
 }
 
-fn from_content(content: Option<String>) -> Sections {
-    content
-        .and_then(|c| serde_json::from_str(&c).ok())
-        .unwrap_or_default()
-}
-
 struct Row0 {
     stage: Stage,
     version: i64,
@@ -200,10 +194,7 @@ async fn sections_at(
     year: i64,
     version: i64,
 ) -> StoreResult<(Sections, String)> {
-    let (content, sha) = documents::content(conn, &key_of(year), version)
-        .await?
-        .ok_or(ErrorCode::NotFound)?;
-    Ok((from_content(content), sha))
+    documents::parts_at(conn, &key_of(year), version).await
 }
 
 async fn read(db: &Db, year: i64, drafts: bool) -> StoreResult<Option<Assignment>> {
@@ -550,43 +541,31 @@ async fn save_part_in(
     if !head.stage.open_for_edits() {
         return Err(DomainError::field(ErrorCode::StageNotAllowed, "text").into());
     }
-    if base < 1 || base > head.version {
-        return Err(DomainError::field(ErrorCode::EditConflict, "text").into());
-    }
     let key = part.key();
-    let (mut current, _) = sections_at(tx.conn(), year, head.version).await?;
-    let now_value = current.get(&key).cloned();
     if let Part::Requirement(r) = &part {
         // A requirement stays in the section it was made in.
-        let stored: Option<Requirement> = now_value
-            .as_deref()
-            .and_then(|v| serde_json::from_str(v).ok());
+        let (current, _) = sections_at(tx.conn(), year, head.version).await?;
+        let stored: Option<Requirement> =
+            current.get(&key).and_then(|v| serde_json::from_str(v).ok());
         if stored.is_some_and(|s| s.section != r.section) {
             return Err(ErrorCode::NotFound.into());
         }
     }
-    if base != head.version {
-        let (then, _) = sections_at(tx.conn(), year, base).await?;
-        if now_value != then.get(&key).cloned() && now_value != value {
-            return Err(DomainError::field(ErrorCode::EditConflict, "text").into());
-        }
-    }
-    if now_value == value {
-        return Ok(Saved::Unchanged);
-    }
-    match &value {
-        Some(v) => current.insert(key.clone(), v.clone()),
-        None => current.remove(&key),
-    };
-    let version = head.version + 1;
-    documents::record(
-        tx.conn(),
+    let written = documents::write_part(
+        &mut tx,
         &key_of(year),
-        version,
-        &to_content(&current),
+        head.version,
+        base,
+        &key,
+        value.as_deref(),
         &who.label,
+        "text",
     )
     .await?;
+    let (version, now_value) = match written {
+        documents::PartWritten::Unchanged => return Ok(Saved::Unchanged),
+        documents::PartWritten::Version { version, before } => (version, before),
+    };
     on!(tx.conn(), |c| {
         sqlx::query("UPDATE assignment SET version = $1 WHERE year = $2")
             .bind(version)
@@ -833,4 +812,23 @@ pub async fn yearly_diff(
     let (old, _) = sections_at(conn.conn(), year - 1, old_v).await?;
     let (new, _) = sections_at(conn.conn(), year, new_v).await?;
     Ok(Some(compare(&keys, &old, &new)))
+}
+
+/// Every requirement of a published assignment, as the newest published year words it,
+/// with that year: what plans, reports and assessments may point at.
+pub async fn published_requirements(db: &Db) -> StoreResult<Vec<(i64, Requirement)>> {
+    let mut out: Vec<(i64, Requirement)> = Vec::new();
+    // Newest year first, so the first wording of an identity met is the newest.
+    for summary in list(db, None).await? {
+        let Some(a) = read(db, summary.year, false).await? else {
+            continue;
+        };
+        for row in a.sections.into_iter().flat_map(|s| s.requirements) {
+            if !out.iter().any(|(_, r)| r.id == row.requirement.id) {
+                out.push((a.year, row.requirement));
+            }
+        }
+    }
+    out.sort_by_key(|(_, r)| r.id);
+    Ok(out)
 }

@@ -191,3 +191,74 @@ pub(crate) async fn publications(
         .collect()
     })
 }
+
+/// What writing one part of a parted document did.
+pub(crate) enum PartWritten {
+    /// The part already held that value: no new version.
+    Unchanged,
+    /// A new version was recorded; `before` is what the part held until then.
+    Version {
+        version: i64,
+        before: Option<String>,
+    },
+}
+
+/// A parted document's content at one version: a JSON object of part key → value.
+pub(crate) async fn parts_at(
+    conn: Conn<'_>,
+    document: &str,
+    version: i64,
+) -> crate::StoreResult<(document::Sections, String)> {
+    let (content, sha) = content(conn, document, version)
+        .await?
+        .ok_or(samla_domain::ErrorCode::NotFound)?;
+    let parts = content
+        .and_then(|c| serde_json::from_str(&c).ok())
+        .unwrap_or_default();
+    Ok((parts, sha))
+}
+
+/// Writes one part of a parted document as version `current + 1`: `value` under `key`, or
+/// the part removed for `None`. The writer began from version `base`. The part is the unit
+/// of locking: parts that others changed since `base` are kept as they are now, and if
+/// this part was changed since `base` to anything but `value`, the write is refused with
+/// `edit_conflict` on `field`, so the caller can show the writer their text again. The
+/// caller holds the row that says which version is current, inside `tx`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn write_part(
+    tx: &mut crate::Tx,
+    document: &str,
+    current: i64,
+    base: i64,
+    key: &str,
+    value: Option<&str>,
+    saved_by: &str,
+    field: &'static str,
+) -> crate::StoreResult<PartWritten> {
+    use samla_domain::{DomainError, ErrorCode};
+    if base < 1 || base > current {
+        return Err(DomainError::field(ErrorCode::EditConflict, field).into());
+    }
+    let (mut parts, _) = parts_at(tx.conn(), document, current).await?;
+    let now_value = parts.get(key).cloned();
+    if now_value.as_deref() == value {
+        return Ok(PartWritten::Unchanged);
+    }
+    if base != current {
+        let (then, _) = parts_at(tx.conn(), document, base).await?;
+        if now_value != then.get(key).cloned() {
+            return Err(DomainError::field(ErrorCode::EditConflict, field).into());
+        }
+    }
+    match value {
+        Some(v) => parts.insert(key.to_owned(), v.to_owned()),
+        None => parts.remove(key),
+    };
+    let content = serde_json::to_string(&parts).unwrap_or_else(|_| "{}".into());
+    let version = current + 1;
+    record(tx.conn(), document, version, &content, saved_by).await?;
+    Ok(PartWritten::Version {
+        version,
+        before: now_value,
+    })
+}

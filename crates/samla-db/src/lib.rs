@@ -17,6 +17,7 @@ pub mod kept_forms;
 pub mod maintenance;
 mod migrate;
 pub mod passwords;
+pub mod plan;
 pub mod regions;
 pub mod report;
 pub mod schema;

@@ -13,6 +13,7 @@ pub mod dialogue;
 pub mod document;
 pub mod error;
 pub mod personal_id;
+pub mod plan;
 pub mod publication;
 pub mod regions;
 pub mod report;

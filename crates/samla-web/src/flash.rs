@@ -46,6 +46,11 @@ pub enum Notice {
     SignedOff,
     /// The assignment moved to another stage.
     StageMoved,
+    PlanCreated,
+    PlanSaved,
+    /// A plan was saved after it was anchored: the anchored version stays public.
+    PlanSavedAfterAnchoring,
+    PlanAnchored,
 }
 
 impl Notice {
@@ -76,6 +81,10 @@ impl Notice {
             }
             Notice::SignedOff => ("signed", "assignment-signed-off", None),
             Notice::StageMoved => ("moved", "assignment-stage-moved", None),
+            Notice::PlanCreated => ("created", "plan-created", None),
+            Notice::PlanSaved => ("saved", "plan-saved", None),
+            Notice::PlanSavedAfterAnchoring => ("changed", "plan-saved-after-anchoring", None),
+            Notice::PlanAnchored => ("anchored", "plan-anchored", None),
         }
     }
 

@@ -174,6 +174,25 @@ pub fn format_number(lang: Lang, n: i64) -> String {
     if n < 0 { format!("−{out}") } else { out }
 }
 
+/// A figure with up to two decimals, grouped like [`format_number`], with a decimal comma
+/// in Norwegian and a point in English: `1 200,5`, `1,200.5`.
+pub fn format_decimal(lang: Lang, n: f64) -> String {
+    let rounded = (n * 100.0).round() / 100.0;
+    let whole = rounded.trunc() as i64;
+    let mut out = format_number(lang, whole);
+    if rounded < 0.0 && whole == 0 {
+        out = format!("−{out}");
+    }
+    let fraction = ((rounded - rounded.trunc()).abs() * 100.0).round() as i64;
+    if fraction != 0 {
+        let digits = format!("{fraction:02}");
+        let digits = digits.trim_end_matches('0');
+        out.push(if lang == Lang::En { '.' } else { ',' });
+        out.push_str(digits);
+    }
+    out
+}
+
 pub use samla_domain::dates::norway_offset;
 
 /// An epoch timestamp in Norwegian time: `23.11.2026 kl. 16:05` (nb, nn) or `23 Nov 2026, 16:05` (en).

@@ -880,6 +880,90 @@ fn matrix(disable_id: i64) -> Vec<(String, Row)> {
             "/assignments/2019/requirements/999999/remove",
             [303, 404, 404, 404, 404, 404, 404, 404],
         ),
+        // County plans: Oslo og Viken has none yet, so outside the embete there is nothing
+        // to find; its staff are offered to start it, and the start comes first.
+        ("/plans", Method::GET, "/plans", [200; 8]),
+        (
+            "/plans/{embete}",
+            Method::GET,
+            "/plans/oslo-og-viken",
+            [404, 404, 404, 404, 404, 200, 200, 404],
+        ),
+        (
+            "/plans/{embete}",
+            Method::POST,
+            "/plans/oslo-og-viken",
+            [303, 403, 403, 403, 403, 303, 303, 403],
+        ),
+        (
+            "/plans/{embete}/summary",
+            Method::GET,
+            "/plans/oslo-og-viken/summary",
+            [303, 404, 404, 404, 404, 200, 200, 404],
+        ),
+        // A form without a base version clashes with the plan as it stands.
+        (
+            "/plans/{embete}/summary",
+            Method::POST,
+            "/plans/oslo-og-viken/summary",
+            [303, 404, 404, 404, 404, 409, 409, 404],
+        ),
+        (
+            "/plans/{embete}/group",
+            Method::GET,
+            "/plans/oslo-og-viken/group",
+            [303, 404, 404, 404, 404, 200, 200, 404],
+        ),
+        (
+            "/plans/{embete}/group",
+            Method::POST,
+            "/plans/oslo-og-viken/group",
+            [303, 404, 404, 404, 404, 409, 409, 404],
+        ),
+        // Only a leader anchors, and only the version they read.
+        (
+            "/plans/{embete}/anchor",
+            Method::POST,
+            "/plans/oslo-og-viken/anchor",
+            [303, 404, 404, 404, 404, 403, 409, 404],
+        ),
+        // Before any anchoring, the history is the embete's own.
+        (
+            "/plans/{embete}/history",
+            Method::GET,
+            "/plans/oslo-og-viken/history",
+            [404, 404, 404, 404, 404, 200, 200, 404],
+        ),
+        (
+            "/plans/{embete}/{kind}/new",
+            Method::GET,
+            "/plans/oslo-og-viken/measures/new",
+            [303, 404, 404, 404, 404, 200, 200, 404],
+        ),
+        (
+            "/plans/{embete}/{kind}",
+            Method::POST,
+            "/plans/oslo-og-viken/ambitions",
+            [303, 404, 404, 404, 404, 422, 422, 404],
+        ),
+        (
+            "/plans/{embete}/{kind}/{id}",
+            Method::GET,
+            "/plans/oslo-og-viken/goals/999999",
+            [303, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            "/plans/{embete}/{kind}/{id}",
+            Method::POST,
+            "/plans/oslo-og-viken/goals/999999",
+            [303, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            "/plans/{embete}/{kind}/{id}/remove",
+            Method::POST,
+            "/plans/oslo-og-viken/goals/999999/remove",
+            [303, 404, 404, 404, 404, 404, 404, 404],
+        ),
         // While drafting, a directorate cannot sign yet.
         (
             "/assignments/{year}/sign-off",

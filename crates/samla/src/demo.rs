@@ -9,7 +9,7 @@ use samla_domain::access::system_authority_for_command_line_and_demo as system_a
 pub const DEMO_PASSWORD: &str = "samla-demo-2026";
 
 /// (e-mail, name, role, organisation) of the demo users.
-pub const DEMO_USERS: [(&str, &str, &str, &str); 11] = [
+pub const DEMO_USERS: [(&str, &str, &str, &str); 13] = [
     (
         "admin@samla.example",
         "Ada Admin (demo)",
@@ -70,6 +70,18 @@ pub const DEMO_USERS: [(&str, &str, &str, &str); 11] = [
         "Kari Kontakt (demo)",
         "municipality",
         "030109",
+    ),
+    (
+        "rogaland@samla.example",
+        "Rune Rådgiver (demo)",
+        "embete_staff",
+        "rogaland",
+    ),
+    (
+        "leder.rogaland@samla.example",
+        "Randi Leder (demo)",
+        "embete_leader",
+        "rogaland",
     ),
 ];
 
@@ -583,29 +595,42 @@ const ASSIGNMENT_2020_CHANGES: [(&str, &str); 3] = [
     ),
 ];
 
-/// The demo user of an organisation, as the acting person (so the audit log names them).
+/// The demo user of an organisation, as the acting person (so the audit log names them):
+/// its first user that is neither an administrator nor in the steering group.
 async fn demo_actor(db: &Db, organisation: &str) -> anyhow::Result<samla_domain::access::Actor> {
-    use samla_domain::access::{Actor, OrgKind, OrgRef, Role};
-    let (email, name, role, _) = DEMO_USERS
+    let (email, ..) = DEMO_USERS
         .iter()
         .find(|(_, _, role, org)| {
             *org == organisation && *role != "admin" && *role != "steering_group"
         })
         .ok_or_else(|| anyhow::anyhow!("no demo user for {organisation}"))?;
+    demo_user(db, email).await
+}
+
+/// A demo user by e-mail address, as the acting person.
+async fn demo_user(db: &Db, email: &str) -> anyhow::Result<samla_domain::access::Actor> {
+    use samla_domain::access::{Actor, OrgKind, OrgRef, Role};
+    let (email, name, role, organisation) = DEMO_USERS
+        .iter()
+        .find(|(e, ..)| *e == email)
+        .ok_or_else(|| anyhow::anyhow!("no demo user {email}"))?;
     let user_id = users::find_user_id(db, email)
         .await?
         .ok_or_else(|| anyhow::anyhow!("demo user {email} is missing"))?;
-    let (kind, role) = if *role == "secretariat" {
-        (OrgKind::Secretariat, Role::Secretariat)
-    } else {
-        (OrgKind::Directorate, Role::Directorate)
+    let role = Role::parse(role)?;
+    let kind = match role {
+        Role::Secretariat | Role::Admin => OrgKind::Secretariat,
+        Role::EmbeteStaff | Role::EmbeteLeader => OrgKind::Embete,
+        Role::Municipality if organisation.len() == 6 => OrgKind::District,
+        Role::Municipality => OrgKind::Municipality,
+        Role::Directorate | Role::SteeringGroup => OrgKind::Directorate,
     };
     Ok(Actor {
         user_id,
         email: (*email).into(),
         name: (*name).into(),
         organisation: OrgRef {
-            code: organisation.into(),
+            code: (*organisation).into(),
             kind,
         },
         roles: vec![role],
@@ -683,6 +708,276 @@ pub async fn ensure_assignments(db: &Db) -> anyhow::Result<usize> {
     for d in ["hdir", "bufdir", "nav"] {
         store::sign_off(db, &demo_actor(db, d).await?, 2020, version).await?;
     }
+    Ok(2)
+}
+
+/// A demo plan item: (kind, parent's place in the list or none, title, text, measure).
+type DemoItem = (
+    &'static str,
+    Option<usize>,
+    &'static str,
+    &'static str,
+    Option<DemoMeasure>,
+);
+
+/// A demo measure: (owner, deadline, status, requirement ids, articles, steps, indicator).
+type DemoMeasure = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [i64],
+    &'static str,
+    &'static str,
+    (&'static str, &'static str, &'static str, &'static str),
+);
+
+/// Rogaland's plan, after its three goals of its own (no violence or abuse; good schooling
+/// and mental-health care for children in child-welfare institutions; every child
+/// belongs), written in our own words. Requirement ids are the 2019 demo assignment's.
+const ROGALAND_PLAN: [DemoItem; 8] = [
+    (
+        "ambition",
+        None,
+        "Alle barn og unge i Rogaland har en trygg oppvekst og opplever at de hører til",
+        "Embetet samordner støtten til kommunene på tvers av barnehage, skole, barnevern, helse, sosiale tjenester og arbeid.",
+        None,
+    ),
+    (
+        "goal",
+        Some(0),
+        "Ingen barn utsettes for vold eller overgrep",
+        "Kommunene har planer mot vold i nære relasjoner, og tjenestene vet hva de skal gjøre når de er bekymret.",
+        None,
+    ),
+    (
+        "goal",
+        Some(0),
+        "Barn i barnevernsinstitusjon får god skolegang og psykisk helsehjelp",
+        "",
+        None,
+    ),
+    (
+        "goal",
+        Some(0),
+        "Alle barn opplever tilhørighet",
+        "Barn og unge har en trygg voksen, et fellesskap og en fritidsaktivitet.",
+        None,
+    ),
+    (
+        "measure",
+        Some(1),
+        "Veiledning om handlingsplaner mot vold",
+        "Samlinger for kommunene om handlingsplaner mot vold i nære relasjoner, med barnevern, helsestasjon og skole til stede.",
+        Some((
+            "Helse- og sosialavdelingen",
+            "2020-12-31",
+            "in_progress",
+            &[2],
+            "19, 34",
+            "3",
+            (
+                "Kommuner med oppdatert handlingsplan",
+                "9",
+                "23",
+                "2019: 9; 2020: 14",
+            ),
+        )),
+    ),
+    (
+        "measure",
+        Some(2),
+        "Samarbeidsavtaler mellom institusjon, skole og BUP",
+        "",
+        Some((
+            "Oppvekst- og utdanningsavdelingen",
+            "2021-06-30",
+            "planned",
+            &[4, 3],
+            "24, 28",
+            "",
+            ("Institusjoner med avtale", "2", "11", "2019: 2"),
+        )),
+    ),
+    (
+        "measure",
+        Some(3),
+        "Fritidserklæringen kjent i alle kommuner",
+        "Gjøre fritidserklæringen kjent og spørre etter den i dialogmøtene.",
+        Some((
+            "Samordningsstaben",
+            "",
+            "done",
+            &[1],
+            "31",
+            "6",
+            (
+                "Kommuner som har drøftet erklæringen",
+                "0",
+                "23",
+                "2019: 12; 2020: 23",
+            ),
+        )),
+    ),
+    (
+        "measure",
+        Some(3),
+        "Ungdomsråd med i dialogmøtene",
+        "",
+        Some((
+            "Samordningsstaben",
+            "2020-10-01",
+            "in_progress",
+            &[2],
+            "12",
+            "1",
+            ("", "", "", ""),
+        )),
+    ),
+];
+
+/// Oslo og Viken's plan, started but not anchored yet.
+const OSLO_PLAN: [DemoItem; 3] = [
+    (
+        "ambition",
+        None,
+        "Utsatte barn og unge i Oslo og Viken får hjelp som henger sammen",
+        "",
+        None,
+    ),
+    (
+        "goal",
+        Some(0),
+        "Kommunene og bydelene har en felles plan for 0–24-arbeidet",
+        "",
+        None,
+    ),
+    (
+        "measure",
+        Some(1),
+        "Dialogmøter med alle kommuner og bydeler innen tre år",
+        "Først med tjenesteledere, så med barn og unge, og en rapport fra hvert møte.",
+        Some((
+            "Oppvekst- og utdanningsavdelingen",
+            "2022-12-31",
+            "in_progress",
+            &[1, 2],
+            "12",
+            "1, 2",
+            (
+                "Kommuner og bydeler med dialogmøte",
+                "0",
+                "66",
+                "2019: 18; 2020: 35",
+            ),
+        )),
+    ),
+];
+
+/// Adds a demo plan's items for `writer`, from version `version`; the version after.
+async fn demo_items(
+    db: &Db,
+    writer: &samla_domain::access::Actor,
+    items: &[DemoItem],
+    mut version: i64,
+) -> anyhow::Result<i64> {
+    use samla_db::plan as store;
+    use samla_domain::plan::{IndicatorInput, ItemInput, check_item};
+    let proof = samla_domain::access::embete_work(writer, &writer.organisation.code)?;
+    let mut ids: Vec<i64> = Vec::new();
+    for (kind, parent, title, text, measure) in items {
+        let mut input = ItemInput {
+            parent: parent.map(|p| ids[p].to_string()).unwrap_or_default(),
+            title: (*title).into(),
+            text: (*text).into(),
+            ..ItemInput::default()
+        };
+        if let Some((owner, deadline, status, requirements, articles, steps, indicator)) = measure {
+            input.owner = (*owner).into();
+            input.deadline = (*deadline).into();
+            input.status = (*status).into();
+            input.requirements = requirements.iter().map(i64::to_string).collect();
+            input.crc_articles = (*articles).into();
+            input.steps = (*steps).into();
+            input.indicators = vec![IndicatorInput {
+                name: indicator.0.into(),
+                baseline: indicator.1.into(),
+                target: indicator.2.into(),
+                values: indicator.3.into(),
+            }];
+        }
+        let parents: Vec<i64> = ids.clone();
+        let item = check_item(kind, &input, 0, &parents, &[1, 2, 3, 4])
+            .map_err(|e| anyhow::anyhow!("demo plan item {title} is invalid: {e:?}"))?;
+        let (added, _) = store::add_item(db, writer, &proof, item, version).await?;
+        ids.push(added.id);
+        version += 1;
+    }
+    Ok(version)
+}
+
+/// Fills the demo's county plans: Rogaland's anchored by its leader and changed since,
+/// and Oslo og Viken's started but not anchored yet. Returns how many it made.
+pub async fn ensure_plans(db: &Db) -> anyhow::Result<usize> {
+    use samla_db::plan as store;
+    use samla_domain::plan::{Group, Member};
+    if !store::list(db).await?.is_empty() {
+        return Ok(0);
+    }
+    let staff = demo_user(db, "rogaland@samla.example").await?;
+    let leader = demo_user(db, "leder.rogaland@samla.example").await?;
+    let proof = samla_domain::access::embete_work(&staff, "rogaland")?;
+    store::create(db, &staff, &proof).await?;
+    store::save_summary(
+        db,
+        &staff,
+        &proof,
+        "Planen gjelder 2019–2022 og er forankret i embetsledelsen. Den samler embetets arbeid for utsatte barn og unge under én ambisjon med tre egne mål, og viser hvilke krav i fellesoppdraget hvert tiltak svarer på.",
+        1,
+    )
+    .await?;
+    let member = |name: &str, title: &str, department: &str| Member {
+        name: name.into(),
+        title: title.into(),
+        department: department.into(),
+    };
+    let group = Group {
+        internal: vec![
+            member("Tone Vik", "seniorrådgiver", "social_child_welfare"),
+            member("Even Sand", "rådgiver", "health"),
+            member("Liv Berge", "seniorrådgiver", "education_kindergarten"),
+            member("Ola Nes", "beredskapsrådgiver", "coordination_preparedness"),
+        ],
+        reference: vec![
+            member("Randi Leder", "assisterende statsforvalter", ""),
+            member("Geir Haug", "direktør for helse og sosial", ""),
+        ],
+    };
+    store::save_group(db, &staff, &proof, &group, 2).await?;
+    let version = demo_items(db, &staff, &ROGALAND_PLAN, 3).await?;
+    let leads = samla_domain::access::approve_reports(&leader, "rogaland")?;
+    let leader_proof = samla_domain::access::embete_work(&leader, "rogaland")?;
+    store::anchor(db, &leader, &leader_proof, &leads, version).await?;
+    // A year on, one measure is done and its figure is in.
+    let plan = store::draft(db, &proof)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no plan"))?;
+    if let Some(mut m) = plan.of_kind("measure").next().cloned()
+        && let Some(details) = m.measure.as_mut()
+    {
+        details.status = "done".into();
+        if let Some(i) = details.indicators.first_mut() {
+            i.values.push(samla_domain::plan::YearValue {
+                year: 2021,
+                value: 21.0,
+            });
+        }
+        store::save_item(db, &staff, &proof, &m, version).await?;
+    }
+
+    let oslo = demo_actor(db, "oslo-og-viken").await?;
+    let oslo_proof = samla_domain::access::embete_work(&oslo, "oslo-og-viken")?;
+    store::create(db, &oslo, &oslo_proof).await?;
+    demo_items(db, &oslo, &OSLO_PLAN, 1).await?;
     Ok(2)
 }
 

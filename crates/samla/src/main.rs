@@ -405,6 +405,10 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         if years > 0 {
             tracing::info!(years, "demo joint assignments made");
         }
+        let plans = demo::ensure_plans(&db).await?;
+        if plans > 0 {
+            tracing::info!(plans, "demo county plans made");
+        }
     }
     let state = AppState::new(
         db.clone(),

@@ -14,6 +14,7 @@ pub mod home;
 pub mod kept_forms;
 pub mod pages;
 pub mod password;
+pub mod plan;
 pub mod regions;
 
 use crate::AppState;
@@ -87,6 +88,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/organisations/{code}/members", get(api::members))
         .merge(dialogue::routes())
         .merge(assignment::routes())
+        .merge(plan::routes())
         .fallback(not_found)
         // Routes that take more (the report) say so on their own route.
         .layer(DefaultBodyLimit::max(crate::forms::BODY_MAX))
