@@ -744,7 +744,7 @@ fn compare(sections: &[String], old: &Sections, new: &Sections) -> Vec<SectionDi
         .iter()
         .flat_map(|s| std::iter::once(s.clone()).chain(rows_of(s)))
         .map(|key| {
-            let (a, b) = (readable(&key, old.get(&key)), readable(&key, new.get(&key)));
+            let (changed, pieces) = document::compare_part(&key, old, new, readable);
             let title = |doc: &Sections| {
                 doc.get(&key)
                     .and_then(|v| serde_json::from_str::<Requirement>(v).ok())
@@ -752,8 +752,8 @@ fn compare(sections: &[String], old: &Sections, new: &Sections) -> Vec<SectionDi
             };
             SectionDiff {
                 requirement: title(new).or_else(|| title(old)),
-                changed: old.get(&key) != new.get(&key),
-                pieces: document::word_diff(&a, &b),
+                changed,
+                pieces,
                 key,
             }
         })
@@ -817,15 +817,28 @@ pub async fn yearly_diff(
 /// Every requirement of a published assignment, as the newest published year words it,
 /// with that year: what plans, reports and assessments may point at.
 pub async fn published_requirements(db: &Db) -> StoreResult<Vec<(i64, Requirement)>> {
+    // One read of every published year's content, newest year first, so the first
+    // wording of an identity met is the newest.
+    let years: Vec<(i64, Option<String>)> = on!(db.acquire().await?.conn(), |c| {
+        sqlx::query(
+            "SELECT a.year, v.content FROM assignment a JOIN document_version v \
+             ON v.document = 'assignment:' || a.year AND v.version = a.published_version \
+             ORDER BY a.year DESC",
+        )
+        .fetch_all(&mut *c)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .collect::<Result<_, sqlx::Error>>()?
+    });
     let mut out: Vec<(i64, Requirement)> = Vec::new();
-    // Newest year first, so the first wording of an identity met is the newest.
-    for summary in list(db, None).await? {
-        let Some(a) = read(db, summary.year, false).await? else {
-            continue;
-        };
-        for row in a.sections.into_iter().flat_map(|s| s.requirements) {
-            if !out.iter().any(|(_, r)| r.id == row.requirement.id) {
-                out.push((a.year, row.requirement));
+    for (year, content) in years {
+        let parts: Sections = content
+            .and_then(|c| serde_json::from_str(&c).ok())
+            .unwrap_or_default();
+        for r in requirements_in(&parts) {
+            if !out.iter().any(|(_, o)| o.id == r.id) {
+                out.push((year, r));
             }
         }
     }

@@ -157,21 +157,50 @@ pub async fn anchored(db: &Db, embete: &str) -> StoreResult<Option<Plan>> {
 
 /// Every embete that has started a plan, with its newest anchoring.
 pub async fn list(db: &Db) -> StoreResult<Vec<Summary>> {
-    let embeter: Vec<String> = on!(db.acquire().await?.conn(), |c| {
-        sqlx::query_scalar("SELECT embete FROM county_plan ORDER BY embete")
-            .fetch_all(&mut *c)
-            .await?
+    // One read: each plan with its newest anchoring and that version's content.
+    type Row5 = (String, Option<Anchored>, Option<String>);
+    let rows: Vec<Row5> = on!(db.acquire().await?.conn(), |c| {
+        sqlx::query(
+            "SELECT p.embete, a.version, a.sha256, a.anchored_at, a.anchored_by, v.content \
+             FROM county_plan p \
+             LEFT JOIN plan_anchoring a ON a.embete = p.embete AND a.version = \
+               (SELECT MAX(b.version) FROM plan_anchoring b WHERE b.embete = p.embete) \
+             LEFT JOIN document_version v ON v.document = 'plan:' || p.embete AND v.version = a.version \
+             ORDER BY p.embete",
+        )
+        .fetch_all(&mut *c)
+        .await?
+        .iter()
+        .map(|r| {
+            let anchored = match r.try_get::<Option<i64>, _>(1)? {
+                Some(version) => Some(Anchored {
+                    version,
+                    sha256: r.try_get(2)?,
+                    anchored_at: r.try_get(3)?,
+                    anchored_by: r.try_get(4)?,
+                }),
+                None => None,
+            };
+            Ok((r.try_get(0)?, anchored, r.try_get(5)?))
+        })
+        .collect::<Result<_, sqlx::Error>>()?
     });
-    let mut out = Vec::new();
-    for embete in embeter {
-        let plan = anchored(db, &embete).await?;
-        out.push(Summary {
-            measures: plan.as_ref().map_or(0, |p| p.of_kind("measure").count()),
-            anchored: plan.and_then(|p| p.anchored),
-            embete,
-        });
-    }
-    Ok(out)
+    Ok(rows
+        .into_iter()
+        .map(|(embete, anchored, content)| {
+            let parts: Sections = content
+                .and_then(|c| serde_json::from_str(&c).ok())
+                .unwrap_or_default();
+            Summary {
+                embete,
+                measures: items_in(&parts)
+                    .iter()
+                    .filter(|i| i.kind == "measure")
+                    .count(),
+                anchored,
+            }
+        })
+        .collect())
 }
 
 /// Starts the embete's plan, empty.
@@ -222,8 +251,40 @@ async fn locked_head(tx: &mut crate::Tx, embete: &str) -> StoreResult<i64> {
     Ok(head)
 }
 
+/// What must hold in the current version before a part is written, checked under the
+/// plan's lock so that no other write slips in between the check and the write.
+enum Guard {
+    Nothing,
+    /// The item's parent (this part key) is still in the plan.
+    Parent(String),
+    /// The item (this part key, this identity) is there, with nothing under it.
+    Childless(String, i64),
+}
+
+impl Guard {
+    async fn check(&self, tx: &mut crate::Tx, embete: &str, head: i64) -> StoreResult<()> {
+        if matches!(self, Guard::Nothing) {
+            return Ok(());
+        }
+        let (parts, _) = documents::parts_at(tx.conn(), &plan::document_key(embete), head).await?;
+        match self {
+            Guard::Nothing => Ok(()),
+            Guard::Parent(key) if !parts.contains_key(key) => {
+                Err(DomainError::field(ErrorCode::InvalidChoice, "parent").into())
+            }
+            Guard::Parent(_) => Ok(()),
+            Guard::Childless(key, _) if !parts.contains_key(key) => Err(ErrorCode::NotFound.into()),
+            Guard::Childless(_, id) if items_in(&parts).iter().any(|i| i.parent == Some(*id)) => {
+                Err(DomainError::field(ErrorCode::HasRecords, "title").into())
+            }
+            Guard::Childless(..) => Ok(()),
+        }
+    }
+}
+
 /// Writes one part of the plan (or removes it, for `None`) from version `base`, under
 /// the kernel's per-part locking, inside `tx`, which it commits.
+#[allow(clippy::too_many_arguments)]
 async fn write(
     mut tx: crate::Tx,
     actor: &Actor,
@@ -232,9 +293,11 @@ async fn write(
     value: Option<String>,
     base: i64,
     field: &'static str,
+    guard: Guard,
 ) -> StoreResult<Saved> {
     let who = Who::user(actor.user_id, &actor.email);
     let head = locked_head(&mut tx, embete).await?;
+    guard.check(&mut tx, embete, head).await?;
     let written = documents::write_part(
         &mut tx,
         &plan::document_key(embete),
@@ -297,6 +360,7 @@ pub async fn save_summary(
         Some(text),
         base,
         "text",
+        Guard::Nothing,
     )
     .await
 }
@@ -319,6 +383,7 @@ pub async fn save_group(
         Some(value),
         base,
         "internal",
+        Guard::Nothing,
     )
     .await
 }
@@ -378,18 +443,13 @@ async fn write_item(
     if kind.as_deref() != Some(item.kind.as_str()) {
         return Err(ErrorCode::NotFound.into());
     }
-    if let (Some(parent), Some(parent_kind)) = (item.parent, plan::parent_kind(&item.kind)) {
-        let head = current(tx.conn(), embete)
-            .await?
-            .ok_or(ErrorCode::NotFound)?;
-        let (parts, _) = documents::parts_at(tx.conn(), &plan::document_key(embete), head).await?;
-        if !parts.contains_key(&plan::item_key(parent_kind, parent)) {
-            return Err(DomainError::field(ErrorCode::InvalidChoice, "parent").into());
-        }
-    }
+    let guard = match (item.parent, plan::parent_kind(&item.kind)) {
+        (Some(parent), Some(parent_kind)) => Guard::Parent(plan::item_key(parent_kind, parent)),
+        _ => Guard::Nothing,
+    };
     let key = plan::item_key(&item.kind, item.id);
     let value = serde_json::to_string(item).unwrap_or_default();
-    write(tx, actor, embete, &key, Some(value), base, "title").await
+    write(tx, actor, embete, &key, Some(value), base, "title", guard).await
 }
 
 /// Saves a checked item over the one with its identity.
@@ -422,14 +482,10 @@ pub async fn remove_item(
     id: i64,
     base: i64,
 ) -> StoreResult<Saved> {
-    let plan = draft(db, proof).await?.ok_or(ErrorCode::NotFound)?;
-    plan.item(kind, id).ok_or(ErrorCode::NotFound)?;
-    if plan.children(id).next().is_some() {
-        return Err(DomainError::field(ErrorCode::HasRecords, "title").into());
-    }
     let tx = db.begin().await?;
     let key = plan::item_key(kind, id);
-    write(tx, actor, proof.embete(), &key, None, base, "title").await
+    let guard = Guard::Childless(key.clone(), id);
+    write(tx, actor, proof.embete(), &key, None, base, "title", guard).await
 }
 
 /// An embete leader anchors the current version, naming it: `version` is the one they
@@ -619,14 +675,12 @@ pub async fn compare(
     Ok(keys
         .map(|key| {
             let item = items.iter().find(|i| plan::item_key(&i.kind, i.id) == key);
+            let (changed, pieces) = document::compare_part(&key, &old, &new, readable);
             PartDiff {
                 kind: item.map(|i| i.kind.clone()),
                 title: item.map(|i| i.title.clone()),
-                changed: old.get(&key) != new.get(&key),
-                pieces: document::word_diff(
-                    &readable(&key, old.get(&key)),
-                    &readable(&key, new.get(&key)),
-                ),
+                changed,
+                pieces,
                 key,
             }
         })

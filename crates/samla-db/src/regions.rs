@@ -615,6 +615,11 @@ pub async fn embeter_on(db: &Db, date: Date) -> Result<Vec<Embete>, sqlx::Error>
     embete_versions(db, None, Some(date)).await
 }
 
+/// One embete with its name valid on `date`, if it exists then.
+pub async fn embete_on(db: &Db, code: &str, date: Date) -> Result<Option<Embete>, sqlx::Error> {
+    Ok(embete_versions(db, Some(code), Some(date)).await?.pop())
+}
+
 /// Every name an embete has had, oldest first.
 pub async fn embete_names(db: &Db, code: &str) -> Result<Vec<Embete>, sqlx::Error> {
     embete_versions(db, Some(code), None).await

@@ -76,6 +76,21 @@ pub fn merge(base: &Sections, mine: &Sections, theirs: &Sections) -> Merge {
     out
 }
 
+/// One part of a parted document compared between two versions: whether its stored value
+/// changed, and its text as `readable` words it, word by word.
+pub fn compare_part(
+    key: &str,
+    old: &Sections,
+    new: &Sections,
+    readable: impl Fn(&str, Option<&String>) -> String,
+) -> (bool, Vec<Piece>) {
+    let (before, after) = (old.get(key), new.get(key));
+    (
+        before != after,
+        word_diff(&readable(key, before), &readable(key, after)),
+    )
+}
+
 /// A run of words in a comparison of two texts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Piece {

@@ -59,6 +59,49 @@ impl FormErrors {
     }
 }
 
+/// A refused form as its page answers it: the status and every field's message.
+pub struct Refusal {
+    pub status: axum::http::StatusCode,
+    pub errors: FormErrors,
+}
+
+impl Refusal {
+    /// The fields' errors become the form's messages, answered 409 when one clashed with
+    /// the stored state, 403 when one is a step the actor may not take, 422 otherwise. A
+    /// refusal that names no field is the error page's to answer.
+    pub fn of(
+        lang: Lang,
+        refused: Result<Vec<DomainError>, samla_db::StoreError>,
+    ) -> Result<Refusal, crate::error::AppError> {
+        use axum::http::StatusCode;
+        let errors = match refused {
+            Ok(errors) => errors,
+            Err(samla_db::StoreError::Domain(e)) if e.field.is_some() => vec![e],
+            Err(e) => return Err(e.into()),
+        };
+        let status = errors
+            .iter()
+            .map(|e| match crate::error::status_of(e.code) {
+                s @ (StatusCode::CONFLICT | StatusCode::FORBIDDEN) => s,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            })
+            .max()
+            .unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+        Ok(Refusal {
+            status,
+            errors: FormErrors::from_domain(lang, &errors),
+        })
+    }
+
+    /// A single store refusal (one field, or the error page).
+    pub fn of_store(
+        lang: Lang,
+        refused: samla_db::StoreError,
+    ) -> Result<Refusal, crate::error::AppError> {
+        Refusal::of(lang, Err(refused))
+    }
+}
+
 /// A form body where a field may repeat (`role=a&role=b`), which serde_urlencoded
 /// cannot put into a struct. Parsed by hand, once: every decoded name and value goes end
 /// to end into one string, and an index of their places, sorted by name, finds a field

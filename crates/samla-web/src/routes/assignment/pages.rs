@@ -6,11 +6,10 @@ use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::flash::{Flash, Notice};
-use crate::forms::{FormErrors, MultiForm};
+use crate::forms::{FormErrors, MultiForm, Refusal};
 use crate::routes::pages::{Page, render};
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use samla_app::assignment::{self as use_case, Opened};
 use samla_db::StoreError;
@@ -52,15 +51,6 @@ fn part_label(page: &Page, part: &SectionDiff) -> String {
 
 fn stage_text(page: &Page, stage: &Stage) -> String {
     page.t(&format!("assignment-stage-{}", stage.as_str()))
-}
-
-/// A form sent back with its refusal: 409 when it clashed with the stored state (a
-/// duplicate year, a stale version, a stage that does not allow it), 422 otherwise.
-fn form_status(code: ErrorCode) -> StatusCode {
-    match crate::error::status_of(code) {
-        StatusCode::CONFLICT => StatusCode::CONFLICT,
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
-    }
 }
 
 fn year_of(raw: &str) -> Result<i64, AppError> {
@@ -137,13 +127,11 @@ pub async fn create(
             &Notice::AssignmentCreated.on(&format!("/assignments/{year}")),
         )
         .into_response()),
-        Err(StoreError::Domain(e)) if e.field.is_some() => {
-            let status = form_status(e.code);
-            let errors = FormErrors::from_domain(ctx.lang, &[e]);
-            let page = list_page(&state, &ctx, typed, errors, None).await?;
-            Ok((status, render(&page)?).into_response())
+        Err(e) => {
+            let refused = Refusal::of_store(ctx.lang, e)?;
+            let page = list_page(&state, &ctx, typed, refused.errors, None).await?;
+            Ok((refused.status, render(&page)?).into_response())
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -365,13 +353,11 @@ pub async fn save_section(
             };
             Ok(Redirect::to(&format!("{notice}#section-{key}")).into_response())
         }
-        Err(StoreError::Domain(e)) if e.field.is_some() => {
-            let status = form_status(e.code);
-            let errors = FormErrors::from_domain(ctx.lang, &[e]);
-            let page = section_page(&state, &ctx, year, &key, Some(text), errors).await?;
-            Ok((status, render(&page)?).into_response())
+        Err(e) => {
+            let refused = Refusal::of_store(ctx.lang, e)?;
+            let page = section_page(&state, &ctx, year, &key, Some(text), refused.errors).await?;
+            Ok((refused.status, render(&page)?).into_response())
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -386,13 +372,11 @@ async fn after_action(
 ) -> Result<Response, AppError> {
     match result {
         Ok(()) => Ok(Redirect::to(&notice.on(&format!("/assignments/{year}"))).into_response()),
-        Err(StoreError::Domain(e)) if e.field.is_some() => {
-            let status = form_status(e.code);
-            let errors = FormErrors::from_domain(ctx.lang, &[e]);
-            let page = assignment_page(state, ctx, year, None, errors).await?;
-            Ok((status, render(&page)?).into_response())
+        Err(e) => {
+            let refused = Refusal::of_store(ctx.lang, e)?;
+            let page = assignment_page(state, ctx, year, None, refused.errors).await?;
+            Ok((refused.status, render(&page)?).into_response())
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -583,7 +567,7 @@ async fn after_requirement(
     typed: RequirementInput,
     result: use_case::RequirementResult<Saved>,
 ) -> Result<Response, AppError> {
-    let errors = match result {
+    let refused = match result {
         Ok(saved) => {
             let url = format!("/assignments/{year}");
             let notice = match saved {
@@ -594,18 +578,10 @@ async fn after_requirement(
             };
             return Ok(Redirect::to(&format!("{notice}#section-{section}")).into_response());
         }
-        Err(Ok(errors)) => errors,
-        Err(Err(StoreError::Domain(e))) if e.field.is_some() => vec![e],
-        Err(Err(e)) => return Err(e.into()),
+        Err(refused) => Refusal::of(ctx.lang, refused)?,
     };
-    let status = errors
-        .iter()
-        .map(|e| form_status(e.code))
-        .max()
-        .unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
-    let errors = FormErrors::from_domain(ctx.lang, &errors);
-    let page = requirement_page(state, ctx, year, section, id, typed, errors).await?;
-    Ok((status, render(&page)?).into_response())
+    let page = requirement_page(state, ctx, year, section, id, typed, refused.errors).await?;
+    Ok((refused.status, render(&page)?).into_response())
 }
 
 pub async fn add_requirement(

@@ -6,11 +6,10 @@ use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::flash::{Flash, Notice};
-use crate::forms::{FormErrors, MultiForm};
+use crate::forms::{FormErrors, MultiForm, Refusal};
 use crate::routes::pages::{Page, render};
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use samla_app::plan::{self as use_case, History, Opened};
 use samla_db::StoreError;
@@ -42,28 +41,13 @@ fn segment_of(kind: &str) -> &'static str {
     }
 }
 
-/// A form sent back with its refusal: 409 when it clashed with the stored state, 403 when
-/// the actor may not do it (a leader's step), 422 otherwise.
-fn status_of(errors: &[samla_domain::DomainError]) -> StatusCode {
-    errors
-        .iter()
-        .map(|e| match crate::error::status_of(e.code) {
-            s @ (StatusCode::CONFLICT | StatusCode::FORBIDDEN) => s,
-            _ => StatusCode::UNPROCESSABLE_ENTITY,
-        })
-        .max()
-        .unwrap_or(StatusCode::UNPROCESSABLE_ENTITY)
-}
-
 async fn embeter(state: &AppState) -> Result<Vec<Embete>, AppError> {
     Ok(regions::embeter_on(&state.db, samla_domain::dates::today()).await?)
 }
 
 async fn embete_name(state: &AppState, code: &str) -> Result<String, AppError> {
-    embeter(state)
+    regions::embete_on(&state.db, code, samla_domain::dates::today())
         .await?
-        .into_iter()
-        .find(|e| e.code == code)
         .map(|e| e.name)
         .ok_or(AppError::Code(ErrorCode::NotFound))
 }
@@ -281,13 +265,11 @@ pub async fn anchor(
         Ok(_) => {
             Ok(Redirect::to(&Notice::PlanAnchored.on(&format!("/plans/{embete}"))).into_response())
         }
-        Err(StoreError::Domain(e)) if e.field.is_some() => {
-            let status = status_of(std::slice::from_ref(&e));
-            let errors = FormErrors::from_domain(ctx.lang, &[e]);
-            let page = plan_page(&state, &ctx, &embete, None, errors).await?;
-            Ok((status, render(&page)?).into_response())
+        Err(e) => {
+            let refused = Refusal::of_store(ctx.lang, e)?;
+            let page = plan_page(&state, &ctx, &embete, None, refused.errors).await?;
+            Ok((refused.status, render(&page)?).into_response())
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -351,13 +333,11 @@ pub async fn save_summary(
     let base = form.get("base").parse::<i64>().unwrap_or(0);
     match use_case::save_summary(&state.db, actor, &embete, &text, base).await {
         Ok(saved) => Ok(Redirect::to(&saved_url(&embete, &saved, "summary")).into_response()),
-        Err(StoreError::Domain(e)) if e.field.is_some() => {
-            let status = status_of(std::slice::from_ref(&e));
-            let errors = FormErrors::from_domain(ctx.lang, &[e]);
-            let page = summary_page(&state, &ctx, &embete, Some(text), errors).await?;
-            Ok((status, render(&page)?).into_response())
+        Err(e) => {
+            let refused = Refusal::of_store(ctx.lang, e)?;
+            let page = summary_page(&state, &ctx, &embete, Some(text), refused.errors).await?;
+            Ok((refused.status, render(&page)?).into_response())
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -458,19 +438,16 @@ pub async fn save_group(
     let internal = posted_members(&form, "member");
     let reference = posted_members(&form, "reference");
     let base = form.get("base").parse::<i64>().unwrap_or(0);
-    let errors =
+    let refused =
         match use_case::save_group(&state.db, actor, &embete, &internal, &reference, base).await {
             Ok(saved) => {
                 return Ok(Redirect::to(&saved_url(&embete, &saved, "group")).into_response());
             }
-            Err(Ok(errors)) => errors,
-            Err(Err(StoreError::Domain(e))) if e.field.is_some() => vec![e],
-            Err(Err(e)) => return Err(e.into()),
+            Err(refused) => Refusal::of(ctx.lang, refused)?,
         };
-    let status = status_of(&errors);
-    let errors = FormErrors::from_domain(ctx.lang, &errors);
-    let page = group_page(&state, &ctx, &embete, Some((internal, reference)), errors).await?;
-    Ok((status, render(&page)?).into_response())
+    let typed = Some((internal, reference));
+    let page = group_page(&state, &ctx, &embete, typed, refused.errors).await?;
+    Ok((refused.status, render(&page)?).into_response())
 }
 
 /// An ambition's, goal's or measure's form, new or saved.
@@ -670,19 +647,15 @@ async fn after_item(
     typed: ItemInput,
     result: use_case::FormResult<(i64, Saved)>,
 ) -> Result<Response, AppError> {
-    let errors = match result {
+    let refused = match result {
         Ok((id, saved)) => {
             let anchor = format!("{kind}-{id}");
             return Ok(Redirect::to(&saved_url(embete, &saved, &anchor)).into_response());
         }
-        Err(Ok(errors)) => errors,
-        Err(Err(StoreError::Domain(e))) if e.field.is_some() => vec![e],
-        Err(Err(e)) => return Err(e.into()),
+        Err(refused) => Refusal::of(ctx.lang, refused)?,
     };
-    let status = status_of(&errors);
-    let errors = FormErrors::from_domain(ctx.lang, &errors);
-    let page = item_page(state, ctx, embete, kind, id, typed, errors).await?;
-    Ok((status, render(&page)?).into_response())
+    let page = item_page(state, ctx, embete, kind, id, typed, refused.errors).await?;
+    Ok((refused.status, render(&page)?).into_response())
 }
 
 pub async fn add_item(
@@ -760,19 +733,10 @@ pub async fn remove_item(
             };
             Ok(Redirect::to(&saved_url(&embete, &saved, &anchor)).into_response())
         }
-        Err(StoreError::Domain(e)) if e.field.is_some() => {
-            after_item(
-                &state,
-                &ctx,
-                &embete,
-                kind,
-                Some(id),
-                input_of(&current),
-                Err(Ok(vec![e])),
-            )
-            .await
+        Err(e) => {
+            let typed = input_of(&current);
+            after_item(&state, &ctx, &embete, kind, Some(id), typed, Err(Err(e))).await
         }
-        Err(e) => Err(e.into()),
     }
 }
 
