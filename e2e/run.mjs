@@ -161,6 +161,19 @@ function pagesFor(who) {
       "/plans/oslo-og-viken/history",
     );
   }
+  // Oslo og Viken's 2019 yearly report is begun: requirement 3 answered, 4 not yet.
+  if (who.role === "embete_staff" || who.role === "embete_leader") {
+    pages.push(
+      "/yearly-reports",
+      "/yearly-reports/oslo-og-viken/2019/year",
+      "/yearly-reports/oslo-og-viken/2019/year/answers/3",
+      "/yearly-reports/oslo-og-viken/2019/year/answers/4",
+    );
+  }
+  // Rogaland's is submitted: the secretariat reads it and follows who has reported.
+  if (who.role === "secretariat") {
+    pages.push("/yearly-reports", "/yearly-reports/status/2019/year", "/yearly-reports/rogaland/2019/year");
+  }
   if (who.role === "embete_leader") pages.push("/admin/audit", "/dialogue/dialogues/1/report/versions");
   if (who.role === "admin") {
     pages.push("/admin/users", "/admin/users/new", "/admin/audit", "/admin/audit?from=2019-13-01");

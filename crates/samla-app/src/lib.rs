@@ -10,6 +10,7 @@ pub mod dialogue;
 pub mod follow_up;
 pub mod plan;
 pub mod public;
+pub mod yearly_report;
 
 use samla_db::audit::Who;
 use samla_domain::access::Actor;

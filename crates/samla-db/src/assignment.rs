@@ -814,6 +814,23 @@ pub async fn yearly_diff(
     Ok(Some(compare(&keys, &old, &new)))
 }
 
+/// The requirements of a year's published assignment, in the order they were made; `None`
+/// when that year's assignment is not published.
+pub async fn published_year_requirements(
+    db: &Db,
+    year: i64,
+) -> StoreResult<Option<Vec<Requirement>>> {
+    let mut conn = db.acquire().await?;
+    let Some(version) = head(conn.conn(), year)
+        .await?
+        .and_then(|h| h.published_version)
+    else {
+        return Ok(None);
+    };
+    let (parts, _) = sections_at(conn.conn(), year, version).await?;
+    Ok(Some(requirements_in(&parts)))
+}
+
 /// Every requirement of a published assignment, as the newest published year words it,
 /// with that year: what plans, reports and assessments may point at.
 pub async fn published_requirements(db: &Db) -> StoreResult<Vec<(i64, Requirement)>> {

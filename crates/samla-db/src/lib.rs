@@ -27,6 +27,7 @@ pub mod testing;
 pub mod tokens;
 pub mod users;
 pub mod workflow;
+pub mod yearly_report;
 
 use anyhow::Context;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};

@@ -250,6 +250,21 @@ pub fn approve_reports(actor: &Actor, embete: &str) -> Result<ApproveReports, Do
     }
 }
 
+/// Proof that the actor follows every embete's submitted yearly reports: the secretariat,
+/// which assesses them. Drafts stay inside the embete, and no embete reads another's.
+#[derive(Debug)]
+pub struct FollowReports {
+    _sealed: (),
+}
+
+pub fn follow_reports(actor: &Actor) -> Result<FollowReports, DomainError> {
+    if crate::assignment::is_secretariat(actor) {
+        Ok(FollowReports { _sealed: () })
+    } else {
+        Err(forbidden())
+    }
+}
+
 /// Proof that the actor is a contact for this municipality or district.
 #[derive(Debug)]
 pub struct UnitWork {

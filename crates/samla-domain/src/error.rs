@@ -67,6 +67,8 @@ pub enum ErrorCode {
     DateAfterNextStep,
     /// A youth meeting needs its group and how many took part.
     RequiredForYouthMeeting,
+    /// A report is approved only when every requirement it answers has an answer.
+    AnswersMissing,
 }
 
 impl ErrorCode {
@@ -122,13 +124,14 @@ impl ErrorCode {
             Self::DuplicateName => "duplicate_name",
             Self::HasRecords => "has_records",
             Self::ReportWithdrawn => "report_withdrawn",
+            Self::AnswersMissing => "answers_missing",
             Self::DateAfterNextStep => "date_after_next_step",
             Self::RequiredForYouthMeeting => "required_for_youth_meeting",
         }
     }
 
     /// Every code, so tests can prove each one has a translation.
-    pub const ALL: [ErrorCode; 51] = [
+    pub const ALL: [ErrorCode; 52] = [
         Self::InvalidDate,
         Self::DateOutOfRange,
         Self::InvalidMunicipalityNumber,
@@ -180,6 +183,7 @@ impl ErrorCode {
         Self::ReportWithdrawn,
         Self::DateAfterNextStep,
         Self::RequiredForYouthMeeting,
+        Self::AnswersMissing,
     ];
 }
 

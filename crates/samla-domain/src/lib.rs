@@ -22,5 +22,6 @@ pub mod throttle;
 pub mod tokens;
 pub mod users;
 pub mod workflow;
+pub mod yearly_report;
 
 pub use error::{DomainError, ErrorCode};

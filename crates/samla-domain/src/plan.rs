@@ -296,21 +296,8 @@ fn check_measure(
     if !MEASURE_STATUSES.contains(&status.as_str()) {
         errors.push(DomainError::field(ErrorCode::InvalidChoice, "status"));
     }
-    let mut chosen: Vec<i64> = Vec::new();
-    for r in &input.requirements {
-        match r.trim().parse::<i64>() {
-            Ok(id) if requirements.contains(&id) => {
-                if !chosen.contains(&id) {
-                    chosen.push(id);
-                }
-            }
-            _ => {
-                errors.push(DomainError::field(ErrorCode::InvalidChoice, "requirements"));
-                break;
-            }
-        }
-    }
-    chosen.sort_unstable();
+    let chosen =
+        crate::yearly_report::chosen_ids(&input.requirements, requirements, "requirements", errors);
     let crc_articles = crate::report::crc_articles(&input.crc_articles, "crc_articles")
         .unwrap_or_else(|e| {
             errors.push(e);

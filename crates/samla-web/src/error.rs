@@ -128,7 +128,8 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         | ErrorCode::MeetingLocked
         | ErrorCode::NothingToUndo
         | ErrorCode::DuplicateName
-        | ErrorCode::HasRecords => StatusCode::CONFLICT,
+        | ErrorCode::HasRecords
+        | ErrorCode::AnswersMissing => StatusCode::CONFLICT,
         // Well-formed, but refused by a rule that depends on stored data or the date:
         // what no schema can say. Everything else a schema can say is 400.
         ErrorCode::PersonalIdFound

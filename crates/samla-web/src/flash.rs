@@ -51,6 +51,12 @@ pub enum Notice {
     /// A plan was saved after it was anchored: the anchored version stays public.
     PlanSavedAfterAnchoring,
     PlanAnchored,
+    YearlyReportCreated,
+    AnswerSaved,
+    /// An answer was saved after the leader approved the report: the approval is void.
+    AnswerSavedVoided,
+    YearlyReportApproved,
+    YearlyReportSubmitted,
 }
 
 impl Notice {
@@ -85,6 +91,11 @@ impl Notice {
             Notice::PlanSaved => ("saved", "plan-saved", None),
             Notice::PlanSavedAfterAnchoring => ("changed", "plan-saved-after-anchoring", None),
             Notice::PlanAnchored => ("anchored", "plan-anchored", None),
+            Notice::YearlyReportCreated => ("created", "yearly-created", None),
+            Notice::AnswerSaved => ("saved", "yearly-answer-saved", None),
+            Notice::AnswerSavedVoided => ("voided", "yearly-answer-saved-voided", None),
+            Notice::YearlyReportApproved => ("approved", "yearly-approved", None),
+            Notice::YearlyReportSubmitted => ("submitted", "yearly-submitted", None),
         }
     }
 

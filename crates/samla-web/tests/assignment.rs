@@ -42,14 +42,6 @@ async fn directorate_cookies(app: &App) -> Vec<(&'static str, String)> {
     cookies
 }
 
-fn form(pairs: &[(&str, &str)]) -> String {
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{k}={}", samla_web::error::urlencode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
 fn location(r: &Reply) -> String {
     r.headers
         .get(header::LOCATION)

@@ -10,14 +10,6 @@ use common::*;
 use samla_db::audit::Who;
 use samla_db::users::{self, NewUser};
 
-fn form(pairs: &[(&str, &str)]) -> String {
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{k}={}", samla_web::error::urlencode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
 fn base_on(body: &str) -> String {
     let start = body.find("name=\"base\" value=\"").expect("a base") + 19;
     body[start..].split('"').next().unwrap().to_owned()
@@ -31,11 +23,6 @@ fn id_in(r: &Reply) -> String {
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     location.rsplit('-').next().unwrap().to_owned()
-}
-
-async fn post(app: &App, cookie: &str, path: &str, pairs: &[(&str, &str)]) -> Reply {
-    app.send(Method::POST, path, Some(cookie), Some(&form(pairs)))
-        .await
 }
 
 async fn base(app: &App, cookie: &str, path: &str) -> String {

@@ -964,6 +964,99 @@ fn matrix(disable_id: i64) -> Vec<(String, Row)> {
             "/plans/oslo-og-viken/goals/999999/remove",
             [303, 404, 404, 404, 404, 404, 404, 404],
         ),
+        // Yearly reports: the embete's own and the secretariat's. The 2019 assignment is
+        // not published here, so nothing can be started or followed yet.
+        (
+            "/yearly-reports",
+            Method::GET,
+            "/yearly-reports",
+            [303, 403, 200, 403, 403, 200, 200, 403],
+        ),
+        (
+            "/yearly-reports/status/{year}/{period}",
+            Method::GET,
+            "/yearly-reports/status/2019/year",
+            [303, 403, 404, 403, 403, 403, 403, 403],
+        ),
+        (
+            "/yearly-reports/{embete}/{year}/{period}",
+            Method::GET,
+            "/yearly-reports/oslo-og-viken/2019/year",
+            [303, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            "/yearly-reports/{embete}/{year}/{period}",
+            Method::POST,
+            "/yearly-reports/oslo-og-viken/2019/year",
+            [303, 403, 403, 403, 403, 409, 409, 403],
+        ),
+        (
+            "/yearly-reports/{embete}/{year}/{period}/answers/{requirement}",
+            Method::GET,
+            "/yearly-reports/oslo-og-viken/2019/year/answers/1",
+            [303, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            "/yearly-reports/{embete}/{year}/{period}/answers/{requirement}",
+            Method::POST,
+            "/yearly-reports/oslo-og-viken/2019/year/answers/1",
+            [303, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            "/yearly-reports/{embete}/{year}/{period}/approve",
+            Method::POST,
+            "/yearly-reports/oslo-og-viken/2019/year/approve",
+            [303, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            "/yearly-reports/{embete}/{year}/{period}/submit",
+            Method::POST,
+            "/yearly-reports/oslo-og-viken/2019/year/submit",
+            [303, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        // The API asks the same questions; without a token a protected call is 401.
+        (
+            "/api/v1/yearly-reports",
+            Method::GET,
+            "/api/v1/yearly-reports",
+            [401, 403, 200, 403, 403, 200, 200, 403],
+        ),
+        (
+            "/api/v1/yearly-reports",
+            Method::POST,
+            "/api/v1/yearly-reports",
+            [401, 403, 403, 403, 403, 403, 403, 403],
+        ),
+        (
+            "/api/v1/yearly-reports/status/{year}/{period}",
+            Method::GET,
+            "/api/v1/yearly-reports/status/2019/year",
+            [401, 403, 404, 403, 403, 403, 403, 403],
+        ),
+        (
+            "/api/v1/yearly-reports/{embete}/{year}/{period}",
+            Method::GET,
+            "/api/v1/yearly-reports/oslo-og-viken/2019/year",
+            [401, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            "/api/v1/yearly-reports/{embete}/{year}/{period}/answers/{requirement}",
+            Method::PUT,
+            "/api/v1/yearly-reports/oslo-og-viken/2019/year/answers/1",
+            [401, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            "/api/v1/yearly-reports/{embete}/{year}/{period}/approve",
+            Method::POST,
+            "/api/v1/yearly-reports/oslo-og-viken/2019/year/approve",
+            [401, 404, 404, 404, 404, 403, 404, 404],
+        ),
+        (
+            "/api/v1/yearly-reports/{embete}/{year}/{period}/submit",
+            Method::POST,
+            "/api/v1/yearly-reports/oslo-og-viken/2019/year/submit",
+            [401, 404, 404, 404, 404, 404, 404, 404],
+        ),
         // While drafting, a directorate cannot sign yet.
         (
             "/assignments/{year}/sign-off",

@@ -981,6 +981,138 @@ pub async fn ensure_plans(db: &Db) -> anyhow::Result<usize> {
     Ok(2)
 }
 
+/// Fills an empty database's yearly reports on the published 2019 assignment: Rogaland's
+/// answered, approved and submitted, with its plan's measures and a dialogue report as
+/// evidence; Oslo og Viken's begun. Returns how many reports it made.
+pub async fn ensure_yearly_reports(db: &Db) -> anyhow::Result<usize> {
+    use samla_db::yearly_report as store;
+    use samla_domain::yearly_report::{AnswerInput, Evidence, check_answer};
+    let staff = demo_user(db, "rogaland@samla.example").await?;
+    let proof = samla_domain::access::embete_work(&staff, "rogaland")?;
+    if !store::own(db, &proof).await?.is_empty() {
+        return Ok(0);
+    }
+    let Some(all) = samla_db::assignment::published_year_requirements(db, 2019).await? else {
+        return Ok(0);
+    };
+    let reporting: Vec<i64> = samla_domain::yearly_report::answered(&all)
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    // The evidence each embete may point at: its plan's measures for a requirement,
+    // and its first published dialogue report.
+    async fn evidence(
+        db: &Db,
+        proof: &samla_domain::access::EmbeteWork,
+        requirement: i64,
+    ) -> anyhow::Result<(Vec<String>, Vec<String>)> {
+        let measures = samla_db::plan::draft(db, proof)
+            .await?
+            .map(|p| {
+                p.of_kind("measure")
+                    .filter(|m| {
+                        m.measure
+                            .as_ref()
+                            .is_some_and(|d| d.requirements.contains(&requirement))
+                    })
+                    .map(|m| m.id.to_string())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let filter = samla_db::dialogue::ReportFilter {
+            embete: Some(proof.embete().to_owned()),
+            ..Default::default()
+        };
+        let dialogues =
+            samla_db::dialogue::published(db, samla_domain::access::PublicView, &filter)
+                .await?
+                .into_iter()
+                .filter(|d| d.published_on.as_str() < "2020-02-01")
+                .take(1)
+                .map(|d| d.id.to_string())
+                .collect();
+        Ok((measures, dialogues))
+    }
+    let answer = |requirement: i64,
+                  (measures, dialogues): (Vec<String>, Vec<String>),
+                  status: &str,
+                  text: &str,
+                  figures: &str| {
+        let evidence = Evidence {
+            measures: measures.iter().filter_map(|m| m.parse().ok()).collect(),
+            dialogues: dialogues.iter().filter_map(|d| d.parse().ok()).collect(),
+            follow_ups: Vec::new(),
+        };
+        let input = AnswerInput {
+            status: status.into(),
+            text: text.into(),
+            measures,
+            dialogues,
+            figures: figures.into(),
+            ..AnswerInput::default()
+        };
+        check_answer(&input, requirement, &evidence)
+            .map_err(|e| anyhow::anyhow!("demo answer is invalid: {e:?}"))
+    };
+    const ROGALAND: [(&str, &str, &str); 2] = [
+        (
+            "done",
+            "Vi har fulgt opp alle kommuner med unge utenfor arbeid og utdanning i dialogmøter, og samlet Nav, skole og helse i tre regionale nettverk. Kommunene melder at samarbeidet om den enkelte ungdommen går raskere.",
+            "Kommuner fulgt opp: 26\nRegionale nettverk: 3",
+        ),
+        (
+            "partly",
+            "Vi har støttet fire kommuner og fylkeskommunen i arbeidet med å få flere til å fullføre. Arbeidet med overgangen fra ungdomsskole til videregående er i gang og fortsetter i 2020.",
+            "Kommuner med støtte: 4",
+        ),
+    ];
+    store::create(db, &staff, &proof, 2019, "year").await?;
+    let mut version = 1;
+    for (requirement, (status, text, figures)) in reporting.iter().zip(ROGALAND) {
+        let found = evidence(db, &proof, *requirement).await?;
+        let a = answer(*requirement, found, status, text, figures)?;
+        store::save_answer(db, &staff, &proof, 2019, "year", &a, version).await?;
+        version += 1;
+    }
+    let leader = demo_user(db, "leder.rogaland@samla.example").await?;
+    let leads = samla_domain::access::approve_reports(&leader, "rogaland")?;
+    let leader_proof = samla_domain::access::embete_work(&leader, "rogaland")?;
+    store::approve(db, &leader, &leader_proof, &leads, 2019, "year", version).await?;
+    store::submit(db, &staff, &proof, 2019, "year", version).await?;
+    // Approved and sent in before the deadline of 1 February 2020.
+    let at = |day: u8| {
+        time::Date::from_calendar_date(2020, time::Month::January, day).map(|d| {
+            d.with_hms(10, 0, 0)
+                .map(|t| t.assume_utc().unix_timestamp())
+        })
+    };
+    store::date_for_demo(
+        db,
+        &samla_domain::access::system_authority_for_command_line_and_demo(),
+        "rogaland",
+        2019,
+        "year",
+        (at(27)??, at(30)??),
+    )
+    .await?;
+
+    let oslo = demo_actor(db, "oslo-og-viken").await?;
+    let oslo_proof = samla_domain::access::embete_work(&oslo, "oslo-og-viken")?;
+    store::create(db, &oslo, &oslo_proof, 2019, "year").await?;
+    if let Some(first) = reporting.first() {
+        let found = evidence(db, &oslo_proof, *first).await?;
+        let a = answer(
+            *first,
+            found,
+            "partly",
+            "Vi har hatt dialogmøter med Nav, skole og helse i elleve kommuner og bydeler. Tre av dem har nå en felles plan for unge utenfor arbeid og utdanning.",
+            "Kommuner og bydeler i dialog: 11\nMed felles plan: 3",
+        )?;
+        store::save_answer(db, &oslo, &oslo_proof, 2019, "year", &a, 1).await?;
+    }
+    Ok(2)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -409,6 +409,10 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         if plans > 0 {
             tracing::info!(plans, "demo county plans made");
         }
+        let reports = demo::ensure_yearly_reports(&db).await?;
+        if reports > 0 {
+            tracing::info!(reports, "demo yearly reports made");
+        }
     }
     let state = AppState::new(
         db.clone(),

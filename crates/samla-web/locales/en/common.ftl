@@ -94,6 +94,7 @@ error-meeting-locked = The meeting cannot be changed once the report is approved
 error-nothing-to-undo = This step cannot be undone. The first step has nothing before it, and a published report is withdrawn instead.
 error-duplicate-name = The embete already has a dialogue round with this name. Choose another name, or open the one that exists.
 error-has-records = A meeting or a report is recorded here. It would be lost, so this cannot be removed.
+error-answers-missing = Some reporting requirements have no answer yet. Answer all of them before the report is approved.
 error-report-withdrawn = The report has been withdrawn.
 error-date-after-next-step = The date cannot be after the date of the step that came next.
 error-invalid-period = The end date must be on or after the start date, and the period can be at most three years.

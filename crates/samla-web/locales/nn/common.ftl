@@ -94,6 +94,7 @@ error-meeting-locked = Møtet kan ikkje endrast etter at rapporten er godkjend. 
 error-nothing-to-undo = Dette steget kan ikkje angrast. Det første steget har ingenting før seg, og ein publisert rapport blir trekt tilbake i staden.
 error-duplicate-name = Det finst allereie ein dialogrunde med dette namnet hos embetet. Vel eit anna namn, eller opne den som finst.
 error-has-records = Det er registrert eit møte eller ein rapport her. Det ville blitt borte, så det kan ikkje fjernast.
+error-answers-missing = Nokre rapporteringskrav manglar svar. Svar på alle før rapporten blir godkjend.
 error-report-withdrawn = Rapporten er trekt tilbake.
 error-date-after-next-step = Datoen kan ikkje vere etter datoen for steget som kom etter.
 error-invalid-period = Sluttdatoen må vere same dag som eller etter startdatoen, og perioden kan vere høgst tre år.

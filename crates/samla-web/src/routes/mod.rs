@@ -16,6 +16,7 @@ pub mod pages;
 pub mod password;
 pub mod plan;
 pub mod regions;
+pub mod yearly_report;
 
 use crate::AppState;
 use crate::error::{AppError, render_errors};
@@ -89,6 +90,7 @@ pub fn router(state: AppState) -> Router {
         .merge(dialogue::routes())
         .merge(assignment::routes())
         .merge(plan::routes())
+        .merge(yearly_report::routes())
         .fallback(not_found)
         // Routes that take more (the report) say so on their own route.
         .layer(DefaultBodyLimit::max(crate::forms::BODY_MAX))
@@ -117,6 +119,7 @@ pub fn api_document() -> utoipa::openapi::OpenApi {
     let mut doc = tagged(api::Api::openapi(), "regions and people");
     doc.merge(tagged(dialogue::api::Api::openapi(), "dialogue"));
     doc.merge(tagged(assignment::api::Api::openapi(), "joint assignment"));
+    doc.merge(tagged(yearly_report::api::Api::openapi(), "yearly reports"));
     doc
 }
 

@@ -20,6 +20,8 @@ pub struct Page {
     pub in_embete: bool,
     /// Whether the user is a municipality or district contact.
     pub in_unit: bool,
+    /// Whether the user follows every embete's yearly reports (the secretariat).
+    pub follows_reports: bool,
     /// Whether the user reads (a part of) the audit log: administrators, embete leaders.
     pub reads_audit: bool,
     pub path: String,
@@ -45,6 +47,10 @@ impl Page {
                 .actor
                 .as_ref()
                 .is_some_and(|a| samla_domain::access::unit_work(a).is_ok()),
+            follows_reports: ctx
+                .actor
+                .as_ref()
+                .is_some_and(|a| samla_domain::access::follow_reports(a).is_ok()),
             reads_audit: ctx
                 .actor
                 .as_ref()
@@ -152,4 +158,24 @@ impl Page {
 /// Renders a template into a response.
 pub fn render<T: askama::Template>(template: &T) -> Result<Html<String>, crate::error::AppError> {
     Ok(Html(template.render()?))
+}
+
+/// The embeter with today's names, for pages that list them.
+pub async fn embeter_today(
+    state: &crate::AppState,
+) -> Result<Vec<samla_domain::regions::Embete>, crate::error::AppError> {
+    Ok(samla_db::regions::embeter_on(&state.db, samla_domain::dates::today()).await?)
+}
+
+/// An embete's name today, or not found for a code that names none.
+pub async fn embete_name(
+    state: &crate::AppState,
+    code: &str,
+) -> Result<String, crate::error::AppError> {
+    samla_db::regions::embete_on(&state.db, code, samla_domain::dates::today())
+        .await?
+        .map(|e| e.name)
+        .ok_or(crate::error::AppError::Code(
+            samla_domain::ErrorCode::NotFound,
+        ))
 }

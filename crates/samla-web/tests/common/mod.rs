@@ -420,3 +420,93 @@ pub fn report(facts: &str, version: i64) -> Value {
         "version": version
     })
 }
+
+/// A form body as a browser sends it.
+pub fn form(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", samla_web::error::urlencode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// A form posted as the user whose session cookie this is.
+pub async fn post(app: &App, cookie: &str, path: &str, pairs: &[(&str, &str)]) -> Reply {
+    app.send(Method::POST, path, Some(cookie), Some(&form(pairs)))
+        .await
+}
+
+/// Publishes `year`'s joint assignment with one reporting requirement per `(title,
+/// deadline)`, written by the secretariat and signed by all five directorates, as the
+/// store would have it after the assignment's pages. Returns the requirements' ids.
+pub async fn publish_assignment(app: &App, year: i64, requirements: &[(&str, &str)]) -> Vec<i64> {
+    use samla_db::assignment as store;
+    use samla_domain::access::{Actor, OrgKind, OrgRef, Role};
+    use samla_domain::assignment::{RequirementInput, Stage, check_requirement, read_drafts};
+    let actor = |email: &str, id: i64, code: &str, kind, role| Actor {
+        user_id: id,
+        email: email.into(),
+        name: email.into(),
+        organisation: OrgRef {
+            code: code.into(),
+            kind,
+        },
+        roles: vec![role],
+    };
+    let id_of = |email: &'static str| async move {
+        users::find_user_id(&app.db, email).await.unwrap().unwrap()
+    };
+    let sec_id = id_of("secretariat@test.example").await;
+    let dir_id = id_of("directorate@test.example").await;
+    let sec = actor(
+        "secretariat@test.example",
+        sec_id,
+        "sekretariatet",
+        OrgKind::Secretariat,
+        Role::Secretariat,
+    );
+    let drafts = read_drafts(&sec).unwrap();
+    let version = || async {
+        store::draft(&app.db, &drafts, year)
+            .await
+            .unwrap()
+            .unwrap()
+            .version
+    };
+    store::create(&app.db, &sec, year).await.unwrap();
+    let mut ids = Vec::new();
+    for (title, deadline) in requirements {
+        let input = RequirementInput {
+            kind: "reporting".into(),
+            title: (*title).into(),
+            text: format!("Rapporter om {title}."),
+            deadline: (*deadline).into(),
+            sectors: vec!["school".into()],
+            crc_articles: "12".into(),
+        };
+        let checked = check_requirement(&input, 0, "bufdir").unwrap();
+        let v = version().await;
+        let (added, _) = store::add_requirement(&app.db, &sec, year, checked, v)
+            .await
+            .unwrap();
+        ids.push(added.id);
+    }
+    store::move_to(&app.db, &sec, year, Stage::SignOff)
+        .await
+        .unwrap();
+    let v = version().await;
+    for d in samla_domain::assignment::directorates() {
+        let signer = actor(
+            "directorate@test.example",
+            dir_id,
+            d,
+            OrgKind::Directorate,
+            Role::Directorate,
+        );
+        store::sign_off(&app.db, &signer, year, v).await.unwrap();
+    }
+    for stage in [Stage::QualityAssured, Stage::Adopted, Stage::Published] {
+        store::move_to(&app.db, &sec, year, stage).await.unwrap();
+    }
+    ids
+}

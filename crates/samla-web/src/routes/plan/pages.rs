@@ -7,14 +7,13 @@ use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::flash::{Flash, Notice};
 use crate::forms::{FormErrors, MultiForm, Refusal};
-use crate::routes::pages::{Page, render};
+use crate::routes::pages::{Page, embete_name, embeter_today, render};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use samla_app::plan::{self as use_case, History, Opened};
 use samla_db::StoreError;
 use samla_db::plan::{PartDiff, Saved, Summary};
-use samla_db::regions;
 use samla_domain::ErrorCode;
 use samla_domain::assignment::Requirement;
 use samla_domain::document::PieceChange;
@@ -39,17 +38,6 @@ fn segment_of(kind: &str) -> &'static str {
         "goal" => "goals",
         _ => "measures",
     }
-}
-
-async fn embeter(state: &AppState) -> Result<Vec<Embete>, AppError> {
-    Ok(regions::embeter_on(&state.db, samla_domain::dates::today()).await?)
-}
-
-async fn embete_name(state: &AppState, code: &str) -> Result<String, AppError> {
-    regions::embete_on(&state.db, code, samla_domain::dates::today())
-        .await?
-        .map(|e| e.name)
-        .ok_or(AppError::Code(ErrorCode::NotFound))
 }
 
 fn plan_title(ctx: &Ctx, name: &str) -> String {
@@ -80,7 +68,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
         .and_then(|a| samla_domain::access::own_embete(a).map(str::to_owned));
     let page = ListPage {
         page: Page::new(&ctx, &title, "plans"),
-        embeter: embeter(&state).await?,
+        embeter: embeter_today(&state).await?,
         plans: use_case::list(&state.db).await?,
         own,
     };

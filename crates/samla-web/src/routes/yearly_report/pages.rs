@@ -1,0 +1,540 @@
+//! The yearly reports' pages: the embete's own reports with their answer forms, the
+//! leader's approval and the submission; the secretariat's reading of what was submitted
+//! and its table of who has reported (`samla_app::yearly_report`).
+
+use crate::AppState;
+use crate::ctx::Ctx;
+use crate::error::AppError;
+use crate::flash::{Flash, Notice};
+use crate::forms::{FormErrors, MultiForm, Refusal};
+use crate::routes::pages::{Page, embete_name, embeter_today, render};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use samla_app::yearly_report::{self as use_case, Named, Opened, Overview, Step};
+use samla_db::yearly_report::{Saved, Stage, Summary};
+use samla_domain::ErrorCode;
+use samla_domain::assignment::Requirement;
+use samla_domain::regions::Embete;
+use samla_domain::yearly_report::{ANSWER_STATUSES, Answer, AnswerInput, PERIODS, Reported};
+
+fn url(embete: &str, year: i64, period: &str) -> String {
+    format!("/yearly-reports/{embete}/{year}/{period}")
+}
+
+fn stage_label(page: &Page, stage: &Stage) -> String {
+    page.t(&format!("yearly-stage-{}", stage.as_str()))
+}
+
+fn stage_color(stage: &Stage) -> &'static str {
+    match stage {
+        Stage::Drafting => "neutral",
+        Stage::Approved => "info",
+        Stage::Submitted => "success",
+    }
+}
+
+fn report_title(page: &Page, period: &str, year: i64, name: &str) -> String {
+    page.t2(
+        &format!("yearly-title-{period}"),
+        "year",
+        &year.to_string(),
+        "embete",
+        name,
+    )
+}
+
+#[derive(Template)]
+#[template(path = "yearly_report/list.html")]
+struct ListPage {
+    page: Page,
+    /// The reader's own embete, if they work in one.
+    own: Option<(String, String)>,
+    /// Years whose assignment is published, newest first.
+    years: Vec<i64>,
+    reports: Vec<Summary>,
+    notice: Option<String>,
+    errors: FormErrors,
+}
+
+impl ListPage {
+    fn periods(&self) -> &'static [&'static str] {
+        &PERIODS
+    }
+
+    fn stage(&self, stage: &Stage) -> String {
+        stage_label(&self.page, stage)
+    }
+
+    fn stage_color(&self, stage: &Stage) -> &'static str {
+        stage_color(stage)
+    }
+
+    fn report(&self, year: &i64, period: &str) -> Option<&Summary> {
+        self.reports
+            .iter()
+            .find(|r| r.year == *year && r.period == period)
+    }
+}
+
+async fn list_page(
+    state: &AppState,
+    ctx: &Ctx,
+    notice: Option<String>,
+    errors: FormErrors,
+) -> Result<ListPage, AppError> {
+    let actor = ctx.require_actor()?;
+    let title = ctx.t("yearly-list-title");
+    let own = match samla_domain::access::own_embete(actor) {
+        Some(code) => Some((code.to_owned(), embete_name(state, code).await?)),
+        None => {
+            samla_domain::access::follow_reports(actor)?;
+            None
+        }
+    };
+    let years = samla_db::assignment::list(&state.db, None)
+        .await?
+        .into_iter()
+        .map(|s| s.year)
+        .collect();
+    Ok(ListPage {
+        page: Page::new(ctx, &title, "yearly_reports"),
+        reports: use_case::list(&state.db, actor, None).await?,
+        own,
+        years,
+        notice,
+        errors,
+    })
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(flash): Query<Flash>,
+) -> Result<Response, AppError> {
+    let notice = flash.text(&ctx, &[Notice::YearlyReportCreated]);
+    let page = list_page(&state, &ctx, notice, FormErrors::default()).await?;
+    Ok(render(&page)?.into_response())
+}
+
+fn year_of(raw: &str) -> Result<i64, AppError> {
+    raw.parse::<i64>()
+        .map_err(|_| AppError::Code(ErrorCode::NotFound))
+}
+
+/// The embete's staff start a report; one that exists already is simply opened.
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((embete, year, period)): Path<(String, String, String)>,
+) -> Result<Response, AppError> {
+    let actor = ctx.require_actor()?;
+    let year = year_of(&year)?;
+    match use_case::create(&state.db, actor, &embete, year, &period).await {
+        Ok(()) => Ok(
+            Redirect::to(&Notice::YearlyReportCreated.on(&url(&embete, year, &period)))
+                .into_response(),
+        ),
+        Err(samla_db::StoreError::Domain(e)) if e.code == ErrorCode::DuplicateName => {
+            Ok(Redirect::to(&url(&embete, year, &period)).into_response())
+        }
+        Err(e) => {
+            let refused = Refusal::of_store(ctx.lang, e)?;
+            let page = list_page(&state, &ctx, None, refused.errors).await?;
+            Ok((refused.status, render(&page)?).into_response())
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "yearly_report/report.html")]
+struct ReportPage {
+    page: Page,
+    opened: Opened,
+    notice: Option<String>,
+    errors: FormErrors,
+}
+
+impl ReportPage {
+    fn url(&self) -> String {
+        let r = &self.opened.report;
+        url(&r.embete, r.year, &r.period)
+    }
+
+    fn answer(&self, requirement: &i64) -> Option<&Answer> {
+        self.opened.report.answer(*requirement)
+    }
+
+    fn status(&self, status: &str) -> String {
+        self.page
+            .t(&format!("yearly-status-{}", status.replace('_', "-")))
+    }
+
+    fn status_color(&self, status: &str) -> &'static str {
+        match status {
+            "done" => "success",
+            "partly" => "warning",
+            "not_started" => "danger",
+            _ => "neutral",
+        }
+    }
+
+    fn stage(&self) -> String {
+        stage_label(&self.page, &self.opened.report.stage)
+    }
+
+    fn stage_color(&self) -> &'static str {
+        stage_color(&self.opened.report.stage)
+    }
+
+    fn deadline(&self, requirement: &i64) -> String {
+        self.opened
+            .deadline(*requirement)
+            .map(|d| self.page.date(samla_domain::dates::iso(d)))
+            .unwrap_or_default()
+    }
+
+    fn named<'a>(&self, list: &'a [Named], id: &i64) -> Option<&'a Named> {
+        list.iter().find(|n| n.id == *id)
+    }
+
+    fn unanswered(&self) -> usize {
+        self.opened.report.unanswered().count()
+    }
+
+    fn figure(&self, value: &f64) -> String {
+        crate::i18n::format_decimal(self.page.lang, *value)
+    }
+}
+
+async fn report_page(
+    state: &AppState,
+    ctx: &Ctx,
+    embete: &str,
+    year: i64,
+    period: &str,
+    notice: Option<String>,
+    errors: FormErrors,
+) -> Result<ReportPage, AppError> {
+    let actor = ctx.require_actor()?;
+    let opened = use_case::open(&state.db, actor, embete, year, period).await?;
+    let name = embete_name(state, embete).await?;
+    let mut page = Page::new(ctx, "", "yearly_reports");
+    page.title = report_title(&page, period, year, &name);
+    Ok(ReportPage {
+        page,
+        opened,
+        notice,
+        errors,
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((embete, year, period)): Path<(String, String, String)>,
+    Query(flash): Query<Flash>,
+) -> Result<Response, AppError> {
+    let year = year_of(&year)?;
+    let notice = flash.text(
+        &ctx,
+        &[
+            Notice::YearlyReportCreated,
+            Notice::AnswerSaved,
+            Notice::AnswerSavedVoided,
+            Notice::YearlyReportApproved,
+            Notice::YearlyReportSubmitted,
+        ],
+    );
+    let page = report_page(
+        &state,
+        &ctx,
+        &embete,
+        year,
+        &period,
+        notice,
+        FormErrors::default(),
+    )
+    .await?;
+    Ok(render(&page)?.into_response())
+}
+
+/// Takes an approval or a submission: back to the report with a notice, or the report
+/// again with the refusal.
+async fn take(
+    state: &AppState,
+    ctx: &Ctx,
+    (embete, year, period): (String, String, String),
+    form: MultiForm,
+    step: Step,
+) -> Result<Response, AppError> {
+    let actor = ctx.require_actor()?;
+    let year = year_of(&year)?;
+    let version = form.get("version").parse::<i64>().unwrap_or(0);
+    let at = (embete.as_str(), year, period.as_str());
+    let notice = match step {
+        Step::Approve => Notice::YearlyReportApproved,
+        Step::Submit => Notice::YearlyReportSubmitted,
+    };
+    match use_case::take(&state.db, actor, at, step, version).await {
+        Ok(()) => Ok(Redirect::to(&notice.on(&url(&embete, year, &period))).into_response()),
+        Err(e) => {
+            let refused = Refusal::of_store(ctx.lang, e)?;
+            let page =
+                report_page(state, ctx, &embete, year, &period, None, refused.errors).await?;
+            Ok((refused.status, render(&page)?).into_response())
+        }
+    }
+}
+
+pub async fn approve(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(at): Path<(String, String, String)>,
+    form: MultiForm,
+) -> Result<Response, AppError> {
+    take(&state, &ctx, at, form, Step::Approve).await
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(at): Path<(String, String, String)>,
+    form: MultiForm,
+) -> Result<Response, AppError> {
+    take(&state, &ctx, at, form, Step::Submit).await
+}
+
+/// One answer's form.
+#[derive(Template)]
+#[template(path = "yearly_report/answer.html")]
+struct AnswerPage {
+    page: Page,
+    opened: Opened,
+    requirement: Requirement,
+    typed: AnswerInput,
+    errors: FormErrors,
+}
+
+impl AnswerPage {
+    fn report_url(&self) -> String {
+        let r = &self.opened.report;
+        url(&r.embete, r.year, &r.period)
+    }
+
+    fn action(&self) -> String {
+        format!("{}/answers/{}", self.report_url(), self.requirement.id)
+    }
+
+    fn statuses(&self) -> &'static [&'static str] {
+        &ANSWER_STATUSES
+    }
+
+    fn status(&self, status: &str) -> String {
+        self.page
+            .t(&format!("yearly-status-{}", status.replace('_', "-")))
+    }
+
+    /// The items one evidence field offers, each with whether it is checked.
+    fn choices(&self, field: &str) -> Vec<(&Named, bool)> {
+        let sources = &self.opened.sources;
+        let (options, typed) = match field {
+            "measures" => (&sources.measures, &self.typed.measures),
+            "dialogues" => (&sources.dialogues, &self.typed.dialogues),
+            _ => (&sources.follow_ups, &self.typed.follow_ups),
+        };
+        options
+            .iter()
+            .map(|o| (o, typed.iter().any(|t| t.trim() == o.id.to_string())))
+            .collect()
+    }
+
+    fn deadline(&self) -> String {
+        self.opened
+            .deadline(self.requirement.id)
+            .map(|d| self.page.date(samla_domain::dates::iso(d)))
+            .unwrap_or_default()
+    }
+}
+
+async fn answer_page(
+    state: &AppState,
+    ctx: &Ctx,
+    (embete, year, period): (&str, i64, &str),
+    requirement: i64,
+    typed: Option<AnswerInput>,
+    errors: FormErrors,
+) -> Result<AnswerPage, AppError> {
+    let actor = ctx.require_actor()?;
+    let opened = use_case::open(&state.db, actor, embete, year, period).await?;
+    if !opened.writable {
+        return Err(AppError::Code(ErrorCode::NotFound));
+    }
+    let requirement = opened
+        .report
+        .requirements
+        .iter()
+        .find(|r| r.id == requirement)
+        .cloned()
+        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    let typed = typed.unwrap_or_else(|| {
+        opened
+            .report
+            .answer(requirement.id)
+            .map(AnswerInput::of)
+            .unwrap_or_default()
+    });
+    let name = embete_name(state, embete).await?;
+    let mut page = Page::new(ctx, "", "yearly_reports");
+    page.title = report_title(&page, period, year, &name);
+    Ok(AnswerPage {
+        page,
+        opened,
+        requirement,
+        typed,
+        errors,
+    })
+}
+
+pub async fn edit_answer(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((embete, year, period, requirement)): Path<(String, String, String, i64)>,
+) -> Result<Response, AppError> {
+    let year = year_of(&year)?;
+    let at = (embete.as_str(), year, period.as_str());
+    let page = answer_page(&state, &ctx, at, requirement, None, FormErrors::default()).await?;
+    Ok(render(&page)?.into_response())
+}
+
+fn typed_answer(form: &MultiForm) -> AnswerInput {
+    AnswerInput {
+        status: form.get("status"),
+        text: form.get("text"),
+        reason: form.get("reason"),
+        measures: form.all("measures"),
+        dialogues: form.all("dialogues"),
+        follow_ups: form.all("follow_ups"),
+        figures: form.get("figures"),
+    }
+}
+
+pub async fn save_answer(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((embete, year, period, requirement)): Path<(String, String, String, i64)>,
+    form: MultiForm,
+) -> Result<Response, AppError> {
+    let actor = ctx.require_actor()?;
+    let year = year_of(&year)?;
+    let typed = typed_answer(&form);
+    let base = form.get("base").parse::<i64>().unwrap_or(0);
+    let result = use_case::save_answer(
+        &state.db,
+        actor,
+        &embete,
+        year,
+        &period,
+        requirement,
+        &typed,
+        base,
+    )
+    .await;
+    let refused = match result {
+        Ok(saved) => {
+            let notice = match saved {
+                Saved::Version { voided: true, .. } => Notice::AnswerSavedVoided,
+                _ => Notice::AnswerSaved,
+            };
+            let to = notice.on(&url(&embete, year, &period));
+            return Ok(Redirect::to(&format!("{to}#answer-{requirement}")).into_response());
+        }
+        Err(refused) => Refusal::of(ctx.lang, refused)?,
+    };
+    let at = (embete.as_str(), year, period.as_str());
+    let page = answer_page(&state, &ctx, at, requirement, Some(typed), refused.errors).await?;
+    Ok((refused.status, render(&page)?).into_response())
+}
+
+/// Who has reported on a year's period, for the secretariat.
+#[derive(Template)]
+#[template(path = "yearly_report/status.html")]
+struct StatusPage {
+    page: Page,
+    overview: Overview,
+    names: Vec<Embete>,
+}
+
+impl StatusPage {
+    fn name<'a>(&'a self, code: &'a str) -> &'a str {
+        self.names
+            .iter()
+            .find(|e| e.code == code)
+            .map_or(code, |e| e.name.as_str())
+    }
+
+    fn kinds(&self) -> &'static [Reported] {
+        &Reported::ALL
+    }
+
+    fn reported(&self, reported: &Reported) -> String {
+        self.page.t(&format!(
+            "yearly-reported-{}",
+            reported.as_str().replace('_', "-")
+        ))
+    }
+
+    fn reported_color(&self, reported: &Reported) -> &'static str {
+        match reported {
+            Reported::Expected => "neutral",
+            Reported::OnTime => "success",
+            Reported::Late => "warning",
+            Reported::Missing => "danger",
+        }
+    }
+
+    fn stage(&self, stage: &Option<Stage>) -> String {
+        match stage {
+            Some(s) => stage_label(&self.page, s),
+            None => self.page.t("yearly-not-started"),
+        }
+    }
+
+    fn report_url(&self, embete: &str) -> String {
+        url(embete, self.overview.year, self.overview.period)
+    }
+
+    fn is_submitted(&self, stage: &Option<Stage>) -> bool {
+        *stage == Some(Stage::Submitted)
+    }
+
+    fn date(&self, date: &time::Date) -> String {
+        self.page.date(samla_domain::dates::iso(*date))
+    }
+}
+
+pub async fn status(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((year, period)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let actor = ctx.require_actor()?;
+    let year = year_of(&year)?;
+    let names = embeter_today(&state).await?;
+    let codes: Vec<String> = names.iter().map(|e| e.code.clone()).collect();
+    let overview = use_case::overview(&state.db, actor, year, &period, &codes).await?;
+    let mut page = Page::new(&ctx, "", "yearly_reports");
+    page.title = page.t2(
+        &format!("yearly-status-title-{}", overview.period),
+        "year",
+        &year.to_string(),
+        "embete",
+        "",
+    );
+    Ok(render(&StatusPage {
+        page,
+        overview,
+        names,
+    })?
+    .into_response())
+}

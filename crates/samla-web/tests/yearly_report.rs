@@ -1,0 +1,342 @@
+//! Yearly reports as their users meet them: the embete's staff answer each reporting
+//! requirement (bad input is shown at its field with everything typed kept), a leader
+//! approves a version (a later change voids it), the embete submits, and the secretariat
+//! reads what was submitted and sees who has reported. Nobody else sees a report.
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::*;
+
+/// The version a page's form was written from.
+async fn version(app: &App, cookie: &str, path: &str, name: &str) -> String {
+    let page = app.send(Method::GET, path, Some(cookie), None).await;
+    assert_eq!(page.status, StatusCode::OK, "{path}");
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = page.body.find(&marker).expect("a version") + marker.len();
+    page.body[start..].split('"').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_report_is_answered_approved_submitted_and_followed_by_the_secretariat() {
+    let app = app().await;
+    let ids = publish_assignment(
+        &app,
+        2019,
+        &[("Samordnet støtte", "2020-02-01"), ("Barn blir hørt", "")],
+    )
+    .await;
+    let (a, b) = (ids[0], ids[1]);
+    let staff = app.cookie("embete_staff");
+    let leader = app.cookie("embete_leader");
+    let secretariat = app.cookie("secretariat");
+    let report = "/yearly-reports/oslo-og-viken/2019/year";
+
+    // The embete's list offers to start the year's report; nobody outside sees one.
+    let list = app.get_as("embete_staff", "/yearly-reports").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("Årsrapport 2019"), "{}", list.body);
+    assert_eq!(
+        app.get_as("embete_staff", report).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let r = app.send(Method::POST, report, Some(&staff), None).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    for role in [
+        "secretariat",
+        "directorate",
+        "municipality",
+        "steering_group",
+    ] {
+        assert_eq!(
+            app.get_as(role, report).await.status,
+            StatusCode::NOT_FOUND,
+            "{role}"
+        );
+    }
+    assert_eq!(
+        app.get_as("directorate", "/yearly-reports").await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    // Every mistake at once, each at its field, and everything typed kept.
+    let answer_a = format!("{report}/answers/{a}");
+    let base = version(&app, &staff, &answer_a, "base").await;
+    let bad = [
+        ("status", "done"),
+        ("text", ""),
+        ("dialogues", "999"),
+        ("figures", "Kommuner med møte: mange"),
+        ("base", base.as_str()),
+    ];
+    let r = post(&app, &staff, &answer_a, &bad).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["text", "dialogues", "figures"] {
+        assert!(r.body.contains(&format!("id=\"{field}-error\"")), "{field}");
+    }
+    assert!(r.body.contains("Kommuner med møte: mange"));
+    assert!(
+        r.body
+            .contains("id=\"status-done\" name=\"status\" value=\"done\" checked")
+    );
+
+    let good = [
+        ("status", "done"),
+        ("text", "Alle kommuner fikk tilbud om samordnet støtte."),
+        ("dialogues", "1"),
+        ("figures", "Kommuner med møte: 12"),
+        ("base", base.as_str()),
+    ];
+    let r = post(&app, &staff, &answer_a, &good).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = app.get_as("embete_staff", report).await;
+    assert!(page.body.contains("Alle kommuner fikk tilbud"));
+    assert!(page.body.contains("Bydel Bjerke"), "the dialogue is named");
+    assert!(page.body.contains("1 av 2 rapporteringskrav mangler svar"));
+
+    // A leader cannot approve while a requirement has no answer.
+    let r = post(
+        &app,
+        &leader,
+        &format!("{report}/approve"),
+        &[("version", "2")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.body.contains("mangler svar"));
+
+    let answer_b = format!("{report}/answers/{b}");
+    let base = version(&app, &staff, &answer_b, "base").await;
+    let r = post(
+        &app,
+        &staff,
+        &answer_b,
+        &[("status", "not_relevant"), ("reason", ""), ("base", &base)],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("id=\"reason-error\""));
+    let r = post(
+        &app,
+        &staff,
+        &answer_b,
+        &[
+            ("status", "not_relevant"),
+            ("reason", "Embetet har ingen slike tjenester."),
+            ("base", &base),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    // Staff cannot approve; the leader approves the version they read.
+    let v = version(&app, &leader, report, "version").await;
+    let r = post(
+        &app,
+        &staff,
+        &format!("{report}/approve"),
+        &[("version", &v)],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = post(
+        &app,
+        &leader,
+        &format!("{report}/approve"),
+        &[("version", &v)],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    // A change after the approval voids it, and says so.
+    let base = version(&app, &staff, &answer_b, "base").await;
+    let r = post(
+        &app,
+        &staff,
+        &answer_b,
+        &[
+            ("status", "not_relevant"),
+            ("reason", "Embetet har ingen slike tjenester i 2019."),
+            ("base", &base),
+        ],
+    )
+    .await;
+    assert!(
+        r.headers
+            .get("location")
+            .and_then(|l| l.to_str().ok())
+            .is_some_and(|l| l.contains("voided=")),
+        "{:?}",
+        r.headers
+    );
+    let r = post(
+        &app,
+        &staff,
+        &format!("{report}/submit"),
+        &[("version", &v)],
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::CONFLICT,
+        "the approved version is gone"
+    );
+    let v = version(&app, &leader, report, "version").await;
+    let r = post(
+        &app,
+        &leader,
+        &format!("{report}/approve"),
+        &[("version", &v)],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = post(
+        &app,
+        &staff,
+        &format!("{report}/submit"),
+        &[("version", &v)],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    // Submitted answers are locked.
+    let r = post(
+        &app,
+        &staff,
+        &answer_b,
+        &[("status", "done"), ("text", "x"), ("base", &v)],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "no form once submitted");
+
+    // The secretariat reads it and follows who has reported.
+    let read = app
+        .send(Method::GET, report, Some(&secretariat), None)
+        .await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert!(read.body.contains("Alle kommuner fikk tilbud"));
+    assert!(
+        !read.body.contains("/answers/"),
+        "the secretariat does not write"
+    );
+    let status = app
+        .get_as("secretariat", "/yearly-reports/status/2019/year")
+        .await;
+    assert_eq!(status.status, StatusCode::OK);
+    assert!(
+        status.body.contains("For sent"),
+        "submitted after the deadline"
+    );
+    assert!(status.body.contains("Mangler"), "the other embeter");
+    assert_eq!(
+        app.get_as("embete_staff", "/yearly-reports/status/2019/year")
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn the_api_answers_approves_and_submits_with_the_same_rules() {
+    use serde_json::json;
+    let app = app().await;
+    let ids = publish_assignment(&app, 2019, &[("Samordnet støtte", "")]).await;
+    let staff = app.token("embete_staff").await;
+    let leader = app.token("embete_leader").await;
+    let secretariat = app.token("secretariat").await;
+    let report = "/api/v1/yearly-reports/oslo-og-viken/2019/year";
+
+    let (status, view) = app
+        .api(
+            Method::POST,
+            "/api/v1/yearly-reports",
+            &staff,
+            json!({ "embete": "oslo-og-viken", "year": 2019, "period": "year" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{view}");
+    assert_eq!(view["stage"], "drafting");
+    assert_eq!(view["deadlines"][0]["date"], "2020-03-01");
+    let version = view["version"].as_i64().unwrap();
+
+    // All errors at once, each naming its field.
+    let answer = format!("{report}/answers/{}", ids[0]);
+    let (status, body) = app
+        .api(
+            Method::PUT,
+            &answer,
+            &staff,
+            json!({ "status": "done", "text": "", "measures": [999], "version": version }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|e| e["field"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(
+        fields.contains(&"text") && fields.contains(&"measures"),
+        "{body}"
+    );
+
+    let (status, saved) = app
+        .api(
+            Method::PUT,
+            &answer,
+            &staff,
+            json!({
+                "status": "partly",
+                "text": "Godt i gang i elleve kommuner.",
+                "dialogues": [1],
+                "figures": [{ "name": "Kommuner", "value": 11 }],
+                "version": version,
+            }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    let version = saved["version"].as_i64().unwrap();
+
+    let (status, _) = app
+        .api(
+            Method::POST,
+            &format!("{report}/approve"),
+            &staff,
+            json!({ "version": version }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "staff cannot approve");
+    let (status, view) = app
+        .api(
+            Method::POST,
+            &format!("{report}/approve"),
+            &leader,
+            json!({ "version": version }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{view}");
+    assert_eq!(view["may_submit"], true);
+    let (status, view) = app
+        .api(
+            Method::POST,
+            &format!("{report}/submit"),
+            &staff,
+            json!({ "version": version }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{view}");
+    assert_eq!(view["stage"], "submitted");
+
+    let read = app.read(report, &secretariat).await;
+    assert_eq!(read["answers"][0]["figures"][0]["value"], 11.0);
+    let status_view = app
+        .read("/api/v1/yearly-reports/status/2019/year", &secretariat)
+        .await;
+    let oslo = status_view["embeter"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["embete"] == "oslo-og-viken")
+        .unwrap();
+    assert_eq!(oslo["stage"], "submitted");
+    assert_eq!(oslo["standings"][0]["reported"], "late");
+}
