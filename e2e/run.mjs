@@ -172,7 +172,12 @@ function pagesFor(who) {
   }
   // Rogaland's is submitted: the secretariat reads it and follows who has reported.
   if (who.role === "secretariat") {
-    pages.push("/yearly-reports", "/yearly-reports/status/2019/year", "/yearly-reports/rogaland/2019/year");
+    pages.push(
+      "/yearly-reports",
+      "/yearly-reports/status/2019/year",
+      "/yearly-reports/rogaland/2019/year",
+      "/yearly-reports/rogaland/2019/year/assessments/4",
+    );
   }
   if (who.role === "embete_leader") pages.push("/admin/audit", "/dialogue/dialogues/1/report/versions");
   if (who.role === "admin") {
@@ -420,8 +425,16 @@ function schedule(steps) {
     new Date(jan1.getTime() + (i + 1) * gap * 86_400_000).toISOString().slice(0, 10));
 }
 
-/** Plans, holds, reports, approves and publishes a dialogue with the keyboard only. */
+/** Plans, holds, reports, approves and publishes a dialogue with the keyboard only; then
+ *  writes, approves and submits a report, which the secretariat assesses and the embete
+ *  answers. */
 async function keyboardFlow(browser) {
+  await runFlow(browser, "flow", flowSteps);
+  await runFlow(browser, "yearly flow", yearlySteps);
+}
+
+/** Runs one keyboard flow in fresh browser contexts, and checks it ran to its end. */
+async function runFlow(browser, label, steps) {
   const serverErrors = [];
   const open = async () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "nb-NO" });
@@ -431,14 +444,100 @@ async function keyboardFlow(browser) {
   };
   const contexts = [];
   try {
-    await flowSteps(open, contexts);
-    check("flow: ran to the end", true);
+    await steps(open, contexts);
+    check(`${label}: ran to the end`, true);
   } catch (e) {
-    check("flow: ran to the end", false, e instanceof FlowStop ? e.message : (e.stack ?? String(e)));
+    check(`${label}: ran to the end`, false, e instanceof FlowStop ? e.message : (e.stack ?? String(e)));
   } finally {
     for (const ctx of contexts) await ctx.close();
   }
-  check("flow: no server errors", serverErrors.length === 0, serverErrors.join(", "));
+  check(`${label}: no server errors`, serverErrors.length === 0, serverErrors.join(", "));
+}
+
+/** Chooses a radio button of the group `name` with the arrow keys and Space. */
+async function chooseRadio(page, name, value) {
+  await tabTo(page, `input[name=${name}]`); // focus lands on the checked radio of the group
+  for (let i = 0; i < 5 && !(await focusIs(page, `#${name}-${value}`)); i += 1) await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("Space");
+  check(`flow: ${name} ${value} chosen with the keyboard`, await page.isChecked(`#${name}-${value}`));
+}
+
+/** Oslo og Viken's mid-year report for 2019, from its start to the embete's reply to the
+ *  secretariat's question, with the keyboard only. Requirements 3 and 4 are the demo's
+ *  reporting requirements. */
+async function yearlySteps(open, contexts) {
+  const report = "/yearly-reports/oslo-og-viken/2019/midyear";
+  const notice = (page) => textOf(page, "main .ds-alert[role=status]");
+  const submit = "main form.stack .button-row button[type=submit]";
+
+  const staff = await open();
+  contexts.push(staff.ctx);
+  const sp = staff.page;
+  await keyboardLogin(sp, "saksbehandler@samla.example");
+  await follow(sp, 'header a[href="/yearly-reports"]', "yearly reports");
+  await follow(sp, `main form[action="${report}"] button[type=submit]`, "mid-year report started");
+  check("yearly: the report is started", (await notice(sp)) === "Rapporten er startet.", await notice(sp));
+
+  await follow(sp, `main a[href="${report}/answers/3"]`, "first answer");
+  await chooseRadio(sp, "status", "partly");
+  await typeInto(sp, "#text", "Dialog med Nav, skole og helse i elleve kommuner og bydeler.");
+  await typeInto(sp, "#figures", "Kommuner og bydeler i dialog: 11");
+  await follow(sp, submit, "report after the first answer");
+  check("yearly: the answer is saved", (await notice(sp)) === "Svaret er lagret.", await notice(sp));
+
+  // Not relevant without the reason: refused at the field, the choice kept.
+  await follow(sp, `main a[href="${report}/answers/4"]`, "second answer");
+  await chooseRadio(sp, "status", "not_relevant");
+  await follow(sp, submit, "second answer refused");
+  check("yearly: the missing reason is pointed at", (await sp.getAttribute("#reason", "aria-invalid")) === "true");
+  check("yearly: the choice is kept", await sp.isChecked("#status-not_relevant"));
+  await typeInto(sp, "#reason", "Fylkeskommunen svarer for videregående opplæring i denne perioden.");
+  await follow(sp, submit, "report after the second answer");
+
+  // A leader approves; the case officer submits.
+  const lead = await open();
+  contexts.push(lead.ctx);
+  const lp = lead.page;
+  await keyboardLogin(lp, "leder@samla.example");
+  await lp.goto(`${BASE}${report}`);
+  await follow(lp, `main form[action="${report}/approve"] button[type=submit]`, "report approved");
+  check("yearly: the leader approves", (await notice(lp)).startsWith("Rapporten er godkjent"), await notice(lp));
+  await sp.goto(`${BASE}${report}`);
+  await follow(sp, `main form[action="${report}/submit"] button[type=submit]`, "report submitted");
+  check("yearly: the report is submitted", (await notice(sp)) === "Rapporten er sendt inn til sekretariatet.",
+    await notice(sp));
+
+  // The secretariat sees it, assesses both answers with a question, and releases.
+  const sec = await open();
+  contexts.push(sec.ctx);
+  const cp = sec.page;
+  await keyboardLogin(cp, "sekretariat@samla.example");
+  await cp.goto(`${BASE}/yearly-reports/status/2019/midyear`);
+  const row = await cp.locator("main table tbody tr", { hasText: "Oslo og Akershus" }).first().textContent();
+  check("yearly: the secretariat sees the submission", row.includes("Sendt inn"), row);
+  await follow(cp, `main a[href="${report}"]`, "submitted report");
+  await follow(cp, `main a[href="${report}/assessments/3"]`, "first assessment");
+  await chooseRadio(cp, "rubric", "partly");
+  await chooseRadio(cp, "risk", "medium");
+  await typeInto(cp, "#comment", "Godt i gang; resten av kommunene mangler.");
+  await typeInto(cp, "#question", "Når blir de siste kommunene med?");
+  await follow(cp, submit, "report after the first assessment");
+  await follow(cp, `main a[href="${report}/assessments/4"]`, "second assessment");
+  await chooseRadio(cp, "rubric", "fulfilled");
+  await chooseRadio(cp, "risk", "low");
+  await typeInto(cp, "#comment", "Begrunnelsen holder.");
+  await follow(cp, submit, "report after the second assessment");
+  await follow(cp, `main form[action="${report}/release"] button[type=submit]`, "assessment released");
+  check("yearly: the assessment is released", (await notice(cp)) === "Vurderingen er frigitt til embetet.",
+    await notice(cp));
+
+  // The embete reads it and answers the question.
+  await sp.goto(`${BASE}${report}`);
+  const body = await sp.locator("main").textContent();
+  check("yearly: the embete reads the assessment", body.includes("Godt i gang; resten av kommunene mangler."));
+  await typeInto(sp, "#reply-3", "Alle er med innen utgangen av året.");
+  await follow(sp, `main form[action="${report}/answers/3/reply"] button[type=submit]`, "reply sent");
+  check("yearly: the reply is sent", (await notice(sp)) === "Svaret er sendt til sekretariatet.", await notice(sp));
 }
 
 /** The flow's steps; `open` gives a new signed-out browser context and page. */

@@ -5,6 +5,7 @@
 //! function, so they cannot differ in who may do what; they only read their input and
 //! render the answer. See `docs/designs/0011-use-cases.md`.
 
+pub mod assessment;
 pub mod assignment;
 pub mod dialogue;
 pub mod follow_up;

@@ -58,6 +58,11 @@ pub struct Opened {
     pub sources: Sources,
     /// When each requirement's answer is due.
     pub deadlines: Vec<(i64, Date)>,
+    /// The secretariat's assessments and threads: always for the secretariat, for the
+    /// embete once they are released, for nobody else.
+    pub assessed: Option<samla_db::assessment::Assessed>,
+    /// The reader is the secretariat and may assess the submitted answers.
+    pub may_assess: bool,
 }
 
 impl Opened {
@@ -156,6 +161,12 @@ pub async fn open(
         },
     };
     let report = report.ok_or(ErrorCode::NotFound)?;
+    let follow = access::follow_reports(actor).ok();
+    let assessed = match (&proof, &follow) {
+        (Some(p), _) => samla_db::assessment::for_embete(db, p, report.id).await?,
+        (None, Some(f)) => Some(samla_db::assessment::for_secretariat(db, f, report.id).await?),
+        (None, None) => None,
+    };
     let writable = proof.is_some() && report.stage != store::Stage::Submitted;
     let leader = access::approve_reports(actor, embete).is_ok();
     let deadlines = report
@@ -172,6 +183,8 @@ pub async fn open(
         sources: sources(db, &report, proof.as_ref()).await?,
         writable,
         deadlines,
+        assessed,
+        may_assess: follow.is_some() && proof.is_none(),
         report,
     })
 }

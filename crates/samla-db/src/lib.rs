@@ -5,6 +5,7 @@
 //! per backend and embedded in the binary. Writes that need an audit row take a
 //! [`Tx`], so the change and its record commit together or not at all.
 
+pub mod assessment;
 pub mod assignment;
 pub mod audit;
 pub mod auth;

@@ -69,6 +69,8 @@ pub enum ErrorCode {
     RequiredForYouthMeeting,
     /// A report is approved only when every requirement it answers has an answer.
     AnswersMissing,
+    /// Assessments are released only when every answer is assessed.
+    AssessmentsMissing,
 }
 
 impl ErrorCode {
@@ -125,13 +127,14 @@ impl ErrorCode {
             Self::HasRecords => "has_records",
             Self::ReportWithdrawn => "report_withdrawn",
             Self::AnswersMissing => "answers_missing",
+            Self::AssessmentsMissing => "assessments_missing",
             Self::DateAfterNextStep => "date_after_next_step",
             Self::RequiredForYouthMeeting => "required_for_youth_meeting",
         }
     }
 
     /// Every code, so tests can prove each one has a translation.
-    pub const ALL: [ErrorCode; 52] = [
+    pub const ALL: [ErrorCode; 53] = [
         Self::InvalidDate,
         Self::DateOutOfRange,
         Self::InvalidMunicipalityNumber,
@@ -184,6 +187,7 @@ impl ErrorCode {
         Self::DateAfterNextStep,
         Self::RequiredForYouthMeeting,
         Self::AnswersMissing,
+        Self::AssessmentsMissing,
     ];
 }
 

@@ -6,6 +6,7 @@
 //! it depends on none of them.
 
 pub mod access;
+pub mod assessment;
 pub mod assignment;
 pub mod coverage;
 pub mod dates;

@@ -129,7 +129,8 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         | ErrorCode::NothingToUndo
         | ErrorCode::DuplicateName
         | ErrorCode::HasRecords
-        | ErrorCode::AnswersMissing => StatusCode::CONFLICT,
+        | ErrorCode::AnswersMissing
+        | ErrorCode::AssessmentsMissing => StatusCode::CONFLICT,
         // Well-formed, but refused by a rule that depends on stored data or the date:
         // what no schema can say. Everything else a schema can say is 400.
         ErrorCode::PersonalIdFound

@@ -57,6 +57,9 @@ pub enum Notice {
     AnswerSavedVoided,
     YearlyReportApproved,
     YearlyReportSubmitted,
+    AssessmentSaved,
+    AssessmentReleased,
+    ReplySent,
 }
 
 impl Notice {
@@ -96,6 +99,9 @@ impl Notice {
             Notice::AnswerSavedVoided => ("voided", "yearly-answer-saved-voided", None),
             Notice::YearlyReportApproved => ("approved", "yearly-approved", None),
             Notice::YearlyReportSubmitted => ("submitted", "yearly-submitted", None),
+            Notice::AssessmentSaved => ("assessed", "assessment-saved", None),
+            Notice::AssessmentReleased => ("released", "assessment-released", None),
+            Notice::ReplySent => ("replied", "assessment-reply-sent", None),
         }
     }
 

@@ -1014,6 +1014,31 @@ fn matrix(disable_id: i64) -> Vec<(String, Row)> {
             "/yearly-reports/oslo-og-viken/2019/year/submit",
             [303, 404, 404, 404, 404, 404, 404, 404],
         ),
+        // The secretariat assesses submitted reports only; there is none here.
+        (
+            "/yearly-reports/{embete}/{year}/{period}/assessments/{requirement}",
+            Method::GET,
+            "/yearly-reports/oslo-og-viken/2019/year/assessments/1",
+            [303, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            "/yearly-reports/{embete}/{year}/{period}/assessments/{requirement}",
+            Method::POST,
+            "/yearly-reports/oslo-og-viken/2019/year/assessments/1",
+            [303, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            "/yearly-reports/{embete}/{year}/{period}/release",
+            Method::POST,
+            "/yearly-reports/oslo-og-viken/2019/year/release",
+            [303, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            "/yearly-reports/{embete}/{year}/{period}/answers/{requirement}/reply",
+            Method::POST,
+            "/yearly-reports/oslo-og-viken/2019/year/answers/1/reply",
+            [303, 404, 404, 404, 404, 404, 404, 404],
+        ),
         // The API asks the same questions; without a token a protected call is 401.
         (
             "/api/v1/yearly-reports",

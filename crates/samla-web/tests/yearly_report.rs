@@ -340,3 +340,150 @@ async fn the_api_answers_approves_and_submits_with_the_same_rules() {
     assert_eq!(oslo["stage"], "submitted");
     assert_eq!(oslo["standings"][0]["reported"], "late");
 }
+
+/// Oslo og Viken's 2019 report with every requirement answered, approved and submitted
+/// through the API. Returns the requirements' ids.
+async fn submitted(app: &App) -> Vec<i64> {
+    use serde_json::json;
+    let ids = publish_assignment(
+        app,
+        2019,
+        &[("Samordnet støtte", ""), ("Barn blir hørt", "")],
+    )
+    .await;
+    let staff = app.token("embete_staff").await;
+    let leader = app.token("embete_leader").await;
+    let report = "/api/v1/yearly-reports/oslo-og-viken/2019/year";
+    let (status, view) = app
+        .api(
+            Method::POST,
+            "/api/v1/yearly-reports",
+            &staff,
+            json!({ "embete": "oslo-og-viken", "year": 2019, "period": "year" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let mut version = view["version"].as_i64().unwrap();
+    for id in &ids {
+        let body = json!({ "status": "done", "text": format!("Svar {id}."), "version": version });
+        let (status, saved) = app
+            .api(Method::PUT, &format!("{report}/answers/{id}"), &staff, body)
+            .await;
+        assert_eq!(status, StatusCode::OK, "{saved}");
+        version = saved["version"].as_i64().unwrap();
+    }
+    for (token, step) in [(&leader, "approve"), (&staff, "submit")] {
+        let (status, view) = app
+            .api(
+                Method::POST,
+                &format!("{report}/{step}"),
+                token,
+                json!({ "version": version }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{view}");
+    }
+    ids
+}
+
+#[tokio::test]
+async fn the_secretariat_assesses_asks_and_releases_and_the_embete_replies() {
+    let app = app().await;
+    let ids = submitted(&app).await;
+    let (a, b) = (ids[0], ids[1]);
+    let secretariat = app.cookie("secretariat");
+    let staff = app.cookie("embete_staff");
+    let report = "/yearly-reports/oslo-og-viken/2019/year";
+    let assess_a = format!("{report}/assessments/{a}");
+
+    let page = app.get_as("secretariat", report).await;
+    assert!(page.body.contains(&format!("href=\"{assess_a}\"")));
+    for role in ["embete_staff", "embete_leader", "directorate"] {
+        assert_eq!(
+            app.get_as(role, &assess_a).await.status,
+            StatusCode::NOT_FOUND,
+            "{role}"
+        );
+    }
+
+    // Every mistake at once; what was typed stays.
+    let r = post(
+        &app,
+        &secretariat,
+        &assess_a,
+        &[
+            ("rubric", "kanskje"),
+            ("comment", ""),
+            ("question", "Hvilke kommuner gjenstår?"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["rubric", "risk", "comment"] {
+        assert!(r.body.contains(&format!("id=\"{field}-error\"")), "{field}");
+    }
+    assert!(r.body.contains("Hvilke kommuner gjenstår?"));
+
+    let r = post(
+        &app,
+        &secretariat,
+        &assess_a,
+        &[
+            ("rubric", "partly"),
+            ("risk", "medium"),
+            ("comment", "Godt i gang, men ikke i alle kommuner."),
+            ("question", "Hvilke kommuner gjenstår?"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    // Not released before every answer is assessed; the embete sees nothing yet.
+    let r = post(&app, &secretariat, &format!("{report}/release"), &[]).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.body.contains("ikke vurdert"));
+    let own = app.get_as("embete_staff", report).await;
+    assert!(
+        !own.body.contains("Godt i gang, men"),
+        "not before the release"
+    );
+
+    let r = post(
+        &app,
+        &secretariat,
+        &format!("{report}/assessments/{b}"),
+        &[
+            ("rubric", "fulfilled"),
+            ("risk", "low"),
+            ("comment", "Oppfylt."),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = post(&app, &secretariat, &format!("{report}/release"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    // The embete reads it, names the version assessed, and replies once.
+    let own = app.get_as("embete_staff", report).await;
+    assert!(own.body.contains("Godt i gang, men"));
+    assert!(own.body.contains("Vurderte versjon"));
+    assert!(own.body.contains("Hvilke kommuner gjenstår?"));
+    let reply = format!("{report}/answers/{a}/reply");
+    let r = post(&app, &staff, &reply, &[("reply", " ")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = post(
+        &app,
+        &staff,
+        &reply,
+        &[("reply", "Hurdal og Nesodden gjenstår.")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = post(&app, &staff, &reply, &[("reply", "En gang til.")]).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "no question waits");
+    let read = app.get_as("secretariat", report).await;
+    assert!(read.body.contains("Hurdal og Nesodden gjenstår."));
+    // The secretariat does not reply in the embete's name.
+    let r = post(&app, &secretariat, &reply, &[("reply", "x")]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}

@@ -1096,6 +1096,51 @@ pub async fn ensure_yearly_reports(db: &Db) -> anyhow::Result<usize> {
     )
     .await?;
 
+    // The secretariat's assessment, with a question Rogaland has answered.
+    let sec = demo_actor(db, samla_domain::assignment::SECRETARIAT).await?;
+    let follow = samla_domain::access::follow_reports(&sec)?;
+    let submitted = store::submitted(db, &follow, "rogaland", 2019, "year")
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("Rogaland's report is not submitted"))?;
+    const ASSESSMENTS: [(&str, &str, &str, &str); 2] = [
+        (
+            "fulfilled",
+            "low",
+            "Embetet har nådd alle kommuner og bygget nettverk som står seg. Et godt eksempel for andre embeter.",
+            "",
+        ),
+        (
+            "partly",
+            "medium",
+            "Arbeidet er i gang i fire kommuner, men det er uklart hvordan de øvrige skal nås.",
+            "Hvordan vil embetet nå de kommunene som ikke er med ennå?",
+        ),
+    ];
+    for (requirement, (rubric, risk, comment, question)) in reporting.iter().zip(ASSESSMENTS) {
+        let checked = samla_domain::assessment::check_assessment(
+            &samla_domain::assessment::AssessmentInput {
+                rubric: rubric.into(),
+                risk: risk.into(),
+                comment: comment.into(),
+                question: question.into(),
+            },
+        )
+        .map_err(|e| anyhow::anyhow!("demo assessment is invalid: {e:?}"))?;
+        samla_db::assessment::save(db, &sec, &follow, submitted.id, *requirement, &checked).await?;
+    }
+    samla_db::assessment::release(db, &sec, &follow, submitted.id).await?;
+    if let Some(second) = reporting.get(1) {
+        samla_db::assessment::reply(
+            db,
+            &staff,
+            &proof,
+            submitted.id,
+            *second,
+            "Vi tar med resten av kommunene i dialogmøtene høsten 2020, og fylkeskommunen deltar.",
+        )
+        .await?;
+    }
+
     let oslo = demo_actor(db, "oslo-og-viken").await?;
     let oslo_proof = samla_domain::access::embete_work(&oslo, "oslo-og-viken")?;
     store::create(db, &oslo, &oslo_proof, 2019, "year").await?;

@@ -95,6 +95,7 @@ error-nothing-to-undo = This step cannot be undone. The first step has nothing b
 error-duplicate-name = The embete already has a dialogue round with this name. Choose another name, or open the one that exists.
 error-has-records = A meeting or a report is recorded here. It would be lost, so this cannot be removed.
 error-answers-missing = Some reporting requirements have no answer yet. Answer all of them before the report is approved.
+error-assessments-missing = Some answers are not assessed yet. Assess all of them before the assessment is released to the embete.
 error-report-withdrawn = The report has been withdrawn.
 error-date-after-next-step = The date cannot be after the date of the step that came next.
 error-invalid-period = The end date must be on or after the start date, and the period can be at most three years.

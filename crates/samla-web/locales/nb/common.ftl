@@ -95,6 +95,7 @@ error-nothing-to-undo = Dette steget kan ikke angres. Det første steget har ing
 error-duplicate-name = Det finnes allerede en dialogrunde med dette navnet hos embetet. Velg et annet navn, eller åpne den som finnes.
 error-has-records = Det er registrert et møte eller en rapport her. Det ville blitt borte, så det kan ikke fjernes.
 error-answers-missing = Noen rapporteringskrav mangler svar. Svar på alle før rapporten godkjennes.
+error-assessments-missing = Noen svar er ikke vurdert ennå. Vurder alle før vurderingen frigis til embetet.
 error-report-withdrawn = Rapporten er trukket tilbake.
 error-date-after-next-step = Datoen kan ikke være etter datoen for steget som kom etter.
 error-invalid-period = Sluttdatoen må være samme dag som eller etter startdatoen, og perioden kan være høyst tre år.

@@ -95,6 +95,7 @@ error-nothing-to-undo = Dette steget kan ikkje angrast. Det første steget har i
 error-duplicate-name = Det finst allereie ein dialogrunde med dette namnet hos embetet. Vel eit anna namn, eller opne den som finst.
 error-has-records = Det er registrert eit møte eller ein rapport her. Det ville blitt borte, så det kan ikkje fjernast.
 error-answers-missing = Nokre rapporteringskrav manglar svar. Svar på alle før rapporten blir godkjend.
+error-assessments-missing = Nokre svar er ikkje vurderte enno. Vurder alle før vurderinga blir frigitt til embetet.
 error-report-withdrawn = Rapporten er trekt tilbake.
 error-date-after-next-step = Datoen kan ikkje vere etter datoen for steget som kom etter.
 error-invalid-period = Sluttdatoen må vere same dag som eller etter startdatoen, og perioden kan vere høgst tre år.

@@ -3,6 +3,7 @@
 //! submitted; the secretariat reads what was submitted and sees who has reported.
 
 pub mod api;
+pub mod assessment;
 pub mod pages;
 
 use crate::AppState;
@@ -29,6 +30,18 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/yearly-reports/{embete}/{year}/{period}/submit",
             post(pages::submit),
+        )
+        .route(
+            "/yearly-reports/{embete}/{year}/{period}/assessments/{requirement}",
+            get(assessment::edit).post(assessment::save),
+        )
+        .route(
+            "/yearly-reports/{embete}/{year}/{period}/release",
+            post(assessment::release),
+        )
+        .route(
+            "/yearly-reports/{embete}/{year}/{period}/answers/{requirement}/reply",
+            post(assessment::reply),
         )
         .route("/api/v1/yearly-reports", get(api::list).post(api::create))
         .route(

@@ -18,7 +18,7 @@ use samla_domain::assignment::Requirement;
 use samla_domain::regions::Embete;
 use samla_domain::yearly_report::{ANSWER_STATUSES, Answer, AnswerInput, PERIODS, Reported};
 
-fn url(embete: &str, year: i64, period: &str) -> String {
+pub(super) fn url(embete: &str, year: i64, period: &str) -> String {
     format!("/yearly-reports/{embete}/{year}/{period}")
 }
 
@@ -34,7 +34,7 @@ fn stage_color(stage: &Stage) -> &'static str {
     }
 }
 
-fn report_title(page: &Page, period: &str, year: i64, name: &str) -> String {
+pub(super) fn report_title(page: &Page, period: &str, year: i64, name: &str) -> String {
     page.t2(
         &format!("yearly-title-{period}"),
         "year",
@@ -117,7 +117,7 @@ pub async fn list(
     Ok(render(&page)?.into_response())
 }
 
-fn year_of(raw: &str) -> Result<i64, AppError> {
+pub(super) fn year_of(raw: &str) -> Result<i64, AppError> {
     raw.parse::<i64>()
         .map_err(|_| AppError::Code(ErrorCode::NotFound))
 }
@@ -148,11 +148,13 @@ pub async fn create(
 
 #[derive(Template)]
 #[template(path = "yearly_report/report.html")]
-struct ReportPage {
+pub(super) struct ReportPage {
     page: Page,
     opened: Opened,
     notice: Option<String>,
     errors: FormErrors,
+    /// A reply that was refused, kept as typed: (requirement, text).
+    pub(super) typed_reply: Option<(i64, String)>,
 }
 
 impl ReportPage {
@@ -202,12 +204,47 @@ impl ReportPage {
         self.opened.report.unanswered().count()
     }
 
+    fn rubric(&self, value: &str) -> String {
+        self.page
+            .t(&format!("assessment-rubric-{}", value.replace('_', "-")))
+    }
+
+    fn rubric_color(&self, value: &str) -> &'static str {
+        match value {
+            "fulfilled" => "success",
+            "partly" => "warning",
+            _ => "danger",
+        }
+    }
+
+    fn risk(&self, value: &str) -> String {
+        self.page.t(&format!("assessment-risk-{value}"))
+    }
+
+    fn reply_for(&self, requirement: &i64) -> &str {
+        match &self.typed_reply {
+            Some((r, text)) if r == requirement => text,
+            _ => "",
+        }
+    }
+
+    /// How many submitted answers are not assessed yet.
+    fn unassessed(&self) -> usize {
+        let assessed = self.opened.assessed.as_ref();
+        self.opened
+            .report
+            .answers
+            .iter()
+            .filter(|a| assessed.is_none_or(|s| s.of(a.requirement).is_none()))
+            .count()
+    }
+
     fn figure(&self, value: &f64) -> String {
         crate::i18n::format_decimal(self.page.lang, *value)
     }
 }
 
-async fn report_page(
+pub(super) async fn report_page(
     state: &AppState,
     ctx: &Ctx,
     embete: &str,
@@ -226,6 +263,7 @@ async fn report_page(
         opened,
         notice,
         errors,
+        typed_reply: None,
     })
 }
 
@@ -244,6 +282,9 @@ pub async fn show(
             Notice::AnswerSavedVoided,
             Notice::YearlyReportApproved,
             Notice::YearlyReportSubmitted,
+            Notice::AssessmentSaved,
+            Notice::AssessmentReleased,
+            Notice::ReplySent,
         ],
     );
     let page = report_page(
