@@ -62,6 +62,7 @@ const PUBLIC_PAGES = [
   "/plans",
   "/plans/rogaland",
   "/plans/rogaland/history",
+  "/syntheses",
   "/does-not-exist",
 ];
 
@@ -116,7 +117,7 @@ async function login(page, who) {
 // visit a sample of them; the visitor visits them all.
 function pagesFor(who) {
   if (who.role === "visitor") return [...PUBLIC_PAGES, "/login"];
-  const pages = ["/", "/regions/municipalities/3037", "/account", "/account/password", `/organisations/${who.org}`];
+  const pages = ["/", "/tasks", "/regions/municipalities/3037", "/account", "/account/password", `/organisations/${who.org}`];
   if (who.role === "municipality") pages.push("/follow-ups");
   // The joint assignment's draft (2020, out for sign-off in the demo) and its editors.
   if (["secretariat", "directorate", "steering_group"].includes(who.role)) {
@@ -179,6 +180,8 @@ function pagesFor(who) {
       "/yearly-reports/rogaland/2019/year/assessments/4",
     );
   }
+  // The 2019 synthesis is released to the steering group in the demo.
+  if (who.role === "secretariat" || who.role === "steering_group") pages.push("/syntheses", "/syntheses/2019");
   if (who.role === "embete_leader") pages.push("/admin/audit", "/dialogue/dialogues/1/report/versions");
   if (who.role === "admin") {
     pages.push("/admin/users", "/admin/users/new", "/admin/audit", "/admin/audit?from=2019-13-01");
@@ -273,7 +276,7 @@ async function behaviour(browser) {
   const nojs = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });
   const np = await nojs.newPage();
   await login(np, ROLES[5]);
-  check("login works without JavaScript", new URL(np.url()).pathname === "/");
+  check("login works without JavaScript", new URL(np.url()).pathname === "/tasks");
   await np.goto(`${BASE}/organisations/oslo-og-viken`);
   check("members page without JavaScript", (await np.locator("table tbody tr").count()) >= 2);
   await np.goto(`${BASE}/organisations/vestland`);
@@ -394,7 +397,7 @@ async function keyboardLogin(page, email) {
   await typeInto(page, "#email", email);
   await typeInto(page, "#password", PASSWORD);
   const res = await follow(page, "main button[type=submit]", `home after login as ${email}`);
-  check(`flow: ${email} is signed in`, new URL(page.url()).pathname === "/" &&
+  check(`flow: ${email} lands on the work list`, new URL(page.url()).pathname === "/tasks" &&
     (await page.locator('header form[action="/logout"] button').count()) === 1, `${res?.status()} ${page.url()}`);
 }
 

@@ -11,6 +11,8 @@ pub mod dialogue;
 pub mod follow_up;
 pub mod plan;
 pub mod public;
+pub mod synthesis;
+pub mod work_list;
 pub mod yearly_report;
 
 use samla_db::audit::Who;

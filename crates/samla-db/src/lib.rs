@@ -23,6 +23,7 @@ pub mod regions;
 pub mod report;
 pub mod schema;
 pub mod sessions;
+pub mod synthesis;
 pub mod tags;
 pub mod testing;
 pub mod tokens;

@@ -19,6 +19,7 @@ pub mod publication;
 pub mod regions;
 pub mod report;
 pub mod schema;
+pub mod synthesis;
 pub mod throttle;
 pub mod tokens;
 pub mod users;

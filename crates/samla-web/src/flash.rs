@@ -60,6 +60,10 @@ pub enum Notice {
     AssessmentSaved,
     AssessmentReleased,
     ReplySent,
+    SynthesisCreated,
+    SynthesisSaved,
+    SynthesisReleased,
+    SynthesisPublished,
 }
 
 impl Notice {
@@ -102,6 +106,10 @@ impl Notice {
             Notice::AssessmentSaved => ("assessed", "assessment-saved", None),
             Notice::AssessmentReleased => ("released", "assessment-released", None),
             Notice::ReplySent => ("replied", "assessment-reply-sent", None),
+            Notice::SynthesisCreated => ("created", "synthesis-created", None),
+            Notice::SynthesisSaved => ("saved", "synthesis-saved", None),
+            Notice::SynthesisReleased => ("released", "synthesis-released", None),
+            Notice::SynthesisPublished => ("published", "synthesis-published", None),
         }
     }
 

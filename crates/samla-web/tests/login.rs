@@ -95,7 +95,7 @@ async fn next_never_leads_off_the_site() {
             )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{next}");
-        assert_eq!(location(&r), "/", "{next}");
+        assert_eq!(location(&r), "/tasks", "{next}: the work list instead");
         let r = app.get(&format!("/lang/en?next={next}")).await;
         assert_eq!(location(&r), "/", "{next}");
     }

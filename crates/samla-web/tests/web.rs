@@ -964,6 +964,63 @@ fn matrix(disable_id: i64) -> Vec<(String, Row)> {
             "/plans/oslo-og-viken/goals/999999/remove",
             [303, 404, 404, 404, 404, 404, 404, 404],
         ),
+        // Syntheses: none exists here; the list is everyone's, starting one the secretariat's.
+        ("/syntheses", Method::GET, "/syntheses", [200; 8]),
+        (
+            "/syntheses/{year}",
+            Method::GET,
+            "/syntheses/2019",
+            [404; 8],
+        ),
+        (
+            "/syntheses/{year}",
+            Method::POST,
+            "/syntheses/2019",
+            [303, 403, 409, 403, 403, 403, 403, 403],
+        ),
+        (
+            "/syntheses/{year}/sections/{key}",
+            Method::GET,
+            "/syntheses/2019/sections/intro",
+            [303, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            "/syntheses/{year}/sections/{key}",
+            Method::POST,
+            "/syntheses/2019/sections/intro",
+            [303, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            "/syntheses/{year}/release",
+            Method::POST,
+            "/syntheses/2019/release",
+            [303, 403, 404, 403, 403, 403, 403, 403],
+        ),
+        (
+            "/syntheses/{year}/publish",
+            Method::POST,
+            "/syntheses/2019/publish",
+            [303, 403, 404, 403, 403, 403, 403, 403],
+        ),
+        (
+            "/syntheses/{year}/figures.csv",
+            Method::GET,
+            "/syntheses/2019/figures.csv",
+            [404; 8],
+        ),
+        (
+            "/api/v1/syntheses/{year}",
+            Method::GET,
+            "/api/v1/syntheses/2019",
+            [404; 8],
+        ),
+        // Everyone signed in has a work list.
+        (
+            "/tasks",
+            Method::GET,
+            "/tasks",
+            [303, 200, 200, 200, 200, 200, 200, 200],
+        ),
         // Yearly reports: the embete's own and the secretariat's. The 2019 assignment is
         // not published here, so nothing can be started or followed yet.
         (

@@ -487,3 +487,175 @@ async fn the_secretariat_assesses_asks_and_releases_and_the_embete_replies() {
     let r = post(&app, &secretariat, &reply, &[("reply", "x")]).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_work_lists_show_what_waits_for_each_role() {
+    let app = app().await;
+    let tasks = |role: &'static str| {
+        let app = &app;
+        async move {
+            let page = app.get_as(role, "/tasks").await;
+            assert_eq!(page.status, StatusCode::OK, "{role}");
+            page.body
+        }
+    };
+    assert!(
+        tasks("embete_staff")
+            .await
+            .contains("Ingenting venter på deg nå.")
+    );
+
+    let ids = submitted(&app).await;
+    let secretariat = tasks("secretariat").await;
+    assert!(
+        secretariat.contains("Vurder og frigi rapporten 2019"),
+        "{secretariat}"
+    );
+    assert!(secretariat.contains("href=\"/yearly-reports/oslo-og-viken/2019/year\""));
+    let leader = tasks("embete_leader").await;
+    assert!(!leader.contains("Godkjenn rapporten"), "submitted already");
+
+    // A question waits for the embete once the assessments are released.
+    let cookie = app.cookie("secretariat");
+    let report = "/yearly-reports/oslo-og-viken/2019/year";
+    for (id, question) in [(ids[0], "Hvorfor?"), (ids[1], "")] {
+        let r = post(
+            &app,
+            &cookie,
+            &format!("{report}/assessments/{id}"),
+            &[
+                ("rubric", "partly"),
+                ("risk", "low"),
+                ("comment", "Greit."),
+                ("question", question),
+            ],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+    }
+    post(&app, &cookie, &format!("{report}/release"), &[]).await;
+    assert!(
+        tasks("embete_staff")
+            .await
+            .contains("Svar på sekretariatets spørsmål")
+    );
+    assert!(
+        !tasks("secretariat").await.contains("Vurder og frigi"),
+        "released"
+    );
+}
+
+#[tokio::test]
+async fn a_synthesis_is_written_released_to_the_steering_group_and_published() {
+    let app = app().await;
+    let ids = submitted(&app).await;
+    let secretariat = app.cookie("secretariat");
+    let report = "/yearly-reports/oslo-og-viken/2019/year";
+    let rubrics = [
+        (ids[0], "fulfilled", "high"),
+        (ids[1], "not_fulfilled", "low"),
+    ];
+    for (id, rubric, risk) in rubrics {
+        let fields = [("rubric", rubric), ("risk", risk), ("comment", "Vurdert.")];
+        let r = post(
+            &app,
+            &secretariat,
+            &format!("{report}/assessments/{id}"),
+            &fields,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+    }
+
+    let r = post(&app, &secretariat, "/syntheses/2019", &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    for role in ["steering_group", "directorate", "embete_staff"] {
+        assert_eq!(
+            app.get_as(role, "/syntheses/2019").await.status,
+            StatusCode::NOT_FOUND,
+            "{role}"
+        );
+    }
+    assert_eq!(
+        app.get("/syntheses/2019").await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // The secretariat writes over live figures: a chart and a table saying the same.
+    let page = app.get_as("secretariat", "/syntheses/2019").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("role=\"img\""));
+    assert!(
+        page.body.contains(
+            "Samordnet støtte: Oppfylt 1, Delvis oppfylt 0, Ikke oppfylt 0, Ikke vurdert 9"
+        ),
+        "{}",
+        page.body
+    );
+    let editor = app
+        .get_as("secretariat", "/syntheses/2019/sections/intro")
+        .await;
+    let start = editor.body.find("name=\"base\" value=\"").unwrap() + 19;
+    let base = editor.body[start..].split('"').next().unwrap().to_owned();
+    let r = post(
+        &app,
+        &secretariat,
+        "/syntheses/2019/sections/intro",
+        &[("text", "Ett embete har rapportert."), ("base", &base)],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = app.get_as("secretariat", "/syntheses/2019").await;
+    let start = page.body.find("name=\"version\" value=\"").unwrap() + 22;
+    let version = page.body[start..].split('"').next().unwrap().to_owned();
+    let r = post(
+        &app,
+        &secretariat,
+        "/syntheses/2019/release",
+        &[("version", &version)],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    // The steering group reads the figures as they stood at the release.
+    let fields = [
+        ("rubric", "partly"),
+        ("risk", "low"),
+        ("comment", "Endret."),
+    ];
+    post(
+        &app,
+        &secretariat,
+        &format!("{report}/assessments/{}", ids[0]),
+        &fields,
+    )
+    .await;
+    let read = app.get_as("steering_group", "/syntheses/2019").await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert!(read.body.contains("Ett embete har rapportert."));
+    assert!(
+        read.body.contains("Samordnet støtte: Oppfylt 1,"),
+        "kept at the release"
+    );
+    assert!(
+        !read.body.contains("/sections/intro"),
+        "the steering group does not write"
+    );
+    assert_eq!(
+        app.get("/syntheses/2019").await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    let r = post(&app, &secretariat, "/syntheses/2019/publish", &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.get("/syntheses/2019").await.status, StatusCode::OK);
+    let csv = app.get("/syntheses/2019/figures.csv").await;
+    assert!(
+        csv.body
+            .starts_with("year,embete,requirement,requirement_title,rubric\r\n")
+    );
+    assert!(csv.body.contains("2019,oslo-og-viken,"), "{}", csv.body);
+    assert!(csv.body.contains(",fulfilled\r\n"));
+    let json = app.get("/api/v1/syntheses/2019").await;
+    assert!(json.body.contains("\"high_risk\":1"), "{}", json.body);
+}

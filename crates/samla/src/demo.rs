@@ -1155,6 +1155,20 @@ pub async fn ensure_yearly_reports(db: &Db) -> anyhow::Result<usize> {
         )?;
         store::save_answer(db, &oslo, &oslo_proof, 2019, "year", &a, 1).await?;
     }
+
+    // The 2019 synthesis, written and released to the steering group.
+    samla_db::synthesis::create(db, &sec, &follow, 2019).await?;
+    let mut version = 1;
+    let intro = "Rogaland har rapportert i tide og oppfyller kravet om samordnet oppfølging. De andre embetene har ikke levert ennå. Sekretariatet foreslår at styringsgruppen ber embetene rapportere tall for kommuner med felles plan fra 2020.";
+    version =
+        samla_db::synthesis::save_section(db, &sec, &follow, 2019, "intro", intro, version).await?;
+    if let Some(first) = reporting.first() {
+        let key = samla_domain::synthesis::section_key(*first);
+        let text = "Der kravet er oppfylt, har embetet samlet Nav, skole og helse i faste nettverk. Det er en arbeidsform andre embeter kan ta i bruk.";
+        version =
+            samla_db::synthesis::save_section(db, &sec, &follow, 2019, &key, text, version).await?;
+    }
+    samla_app::synthesis::release(db, &sec, 2019, version).await?;
     Ok(2)
 }
 

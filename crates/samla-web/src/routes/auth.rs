@@ -38,6 +38,15 @@ pub fn safe_next(next: Option<&str>) -> String {
     }
 }
 
+/// Where a login leads: `next` when it is a page of this site other than the front page,
+/// else the person's work list ("Mine oppgaver").
+pub fn after_login(next: Option<&str>) -> String {
+    match safe_next(next) {
+        front if front == "/" => "/tasks".to_owned(),
+        page => page,
+    }
+}
+
 /// The client's address as the server sees it: the connection's, or, behind a reverse
 /// proxy (`behind_proxy`), the last `X-Forwarded-For` entry, the one the proxy added.
 pub struct Source(pub Option<String>);
@@ -124,7 +133,7 @@ fn login_page(
 }
 
 pub async fn login_form(ctx: Ctx, Query(q): Query<NextQuery>) -> Result<Response, AppError> {
-    let next = safe_next(q.next.as_deref());
+    let next = after_login(q.next.as_deref());
     if ctx.actor.is_some() {
         return Ok(Redirect::to(&next).into_response());
     }
@@ -158,7 +167,7 @@ pub async fn login(
     Source(source): Source,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, AppError> {
-    let next = safe_next(form.next.as_deref());
+    let next = after_login(form.next.as_deref());
     let mut errors = Vec::new();
     if form.email.trim().is_empty() {
         errors.push(DomainError::field(ErrorCode::InvalidEmail, "email"));

@@ -16,6 +16,8 @@ pub mod pages;
 pub mod password;
 pub mod plan;
 pub mod regions;
+pub mod synthesis;
+pub mod work_list;
 pub mod yearly_report;
 
 use crate::AppState;
@@ -91,6 +93,8 @@ pub fn router(state: AppState) -> Router {
         .merge(assignment::routes())
         .merge(plan::routes())
         .merge(yearly_report::routes())
+        .merge(work_list::routes())
+        .merge(synthesis::routes())
         .fallback(not_found)
         // Routes that take more (the report) say so on their own route.
         .layer(DefaultBodyLimit::max(crate::forms::BODY_MAX))
@@ -120,6 +124,7 @@ pub fn api_document() -> utoipa::openapi::OpenApi {
     doc.merge(tagged(dialogue::api::Api::openapi(), "dialogue"));
     doc.merge(tagged(assignment::api::Api::openapi(), "joint assignment"));
     doc.merge(tagged(yearly_report::api::Api::openapi(), "yearly reports"));
+    doc.merge(tagged(synthesis::pages::Api::openapi(), "syntheses"));
     doc
 }
 

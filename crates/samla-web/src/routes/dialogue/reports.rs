@@ -250,7 +250,12 @@ pub async fn csv(
     } else {
         "samla-dialograpporter.csv"
     };
-    Ok((
+    Ok(csv_file(filename, out))
+}
+
+/// A CSV download of published data, with its licence.
+pub(crate) fn csv_file(filename: &str, body: String) -> Response {
+    (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
             (
@@ -265,12 +270,12 @@ pub async fn csv(
                 ),
             ),
         ],
-        out,
+        body,
     )
-        .into_response())
+        .into_response()
 }
 
-fn push_row(out: &mut String, fields: &[String], separator: char) {
+pub(crate) fn push_row(out: &mut String, fields: &[String], separator: char) {
     for (i, f) in fields.iter().enumerate() {
         if i > 0 {
             out.push(separator);
