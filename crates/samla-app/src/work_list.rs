@@ -124,14 +124,10 @@ async fn yearly_report_tasks(db: &Db, actor: &Actor) -> StoreResult<Vec<Task>> {
     use samla_db::yearly_report::Stage;
     use samla_domain::yearly_report::default_deadline;
     let mut tasks = Vec::new();
-    let published: Vec<i64> = samla_db::assignment::list(db, None)
-        .await?
-        .iter()
-        .map(|s| s.year)
-        .collect();
     if let Some(embete) = access::own_embete(actor) {
         let own = crate::yearly_report::list(db, actor, None).await?;
-        for year in &published {
+        for summary in samla_db::assignment::list(db, None).await? {
+            let year = &summary.year;
             if !own.iter().any(|r| r.year == *year && r.period == "year") {
                 tasks.push(Task {
                     kind: "task-start-report",
@@ -142,7 +138,8 @@ async fn yearly_report_tasks(db: &Db, actor: &Actor) -> StoreResult<Vec<Task>> {
             }
         }
         for r in &own {
-            let opened = crate::yearly_report::open(db, actor, embete, r.year, &r.period).await?;
+            let opened =
+                crate::yearly_report::standing(db, actor, embete, r.year, &r.period).await?;
             let url = format!("/yearly-reports/{embete}/{}/{}", r.year, r.period);
             let due = opened.deadlines.iter().map(|(_, d)| *d).min();
             let task = |kind| Task {
@@ -172,27 +169,19 @@ async fn yearly_report_tasks(db: &Db, actor: &Actor) -> StoreResult<Vec<Task>> {
                 });
             }
         }
-    } else if access::follow_reports(actor).is_ok() {
-        for year in &published {
-            for r in crate::yearly_report::list(db, actor, Some(*year)).await? {
-                if r.stage != Stage::Submitted {
-                    continue;
-                }
-                let opened =
-                    crate::yearly_report::open(db, actor, &r.embete, r.year, &r.period).await?;
-                if opened.assessed.is_some_and(|a| a.released.is_some()) {
-                    continue;
-                }
-                let name = samla_db::regions::embete_on(db, &r.embete, dates::today())
-                    .await?
-                    .map_or_else(|| r.embete.clone(), |e| e.name);
-                tasks.push(Task {
-                    kind: "task-assess-report",
-                    subject: format!("{} – {name}", r.year),
-                    url: format!("/yearly-reports/{}/{}/{}", r.embete, r.year, r.period),
-                    due: None,
-                });
-            }
+    } else if let Ok(follow) = access::follow_reports(actor) {
+        let names = samla_db::regions::embeter_on(db, dates::today()).await?;
+        for (embete, year, period) in samla_db::assessment::awaiting_release(db, &follow).await? {
+            let name = names
+                .iter()
+                .find(|e| e.code == embete)
+                .map_or_else(|| embete.clone(), |e| e.name.clone());
+            tasks.push(Task {
+                kind: "task-assess-report",
+                subject: format!("{year} – {name}"),
+                url: format!("/yearly-reports/{embete}/{year}/{period}"),
+                due: None,
+            });
         }
     }
     Ok(tasks)

@@ -151,6 +151,21 @@ pub async fn open(
     year: i64,
     period: &str,
 ) -> StoreResult<Opened> {
+    let mut opened = standing(db, actor, embete, year, period).await?;
+    let proof = access::embete_work(actor, embete).ok();
+    opened.sources = sources(db, &opened.report, proof.as_ref()).await?;
+    Ok(opened)
+}
+
+/// Where a report stands for `actor`, as [`open`] reads it but without the names of what
+/// its answers may point at (`sources` is empty): what the work list needs.
+pub async fn standing(
+    db: &Db,
+    actor: &Actor,
+    embete: &str,
+    year: i64,
+    period: &str,
+) -> StoreResult<Opened> {
     let period = domain::check_period(period)?;
     let proof = access::embete_work(actor, embete).ok();
     let report = match &proof {
@@ -180,7 +195,7 @@ pub async fn open(
             && report.stage == store::Stage::Drafting
             && report.unanswered().next().is_none(),
         may_submit: writable && report.stage == store::Stage::Approved,
-        sources: sources(db, &report, proof.as_ref()).await?,
+        sources: Sources::default(),
         writable,
         deadlines,
         assessed,

@@ -59,8 +59,16 @@ struct Submitted {
     version: i64,
 }
 
-async fn submitted_row(conn: crate::Conn<'_>, report_id: i64) -> StoreResult<Submitted> {
-    let row: Option<(String, Option<i64>)> = on!(conn, |c| {
+/// The submitted report's row, taken first so two changes of one report queue up
+/// (PostgreSQL).
+async fn locked_submitted(tx: &mut crate::Tx, report_id: i64) -> StoreResult<Submitted> {
+    on!(tx.conn(), |c| {
+        sqlx::query("UPDATE yearly_report SET version = version WHERE id = $1")
+            .bind(report_id)
+            .execute(&mut *c)
+            .await?;
+    });
+    let row: Option<(String, Option<i64>)> = on!(tx.conn(), |c| {
         sqlx::query("SELECT embete, submitted_version FROM yearly_report WHERE id = $1")
             .bind(report_id)
             .fetch_optional(&mut *c)
@@ -138,6 +146,27 @@ async fn read(conn: crate::Conn<'_>, report_id: i64) -> Result<Assessed, sqlx::E
     })
 }
 
+/// The submitted reports whose assessments are not released yet, as (embete, year,
+/// period): what the secretariat has left to assess.
+pub async fn awaiting_release(
+    db: &Db,
+    _proof: &FollowReports,
+) -> StoreResult<Vec<(String, i64, String)>> {
+    Ok(on!(db.acquire().await?.conn(), |c| {
+        sqlx::query(
+            "SELECT y.embete, y.year, y.period FROM yearly_report y \
+             WHERE y.submitted_version IS NOT NULL \
+             AND NOT EXISTS (SELECT 1 FROM assessment_release r WHERE r.report_id = y.id) \
+             ORDER BY y.year, y.period, y.embete",
+        )
+        .fetch_all(&mut *c)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+        .collect::<Result<Vec<_>, sqlx::Error>>()?
+    }))
+}
+
 /// A report's assessments and threads, for the secretariat.
 pub async fn for_secretariat(
     db: &Db,
@@ -179,13 +208,7 @@ pub async fn save(
 ) -> StoreResult<()> {
     let who = Who::user(actor.user_id, &actor.email);
     let mut tx = db.begin().await?;
-    on!(tx.conn(), |c| {
-        sqlx::query("UPDATE yearly_report SET version = version WHERE id = $1")
-            .bind(report_id)
-            .execute(&mut *c)
-            .await?;
-    });
-    let row = submitted_row(tx.conn(), report_id).await?;
+    let row = locked_submitted(&mut tx, report_id).await?;
     let (parts, sha) =
         documents::parts_at(tx.conn(), &report::document_key(report_id), row.version).await?;
     if !parts.contains_key(&report::answer_key(requirement)) {
@@ -278,13 +301,7 @@ pub async fn release(
 ) -> StoreResult<()> {
     let who = Who::user(actor.user_id, &actor.email);
     let mut tx = db.begin().await?;
-    on!(tx.conn(), |c| {
-        sqlx::query("UPDATE yearly_report SET version = version WHERE id = $1")
-            .bind(report_id)
-            .execute(&mut *c)
-            .await?;
-    });
-    let row = submitted_row(tx.conn(), report_id).await?;
+    let row = locked_submitted(&mut tx, report_id).await?;
     let (parts, _) =
         documents::parts_at(tx.conn(), &report::document_key(report_id), row.version).await?;
     let assessed = read(tx.conn(), report_id).await?;
@@ -337,13 +354,7 @@ pub async fn reply(
 ) -> StoreResult<()> {
     let who = Who::user(actor.user_id, &actor.email);
     let mut tx = db.begin().await?;
-    on!(tx.conn(), |c| {
-        sqlx::query("UPDATE yearly_report SET version = version WHERE id = $1")
-            .bind(report_id)
-            .execute(&mut *c)
-            .await?;
-    });
-    let row = submitted_row(tx.conn(), report_id).await?;
+    let row = locked_submitted(&mut tx, report_id).await?;
     let assessed = read(tx.conn(), report_id).await?;
     if row.embete != proof.embete() || assessed.released.is_none() {
         return Err(ErrorCode::NotFound.into());

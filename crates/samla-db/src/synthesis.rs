@@ -67,13 +67,18 @@ struct Head {
     published_at: Option<i64>,
 }
 
+/// The stage a synthesis is at, from its released version and publication.
+fn stage_of(released_version: Option<i64>, published_at: Option<i64>) -> Stage {
+    match (released_version, published_at) {
+        (Some(_), Some(_)) => Stage::Published,
+        (Some(_), None) => Stage::Released,
+        _ => Stage::Drafting,
+    }
+}
+
 impl Head {
     fn stage(&self) -> Stage {
-        match (self.released_version, self.published_at) {
-            (Some(_), Some(_)) => Stage::Published,
-            (Some(_), None) => Stage::Released,
-            _ => Stage::Drafting,
-        }
+        stage_of(self.released_version, self.published_at)
     }
 }
 
@@ -137,16 +142,7 @@ pub async fn years(db: &Db, reader: Reader) -> StoreResult<Vec<(i64, Stage)>> {
     });
     Ok(rows
         .into_iter()
-        .map(|(year, released, published)| {
-            let stage = Head {
-                version: 0,
-                released_version: released,
-                released_at: None,
-                published_at: published,
-            }
-            .stage();
-            (year, stage)
-        })
+        .map(|(year, released, published)| (year, stage_of(released, published)))
         .filter(|(_, stage)| match reader {
             Reader::Secretariat => true,
             Reader::SteeringGroup => *stage != Stage::Drafting,

@@ -176,9 +176,10 @@ pub async fn create(
 ) -> Result<Response, AppError> {
     let actor = ctx.require_actor()?;
     use_case::create(&state.db, actor, &body.embete, body.year, &body.period).await?;
-    let view: ReportView = use_case::open(&state.db, actor, &body.embete, body.year, &body.period)
-        .await?
-        .into();
+    let view: ReportView =
+        use_case::standing(&state.db, actor, &body.embete, body.year, &body.period)
+            .await?
+            .into();
     let location = format!(
         "/api/v1/yearly-reports/{}/{}/{}",
         body.embete, body.year, view.report.period
@@ -203,7 +204,7 @@ pub async fn show(
 ) -> Result<Json<ReportView>, AppError> {
     let actor = ctx.require_actor()?;
     Ok(Json(
-        use_case::open(&state.db, actor, &embete, year, &period)
+        use_case::standing(&state.db, actor, &embete, year, &period)
             .await?
             .into(),
     ))
@@ -301,7 +302,7 @@ pub async fn save_answer(
     let (version, changed, voided) = match saved {
         Saved::Version { version, voided } => (version, true, voided),
         Saved::Unchanged => {
-            let now = use_case::open(&state.db, actor, &embete, year, &period).await?;
+            let now = use_case::standing(&state.db, actor, &embete, year, &period).await?;
             (now.report.version, false, false)
         }
     };
@@ -332,7 +333,7 @@ async fn take(
     let at = (embete.as_str(), year, period.as_str());
     use_case::take(&state.db, actor, at, step, version).await?;
     Ok(Json(
-        use_case::open(&state.db, actor, &embete, year, &period)
+        use_case::standing(&state.db, actor, &embete, year, &period)
             .await?
             .into(),
     ))

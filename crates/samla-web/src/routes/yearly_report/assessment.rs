@@ -2,7 +2,7 @@
 //! answer, the release to the embete, and the embete's replies to questions
 //! (`samla_app::assessment`).
 
-use super::pages::{report_page, report_title, url, year_of};
+use super::pages::{back_to_report, report_page, report_title, url, year_of};
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
@@ -156,18 +156,8 @@ pub async fn release(
     let actor = ctx.require_actor()?;
     let year = year_of(&year)?;
     let at = (embete.as_str(), year, period.as_str());
-    match use_case::release(&state.db, actor, at).await {
-        Ok(()) => Ok(
-            Redirect::to(&Notice::AssessmentReleased.on(&url(&embete, year, &period)))
-                .into_response(),
-        ),
-        Err(e) => {
-            let refused = Refusal::of_store(ctx.lang, e)?;
-            let page =
-                report_page(&state, &ctx, &embete, year, &period, None, refused.errors).await?;
-            Ok((refused.status, render(&page)?).into_response())
-        }
-    }
+    let result = use_case::release(&state.db, actor, at).await;
+    back_to_report(&state, &ctx, at, result, Notice::AssessmentReleased).await
 }
 
 pub async fn reply(

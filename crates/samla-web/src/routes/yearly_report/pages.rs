@@ -317,12 +317,24 @@ async fn take(
         Step::Approve => Notice::YearlyReportApproved,
         Step::Submit => Notice::YearlyReportSubmitted,
     };
-    match use_case::take(&state.db, actor, at, step, version).await {
-        Ok(()) => Ok(Redirect::to(&notice.on(&url(&embete, year, &period))).into_response()),
+    let result = use_case::take(&state.db, actor, at, step, version).await;
+    back_to_report(state, ctx, at, result, notice).await
+}
+
+/// Answers a step on a report: back to it with `notice`, or the report again with the
+/// refusal.
+pub(super) async fn back_to_report(
+    state: &AppState,
+    ctx: &Ctx,
+    (embete, year, period): (&str, i64, &str),
+    result: Result<(), samla_db::StoreError>,
+    notice: Notice,
+) -> Result<Response, AppError> {
+    match result {
+        Ok(()) => Ok(Redirect::to(&notice.on(&url(embete, year, period))).into_response()),
         Err(e) => {
             let refused = Refusal::of_store(ctx.lang, e)?;
-            let page =
-                report_page(state, ctx, &embete, year, &period, None, refused.errors).await?;
+            let page = report_page(state, ctx, embete, year, period, None, refused.errors).await?;
             Ok((refused.status, render(&page)?).into_response())
         }
     }
