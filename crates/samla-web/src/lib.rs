@@ -14,6 +14,7 @@ pub mod observe;
 pub mod openapi;
 pub mod page_cache;
 pub mod paging;
+mod pdf;
 pub mod routes;
 pub mod security;
 

@@ -603,3 +603,40 @@ async fn requirements_keep_what_was_typed_and_their_identity_across_years() {
     let r = app.send(Method::GET, &edit, Some(&bufdir), None).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_published_assignment_downloads_as_a_pdf_for_everyone() {
+    let app = app().await;
+    assert_eq!(
+        app.get("/assignments/2019/pdf").await.status,
+        StatusCode::NOT_FOUND,
+        "no assignment yet"
+    );
+    publish_assignment(&app, 2019, &[("Barn blir hørt i egen sak", "2020-03-01")]).await;
+    let page = app.get("/assignments/2019").await;
+    assert!(page.body.contains("href=\"/assignments/2019/pdf\""));
+    let file = app.get("/assignments/2019/pdf").await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert_eq!(file.headers[header::CONTENT_TYPE], "application/pdf");
+    let text = pdf_text(&file.bytes);
+    for words in [
+        "Fellesoppdraget 2019",
+        "Barn blir hørt i egen sak",
+        "1. mars 2020",
+        "Side 1 av",
+    ] {
+        assert!(text.contains(words), "{words:?} not in {text}");
+    }
+    // In English the labels follow the reader; the text stays as written.
+    let english = app
+        .get_with(
+            "/assignments/2019/pdf",
+            &[(header::COOKIE, "samla_lang=en")],
+        )
+        .await;
+    let text = pdf_text(&english.bytes);
+    assert!(
+        text.contains("Page 1 of") && text.contains("Barn blir hørt i egen sak"),
+        "{text}"
+    );
+}

@@ -293,6 +293,24 @@ async fn a_leader_withdraws_a_published_report_and_publishes_it_again() {
     assert_eq!(unchanged.status, StatusCode::NOT_MODIFIED);
     let signed_in = app.get_as("embete_staff", &public).await;
     assert!(!signed_in.headers.contains_key(axum::http::header::ETAG));
+    // "Last ned PDF": the same report, typeset, with the words the page has.
+    assert!(first.body.contains(&format!("href=\"{public}/pdf\"")));
+    let file = app.get(&format!("{public}/pdf")).await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert_eq!(
+        file.headers[axum::http::header::CONTENT_TYPE],
+        "application/pdf"
+    );
+    let text = pdf_text(&file.bytes);
+    for words in [
+        "Vi snakket med ungdomsrådet.",
+        "Lederne vil samarbeide.",
+        "Barn blir ikke alltid hørt.",
+        "Lag en plan for medvirkning.",
+        "Side 1 av",
+    ] {
+        assert!(text.contains(words), "{words:?} not in {text}");
+    }
     let withdraw = format!("{url}/withdraw");
     for (token, body, expected) in [
         (
@@ -354,6 +372,12 @@ async fn a_leader_withdraws_a_published_report_and_publishes_it_again() {
         "the withdrawal is seen at once"
     );
     assert!(gone.body.contains(reason) && gone.body.contains("trukket tilbake"));
+    let file = app.get(&format!("{public}/pdf")).await;
+    assert_eq!(
+        file.status,
+        StatusCode::GONE,
+        "no PDF of a withdrawn report"
+    );
     for list in ["/reports", "/reports.csv", "/api/v1/dialogue/reports"] {
         assert!(!app.get(list).await.body.contains(&public), "{list}");
     }

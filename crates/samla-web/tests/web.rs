@@ -726,6 +726,18 @@ fn matrix(disable_id: i64) -> Vec<(String, Row)> {
         ("/dialogues/{id}", Method::GET, "/dialogues/1", [200; 8]),
         ("/dialogues/{id}", Method::GET, "/dialogues/2", [404; 8]),
         (
+            "/dialogues/{id}/pdf",
+            Method::GET,
+            "/dialogues/1/pdf",
+            [200; 8],
+        ),
+        (
+            "/dialogues/{id}/pdf",
+            Method::GET,
+            "/dialogues/2/pdf",
+            [404; 8],
+        ),
+        (
             "/coverage",
             Method::GET,
             "/coverage?embete=oslo-og-viken&date=2019-12-31",
@@ -935,6 +947,12 @@ fn matrix(disable_id: i64) -> Vec<(String, Row)> {
             [404, 404, 404, 404, 404, 200, 200, 404],
         ),
         (
+            "/plans/{embete}/pdf",
+            Method::GET,
+            "/plans/oslo-og-viken/pdf",
+            [404, 404, 404, 404, 404, 200, 200, 404],
+        ),
+        (
             "/plans/{embete}/{kind}/new",
             Method::GET,
             "/plans/oslo-og-viken/measures/new",
@@ -970,6 +988,12 @@ fn matrix(disable_id: i64) -> Vec<(String, Row)> {
             "/syntheses/{year}",
             Method::GET,
             "/syntheses/2019",
+            [404; 8],
+        ),
+        (
+            "/syntheses/{year}/pdf",
+            Method::GET,
+            "/syntheses/2019/pdf",
             [404; 8],
         ),
         (
@@ -1039,6 +1063,12 @@ fn matrix(disable_id: i64) -> Vec<(String, Row)> {
             "/yearly-reports/{embete}/{year}/{period}",
             Method::GET,
             "/yearly-reports/oslo-og-viken/2019/year",
+            [303, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            "/yearly-reports/{embete}/{year}/{period}/pdf",
+            Method::GET,
+            "/yearly-reports/oslo-og-viken/2019/year/pdf",
             [303, 404, 404, 404, 404, 404, 404, 404],
         ),
         (
@@ -1158,6 +1188,12 @@ fn matrix(disable_id: i64) -> Vec<(String, Row)> {
             Method::GET,
             "/assignments/2019/changes",
             [404; 8],
+        ),
+        (
+            "/assignments/{year}/pdf",
+            Method::GET,
+            "/assignments/2019/pdf",
+            [404, 404, 200, 200, 200, 404, 404, 404],
         ),
         (
             "/api/v1/assignments",

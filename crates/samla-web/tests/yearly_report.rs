@@ -659,3 +659,78 @@ async fn a_synthesis_is_written_released_to_the_steering_group_and_published() {
     let json = app.get("/api/v1/syntheses/2019").await;
     assert!(json.body.contains("\"high_risk\":1"), "{}", json.body);
 }
+
+#[tokio::test]
+async fn the_report_and_the_synthesis_download_as_pdfs_for_their_readers_only() {
+    let app = app().await;
+    let ids = submitted(&app).await;
+    let report = "/yearly-reports/oslo-og-viken/2019/year";
+    let page = app.get_as("embete_staff", report).await;
+    assert!(page.body.contains(&format!("href=\"{report}/pdf\"")));
+    for role in ["embete_staff", "secretariat"] {
+        let file = app.get_as(role, &format!("{report}/pdf")).await;
+        assert_eq!(file.status, StatusCode::OK, "{role}");
+        let text = pdf_text(&file.bytes);
+        for words in [
+            "Årsrapport 2019",
+            "Samordnet støtte",
+            &format!("Svar {}.", ids[0]),
+            "Godkjent av",
+            "Side 1 av",
+        ] {
+            assert!(text.contains(words), "{role}: {words:?} not in {text}");
+        }
+    }
+    for role in ["municipality", "directorate", "steering_group"] {
+        let file = app.get_as(role, &format!("{report}/pdf")).await;
+        assert_eq!(file.status, StatusCode::NOT_FOUND, "{role}");
+    }
+
+    let secretariat = app.cookie("secretariat");
+    let fields = [
+        ("rubric", "fulfilled"),
+        ("risk", "low"),
+        ("comment", "Godt arbeid."),
+    ];
+    post(
+        &app,
+        &secretariat,
+        &format!("{report}/assessments/{}", ids[0]),
+        &fields,
+    )
+    .await;
+    // Unreleased, the assessment is in the secretariat's PDF and not in the embete's.
+    let mine = pdf_text(
+        &app.get_as("embete_staff", &format!("{report}/pdf"))
+            .await
+            .bytes,
+    );
+    assert!(!mine.contains("Godt arbeid."), "{mine}");
+    let theirs = pdf_text(
+        &app.get_as("secretariat", &format!("{report}/pdf"))
+            .await
+            .bytes,
+    );
+    assert!(theirs.contains("Godt arbeid."), "{theirs}");
+
+    let r = post(&app, &secretariat, "/syntheses/2019", &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let file = app.get_as("secretariat", "/syntheses/2019/pdf").await;
+    assert_eq!(file.status, StatusCode::OK);
+    let text = pdf_text(&file.bytes);
+    for words in [
+        "Sammenstilling 2019",
+        "Samordnet støtte",
+        "Per embete",
+        "Oppfylt",
+    ] {
+        assert!(text.contains(words), "{words:?} not in {text}");
+    }
+    assert_eq!(
+        app.get_as("steering_group", "/syntheses/2019/pdf")
+            .await
+            .status,
+        StatusCode::NOT_FOUND,
+        "not before the release"
+    );
+}

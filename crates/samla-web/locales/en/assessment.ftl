@@ -29,3 +29,6 @@ assessment-is-released = The assessment is released
 assessment-saved = The assessment is saved.
 assessment-released = The assessment is released to the embete.
 assessment-reply-sent = The answer is sent to the secretariat.
+
+assessment-label-rubric = Assessment
+assessment-label-risk = Risk

@@ -136,3 +136,10 @@ pager-label = Pages
 pager-prev = Previous page
 pager-next = Next page
 pager-position = Page { $page } of { $pages }
+
+## PDF files
+pdf-page = Page
+pdf-of = of
+pdf-secretariat = The 0–24 cooperation's secretariat
+pdf-download = Download PDF
+pdf-download-of = Download { $title } as PDF

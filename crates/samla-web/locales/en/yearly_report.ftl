@@ -77,3 +77,5 @@ yearly-answer-saved = The answer is saved.
 yearly-answer-saved-voided = The answer is saved. The leader's approval was for an earlier version and must be given again.
 yearly-approved = The report is approved. It can now be submitted.
 yearly-submitted = The report is submitted to the secretariat.
+
+yearly-field-deadline = Deadline

@@ -29,3 +29,6 @@ assessment-is-released = Vurderingen er frigitt
 assessment-saved = Vurderingen er lagret.
 assessment-released = Vurderingen er frigitt til embetet.
 assessment-reply-sent = Svaret er sendt til sekretariatet.
+
+assessment-label-rubric = Vurdering
+assessment-label-risk = Risiko

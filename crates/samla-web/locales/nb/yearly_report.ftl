@@ -77,3 +77,5 @@ yearly-answer-saved = Svaret er lagret.
 yearly-answer-saved-voided = Svaret er lagret. Lederens godkjenning gjaldt en tidligere versjon og må gis på nytt.
 yearly-approved = Rapporten er godkjent. Den kan nå sendes inn.
 yearly-submitted = Rapporten er sendt inn til sekretariatet.
+
+yearly-field-deadline = Frist

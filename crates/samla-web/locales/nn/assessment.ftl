@@ -29,3 +29,6 @@ assessment-is-released = Vurderinga er frigitt
 assessment-saved = Vurderinga er lagra.
 assessment-released = Vurderinga er frigitt til embetet.
 assessment-reply-sent = Svaret er sendt til sekretariatet.
+
+assessment-label-rubric = Vurdering
+assessment-label-risk = Risiko

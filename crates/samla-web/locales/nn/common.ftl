@@ -136,3 +136,10 @@ pager-label = Sider
 pager-prev = Førre side
 pager-next = Neste side
 pager-position = Side { $page } av { $pages }
+
+## PDF files
+pdf-page = Side
+pdf-of = av
+pdf-secretariat = Sekretariatet for 0–24-samarbeidet
+pdf-download = Last ned PDF
+pdf-download-of = Last ned { $title } som PDF

@@ -77,3 +77,5 @@ yearly-answer-saved = Svaret er lagra.
 yearly-answer-saved-voided = Svaret er lagra. Godkjenninga frå leiaren gjaldt ein tidlegare versjon og må givast på nytt.
 yearly-approved = Rapporten er godkjend. No kan han sendast inn.
 yearly-submitted = Rapporten er send inn til sekretariatet.
+
+yearly-field-deadline = Frist

@@ -40,6 +40,8 @@ pub struct Reply {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
     pub body: String,
+    /// The body as it came, for files that are not text (PDF).
+    pub bytes: Vec<u8>,
 }
 
 pub async fn app() -> App {
@@ -172,6 +174,7 @@ async fn reply(res: axum::response::Response) -> Reply {
         status,
         headers,
         body: String::from_utf8_lossy(&bytes).into_owned(),
+        bytes: bytes.to_vec(),
     }
 }
 
@@ -509,4 +512,11 @@ pub async fn publish_assignment(app: &App, year: i64, requirements: &[(&str, &st
         store::move_to(&app.db, &sec, year, stage).await.unwrap();
     }
     ids
+}
+
+/// A PDF's text as a reader's tool extracts it, with runs of white space made one space.
+pub fn pdf_text(pdf: &[u8]) -> String {
+    assert!(pdf.starts_with(b"%PDF-"), "not a PDF");
+    let text = pdf_extract::extract_text_from_mem(pdf).expect("the PDF's text can be read");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -37,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/assignments/{year}/sign-off", post(pages::sign_off))
         .route("/assignments/{year}/stage", post(pages::move_to))
         .route("/assignments/{year}/changes", get(pages::changes))
+        .route("/assignments/{year}/pdf", get(pages::pdf_file))
         .route("/api/v1/assignments", get(api::list).post(api::create))
         .route("/api/v1/assignments/{year}", get(api::show))
         .route(

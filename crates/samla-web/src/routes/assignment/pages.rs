@@ -7,6 +7,7 @@ use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::flash::{Flash, Notice};
 use crate::forms::{FormErrors, MultiForm, Refusal};
+use crate::pdf;
 use crate::routes::pages::{Page, render};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -204,6 +205,60 @@ impl AssignmentPage {
         self.page.t(&format!("assignment-move-{}", stage.as_str()))
     }
 
+    /// The assignment as a PDF: its version, then each section with its requirements.
+    fn pdf(&self) -> samla_pdf::Document {
+        let p = &self.page;
+        let a = &self.opened.assignment;
+        let mut doc = pdf::document(p.lang, &p.title, &pdf::secretariat(p.lang), None);
+        let version = a.version.to_string();
+        let status = if self.opened.draft {
+            p.t2(
+                "assignment-draft-version",
+                "stage",
+                &self.stage(&a.stage),
+                "version",
+                &version,
+            )
+        } else {
+            p.t1("assignment-published-version", "version", &version)
+        };
+        doc.text(&status);
+        for s in &a.sections {
+            doc.heading(1, self.title(&s.key));
+            if self.owner(&s.owner) != self.title(&s.key) {
+                doc.text(&p.t1("assignment-owner", "owner", self.owner(&s.owner)));
+            }
+            doc.text(&s.text);
+            for row in &s.requirements {
+                let r = &row.requirement;
+                let mut kind = p.t(&format!("assignment-kind-{}", r.kind));
+                if let Some(key) = row.carried.as_ref().and_then(|c| self.carried_key(c)) {
+                    kind = format!("{kind} · {}", p.t(key));
+                }
+                let articles = if r.crc_articles.is_empty() {
+                    String::new()
+                } else {
+                    self.articles(&r.crc_articles)
+                };
+                doc.heading(2, &r.title)
+                    .facts(vec![
+                        (p.t("assignment-field-kind"), kind),
+                        (
+                            p.t("assignment-field-deadline"),
+                            r.deadline.as_deref().map(|d| p.date(d)).unwrap_or_default(),
+                        ),
+                        (
+                            p.t("assignment-field-sectors"),
+                            self.sector_names(&r.sectors),
+                        ),
+                        (p.t("assignment-crc"), articles),
+                    ])
+                    .text(&r.text);
+            }
+        }
+        doc
+    }
+
     /// The stages in order, with whether each is reached, for the progress list.
     fn progress(&self) -> Vec<(String, bool, bool)> {
         let now = self.opened.assignment.stage;
@@ -252,6 +307,18 @@ pub async fn show(
     );
     let page = assignment_page(&state, &ctx, year, notice, FormErrors::default()).await?;
     Ok(render(&page)?.into_response())
+}
+
+/// The assignment as a PDF: the published version for everyone, the draft for those who
+/// read it.
+pub async fn pdf_file(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(year): Path<String>,
+) -> Result<Response, AppError> {
+    let year = year_of(&year)?;
+    let page = assignment_page(&state, &ctx, year, None, FormErrors::default()).await?;
+    pdf::file(page.pdf(), &format!("samla-assignment-{year}.pdf")).await
 }
 
 #[derive(Template)]

@@ -8,6 +8,7 @@ use crate::flash::{Flash, Notice};
 use crate::forms::FormErrors;
 use crate::forms::MultiForm;
 use crate::map::{self, CoverageMap};
+use crate::pdf;
 use crate::routes::pages::{Page, render};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -717,6 +718,103 @@ struct PublicDialoguePage {
     corrected: Option<Corrected>,
 }
 
+impl PublicDialoguePage {
+    /// The published report as a PDF, in the report's own language: the same sections,
+    /// findings, follow-ups and steps as the page.
+    fn pdf(&self) -> samla_pdf::Document {
+        let p = &self.page;
+        let date = samla_domain::dates::parse_date(&self.published_on, "published_on").ok();
+        let mut doc = pdf::document(p.lang, &p.title, &self.embete_name, date);
+        let Some(r) = &self.report else { return doc };
+        if matches!(r.language.as_str(), "nb" | "nn" | "en") {
+            doc.lang = r.language.clone();
+        }
+        doc.text(&p.t1("public-dialogue-lead", "unit", &self.dialogue.unit_name));
+        if let Some(c) = &self.corrected {
+            doc.heading(1, format!("{} {}", p.t("public-corrected"), p.date(&c.on)))
+                .text(c.reason.as_deref().unwrap_or_default());
+        }
+        doc.heading(1, p.t("report-child-summary-public"))
+            .text(&r.child_summary);
+        let sections = [
+            ("report-facts", &r.facts),
+            ("report-leaders-said", &r.leaders_said),
+        ];
+        for (key, text) in sections {
+            if !text.is_empty() {
+                doc.heading(1, p.t(key)).text(text);
+            }
+        }
+        if !r.youth_said.is_empty() {
+            doc.heading(1, p.t("report-youth-said"));
+            if let Some(y) = &self.youth
+                && let Some(n) = y.participants
+            {
+                let mut context = p.t1("report-youth-context", "count", &n.to_string());
+                if !y.age_bands.is_empty() {
+                    context = format!("{context} ({})", p.age_bands(&y.age_bands));
+                }
+                doc.text(&context);
+            }
+            doc.text(&r.youth_said);
+        }
+        if !r.findings.is_empty() {
+            let findings = r
+                .findings
+                .iter()
+                .map(|f| {
+                    let mut tags = Vec::new();
+                    if !f.crc_articles.is_empty() {
+                        tags.push(format!("{} {}", p.t("report-crc-short"), f.crc_articles));
+                    }
+                    if !f.steps.is_empty() {
+                        tags.push(format!("{} {}", p.t("report-steps-short"), f.steps));
+                    }
+                    match tags.is_empty() {
+                        true => f.body.clone(),
+                        false => format!("{}\n({})", f.body, tags.join(" · ")),
+                    }
+                })
+                .collect();
+            doc.heading(1, p.t("report-findings")).list(findings);
+        }
+        if !r.advice.is_empty() {
+            doc.heading(1, p.t("report-advice")).text(&r.advice);
+        }
+        if !r.follow_ups.is_empty() {
+            let rows = r
+                .follow_ups
+                .iter()
+                .map(|f| {
+                    vec![
+                        f.body.clone(),
+                        f.owner.clone(),
+                        p.date(&f.deadline),
+                        p.t(&format!("fu-status-{}", f.status)),
+                    ]
+                })
+                .collect();
+            doc.heading(1, p.t("report-follow-ups")).table(
+                p.t("report-follow-ups"),
+                vec![
+                    p.t("report-follow-up-text"),
+                    p.t("report-owner"),
+                    p.t("report-deadline"),
+                    p.t("col-status"),
+                ],
+                rows,
+            );
+        }
+        let steps = self
+            .steps
+            .iter()
+            .map(|s| format!("{} – {}", p.stage_of(&s.stage), p.date(&s.step_date)))
+            .collect();
+        doc.heading(1, p.t("dialogue-steps")).list(steps);
+        doc
+    }
+}
+
 /// What a corrected report's page says: when, why, and what changed, word by word.
 struct Corrected {
     on: String,
@@ -774,6 +872,31 @@ async fn public_page(
     id: i64,
     notice: Option<String>,
 ) -> Result<Result<axum::response::Html<String>, Response>, AppError> {
+    Ok(match public_view(state, ctx, id, notice).await? {
+        Ok(page) => Ok(render(&page)?),
+        Err(other) => Err(other),
+    })
+}
+
+/// The published dialogue as a PDF ("Last ned PDF" on its public page).
+pub async fn public_pdf(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    match public_view(&state, &ctx, id, None).await? {
+        Ok(page) => pdf::file(page.pdf(), &format!("samla-dialogue-{id}.pdf")).await,
+        Err(other) => Ok(other),
+    }
+}
+
+/// What the public reads of a dialogue; or the answer that is not the page.
+async fn public_view(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    notice: Option<String>,
+) -> Result<Result<PublicDialoguePage, Response>, AppError> {
     let public = match samla_app::public::dialogue(&state.db, id).await? {
         PublicDialogue::Published(public) => public,
         PublicDialogue::Withdrawn(withdrawn) => {
@@ -805,7 +928,7 @@ async fn public_page(
     let published_on = public.published_on().unwrap_or_default().to_owned();
     let public = *public;
     let title = format!("{} – {}", public.dialogue.unit_name, public.cycle.name);
-    Ok(Ok(render(&PublicDialoguePage {
+    Ok(Ok(PublicDialoguePage {
         page: Page::new(ctx, &title, "coverage"),
         dialogue: public.dialogue,
         cycle: public.cycle,
@@ -816,7 +939,7 @@ async fn public_page(
         notice,
         published_on,
         corrected,
-    })?))
+    }))
 }
 
 #[derive(Deserialize, Default)]

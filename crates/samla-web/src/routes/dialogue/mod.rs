@@ -69,6 +69,7 @@ pub fn routes() -> Router<AppState> {
             get(report::versions),
         )
         .route("/dialogues/{id}", get(dialogues::public_dialogue))
+        .route("/dialogues/{id}/pdf", get(dialogues::public_pdf))
         .route("/coverage", get(dialogues::coverage))
         .route("/follow-ups", get(follow_up::list))
         .route("/follow-ups/{id}", post(follow_up::update))

@@ -22,6 +22,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/plans/{embete}/anchor", post(pages::anchor))
         .route("/plans/{embete}/history", get(pages::history))
+        .route("/plans/{embete}/pdf", get(pages::pdf_file))
         .route("/plans/{embete}/{kind}/new", get(pages::new_item))
         .route("/plans/{embete}/{kind}", post(pages::add_item))
         .route(

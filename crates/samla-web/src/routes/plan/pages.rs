@@ -7,6 +7,7 @@ use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::flash::{Flash, Notice};
 use crate::forms::{FormErrors, MultiForm, Refusal};
+use crate::pdf;
 use crate::routes::pages::{Page, embete_name, embeter_today, render};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -100,6 +101,8 @@ struct PlanPage {
     /// `None` when the embete has not started its plan (shown to its own people only).
     opened: Option<Opened>,
     embete: String,
+    /// The embete's name, which issues the plan's PDF.
+    name: String,
     notice: Option<String>,
     errors: FormErrors,
 }
@@ -167,6 +170,112 @@ impl PlanPage {
             .join(", ")
     }
 
+    /// The plan as a PDF: anchoring, summary, groups, then ambitions, goals and measures.
+    fn pdf(&self) -> Result<samla_pdf::Document, AppError> {
+        let p = &self.page;
+        let o = self
+            .opened
+            .as_ref()
+            .ok_or(AppError::Code(ErrorCode::NotFound))?;
+        let plan = &o.plan;
+        let date = plan
+            .anchored
+            .as_ref()
+            .and_then(|a| pdf::day_of(a.anchored_at));
+        let mut doc = pdf::document(p.lang, &p.title, &self.name, date);
+        let anchoring = match &plan.anchored {
+            Some(a) => format!(
+                "{} {}.",
+                p.t1("plans-anchored-on", "version", &a.version.to_string()),
+                p.timestamp(a.anchored_at)
+            ),
+            None => p.t("plans-not-anchored"),
+        };
+        doc.text(&anchoring);
+        doc.heading(1, p.t("plan-summary")).text(&plan.summary);
+        doc.heading(1, p.t("plan-groups"));
+        let named = |m: &Member| match m.title.as_str() {
+            "" => m.name.clone(),
+            title => format!("{} ({title})", m.name),
+        };
+        let internal = DEPARTMENTS
+            .iter()
+            .map(|d| {
+                let names: Vec<String> = self.internal_in(d).into_iter().map(named).collect();
+                (self.department(d), names.join(", "))
+            })
+            .collect();
+        doc.heading(2, p.t("plan-internal-group"))
+            .facts(internal)
+            .heading(2, p.t("plan-reference-group"))
+            .list(plan.group.reference.iter().map(named).collect());
+        doc.heading(1, p.t("plan-ambitions"));
+        for ambition in plan.of_kind("ambition") {
+            doc.heading(
+                2,
+                format!("{}: {}", p.t("plan-kind-ambition"), ambition.title),
+            )
+            .text(&ambition.text);
+            for goal in plan.children(ambition.id) {
+                doc.heading(3, format!("{}: {}", p.t("plan-kind-goal"), goal.title))
+                    .text(&goal.text);
+                for m in plan.children(goal.id) {
+                    let Some(d) = &m.measure else { continue };
+                    let requirements: Vec<String> = d
+                        .requirements
+                        .iter()
+                        .map(|id| match self.requirement(*id) {
+                            Some((_, r)) => r.title.clone(),
+                            None => p.t("plan-requirement-unpublished"),
+                        })
+                        .collect();
+                    let articles = match d.crc_articles.as_slice() {
+                        [] => String::new(),
+                        list => p.t1("assignment-articles", "list", &self.numbers(list)),
+                    };
+                    doc.heading(4, format!("{}: {}", p.t("plan-kind-measure"), m.title))
+                        .facts(vec![
+                            (p.t("plan-field-status"), self.status(&d.status)),
+                            (p.t("plan-field-owner"), d.owner.clone()),
+                            (
+                                p.t("plan-field-deadline"),
+                                d.deadline.as_deref().map(|x| p.date(x)).unwrap_or_default(),
+                            ),
+                            (p.t("plan-field-requirements"), requirements.join("\n")),
+                            (p.t("assignment-crc"), articles),
+                            (p.t("plan-field-steps"), self.numbers(&d.steps)),
+                        ])
+                        .text(&m.text);
+                    if !d.indicators.is_empty() {
+                        let rows = d
+                            .indicators
+                            .iter()
+                            .map(|i| {
+                                vec![
+                                    i.name.clone(),
+                                    self.figure(&i.baseline),
+                                    self.figure(&i.target),
+                                    self.values(i),
+                                ]
+                            })
+                            .collect();
+                        doc.table(
+                            p.t1("plan-indicators-of", "title", &m.title),
+                            vec![
+                                p.t("plan-indicator-name"),
+                                p.t("plan-indicator-baseline"),
+                                p.t("plan-indicator-target"),
+                                p.t("plan-indicator-values"),
+                            ],
+                            rows,
+                        );
+                    }
+                }
+            }
+        }
+        Ok(doc)
+    }
+
     /// Where a requirement a measure serves is read: its newest published year.
     fn requirement(&self, id: i64) -> Option<(i64, &Requirement)> {
         self.opened.as_ref().and_then(|o| {
@@ -204,6 +313,7 @@ async fn plan_page(
         page: Page::new(ctx, &plan_title(ctx, &name), "plans"),
         opened,
         embete: embete.to_owned(),
+        name,
         notice,
         errors,
     })
@@ -226,6 +336,16 @@ pub async fn show(
     );
     let page = plan_page(&state, &ctx, &embete, notice, FormErrors::default()).await?;
     Ok(render(&page)?.into_response())
+}
+
+/// The plan as a PDF: the anchored version for everyone, the working one for its embete.
+pub async fn pdf_file(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(embete): Path<String>,
+) -> Result<Response, AppError> {
+    let page = plan_page(&state, &ctx, &embete, None, FormErrors::default()).await?;
+    pdf::file(page.pdf()?, &format!("samla-plan-{embete}.pdf")).await
 }
 
 /// Where a save lands: the plan, at the part that was saved, with what the save did.

@@ -19,5 +19,6 @@ pub fn routes() -> Router<AppState> {
         .route("/syntheses/{year}/release", post(pages::release))
         .route("/syntheses/{year}/publish", post(pages::publish))
         .route("/syntheses/{year}/figures.csv", get(pages::csv))
+        .route("/syntheses/{year}/pdf", get(pages::pdf_file))
         .route("/api/v1/syntheses/{year}", get(pages::json))
 }

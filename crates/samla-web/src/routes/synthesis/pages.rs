@@ -7,6 +7,7 @@ use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::flash::{Flash, Notice};
 use crate::forms::{FormErrors, MultiForm, Refusal};
+use crate::pdf;
 use crate::routes::dialogue::reports::{csv_file, push_row};
 use crate::routes::pages::{Page, embeter_today, render};
 use askama::Template;
@@ -192,6 +193,58 @@ impl SynthesisPage {
             None => "–".into(),
         }
     }
+
+    /// The same synthesis as a PDF: texts, each requirement's figures, the embeter's table.
+    fn pdf(&self) -> samla_pdf::Document {
+        let p = &self.page;
+        let s = &self.opened.synthesis;
+        let f = &self.opened.figures;
+        let date = s.published_at.or(s.released_at).and_then(pdf::day_of);
+        let mut doc = pdf::document(p.lang, &p.title, &pdf::secretariat(p.lang), date);
+        doc.heading(1, p.t("synthesis-intro"))
+            .text(self.text("intro"));
+        doc.heading(1, p.t("yearly-by-requirement"));
+        for r in &f.requirements {
+            let mut header: Vec<String> = self.rubrics().iter().map(|k| self.rubric(k)).collect();
+            header.extend([
+                p.t("synthesis-high-risk"),
+                p.t("synthesis-share"),
+                p.t("synthesis-trend"),
+            ]);
+            let mut row: Vec<String> = self.rubrics().iter().map(|k| p.num(r.count(k))).collect();
+            row.extend([p.num(r.high_risk), self.share(r), {
+                let trend = self.trend(r);
+                if trend.is_empty() {
+                    p.t("synthesis-no-trend")
+                } else {
+                    trend
+                }
+            }]);
+            doc.heading(2, &r.title)
+                .table(
+                    p.t1("synthesis-table-of", "title", &r.title),
+                    header,
+                    vec![row],
+                )
+                .text(self.text(&self.section(r)));
+        }
+        let mut header = vec![p.t("plans-col-embete")];
+        header.extend(f.requirements.iter().map(|r| r.title.clone()));
+        header.push(p.t("synthesis-fulfilled-count"));
+        let rows = f
+            .embeter
+            .iter()
+            .map(|e| {
+                let mut row = vec![self.name(&e.embete).to_owned()];
+                row.extend(e.rubrics.iter().map(|r| self.cell(r)));
+                row.push(p.num(e.fulfilled));
+                row
+            })
+            .collect();
+        doc.heading(1, p.t("yearly-by-embete"))
+            .table(p.t("yearly-by-embete"), header, rows);
+        doc
+    }
 }
 
 async fn synthesis_page(
@@ -230,6 +283,17 @@ pub async fn show(
     );
     let page = synthesis_page(&state, &ctx, year, notice, FormErrors::default()).await?;
     Ok(render(&page)?.into_response())
+}
+
+/// The synthesis as a PDF, for whoever may read its page.
+pub async fn pdf_file(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(year): Path<String>,
+) -> Result<Response, AppError> {
+    let year = year_of(&year)?;
+    let page = synthesis_page(&state, &ctx, year, None, FormErrors::default()).await?;
+    pdf::file(page.pdf(), &format!("samla-synthesis-{year}.pdf")).await
 }
 
 async fn step(

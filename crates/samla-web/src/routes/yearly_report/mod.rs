@@ -24,6 +24,10 @@ pub fn routes() -> Router<AppState> {
             get(pages::edit_answer).post(pages::save_answer),
         )
         .route(
+            "/yearly-reports/{embete}/{year}/{period}/pdf",
+            get(pages::pdf_file),
+        )
+        .route(
             "/yearly-reports/{embete}/{year}/{period}/approve",
             post(pages::approve),
         )

@@ -7,6 +7,7 @@ use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::flash::{Flash, Notice};
 use crate::forms::{FormErrors, MultiForm, Refusal};
+use crate::pdf;
 use crate::routes::pages::{Page, embete_name, embeter_today, render};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -151,6 +152,8 @@ pub async fn create(
 pub(super) struct ReportPage {
     page: Page,
     opened: Opened,
+    /// The embete's name, which issues the report's PDF.
+    name: String,
     notice: Option<String>,
     errors: FormErrors,
     /// A reply that was refused, kept as typed: (requirement, text).
@@ -242,6 +245,124 @@ impl ReportPage {
     fn figure(&self, value: &f64) -> String {
         crate::i18n::format_decimal(self.page.lang, *value)
     }
+
+    fn evidence(&self, list: &[Named], ids: &[i64], missing: &str) -> String {
+        ids.iter()
+            .map(|id| match self.named(list, id) {
+                Some(n) => n.name.clone(),
+                None => self.page.t(missing),
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// The report as a PDF: where it stands, then each requirement's answer, evidence,
+    /// figures and, once the reader may see it, the assessment and its thread.
+    fn pdf(&self) -> samla_pdf::Document {
+        let p = &self.page;
+        let r = &self.opened.report;
+        let sources = &self.opened.sources;
+        let date = r.submitted.as_ref().and_then(|s| pdf::day_of(s.at));
+        let mut doc = pdf::document(p.lang, &p.title, &self.name, date);
+        let signed = |by: &str, at: i64, version: i64| {
+            let version = p.t1("yearly-version", "version", &version.to_string());
+            format!("{by}, {} ({version})", p.timestamp(at))
+        };
+        doc.facts(vec![
+            (p.t("yearly-where"), self.stage()),
+            (
+                p.t("yearly-approved-by"),
+                r.approved
+                    .as_ref()
+                    .map(|a| signed(&a.by, a.at, a.version))
+                    .unwrap_or_default(),
+            ),
+            (
+                p.t("yearly-submitted-by"),
+                r.submitted
+                    .as_ref()
+                    .map(|s| signed(&s.by, s.at, s.version))
+                    .unwrap_or_default(),
+            ),
+        ]);
+        doc.heading(1, p.t("yearly-answers"));
+        for q in &r.requirements {
+            doc.heading(2, &q.title);
+            let Some(a) = self.answer(&q.id) else {
+                doc.text(&p.t("yearly-no-answer"));
+                continue;
+            };
+            let follow_ups = if self.opened.writable || !sources.follow_ups.is_empty() {
+                self.evidence(&sources.follow_ups, &a.follow_ups, "yearly-follow-up-gone")
+            } else if a.follow_ups.is_empty() {
+                String::new()
+            } else {
+                p.t1(
+                    "yearly-follow-up-count",
+                    "count",
+                    &p.num(a.follow_ups.len()),
+                )
+            };
+            doc.facts(vec![
+                (p.t("yearly-field-status"), self.status(&a.status)),
+                (p.t("yearly-field-deadline"), self.deadline(&q.id)),
+                (p.t("yearly-field-reason"), a.reason.clone()),
+                (
+                    p.t("yearly-field-measures"),
+                    self.evidence(&sources.measures, &a.measures, "yearly-measure-not-in-plan"),
+                ),
+                (
+                    p.t("yearly-field-dialogues"),
+                    self.evidence(
+                        &sources.dialogues,
+                        &a.dialogues,
+                        "yearly-dialogue-not-public",
+                    ),
+                ),
+                (p.t("yearly-field-follow-ups"), follow_ups),
+            ])
+            .text(&a.text);
+            if !a.figures.is_empty() {
+                let rows = a
+                    .figures
+                    .iter()
+                    .map(|f| vec![f.name.clone(), self.figure(&f.value)])
+                    .collect();
+                doc.table(
+                    p.t1("yearly-figures-of", "title", &q.title),
+                    vec![p.t("yearly-figure-name"), p.t("yearly-figure-value")],
+                    rows,
+                );
+            }
+            let Some(assessed) = &self.opened.assessed else {
+                continue;
+            };
+            if let Some(x) = assessed.of(q.id) {
+                doc.heading(3, p.t("assessment-heading"))
+                    .facts(vec![
+                        (p.t("assessment-label-rubric"), self.rubric(&x.rubric)),
+                        (p.t("assessment-label-risk"), self.risk(&x.risk)),
+                    ])
+                    .text(&x.comment)
+                    .text(&format!(
+                        "{}, {}",
+                        p.t1(
+                            "assessment-of-version",
+                            "version",
+                            &x.report_version.to_string()
+                        ),
+                        p.timestamp(x.assessed_at)
+                    ));
+            }
+            for m in assessed.thread(q.id) {
+                doc.facts(vec![(
+                    p.t(&format!("assessment-from-{}", m.from)),
+                    format!("{}\n{}", p.timestamp(m.at), m.text),
+                )]);
+            }
+        }
+        doc
+    }
 }
 
 pub(super) async fn report_page(
@@ -261,6 +382,7 @@ pub(super) async fn report_page(
     Ok(ReportPage {
         page,
         opened,
+        name,
         notice,
         errors,
         typed_reply: None,
@@ -298,6 +420,27 @@ pub async fn show(
     )
     .await?;
     Ok(render(&page)?.into_response())
+}
+
+/// The report as a PDF, for whoever may read it.
+pub async fn pdf_file(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((embete, year, period)): Path<(String, String, String)>,
+) -> Result<Response, AppError> {
+    let year = year_of(&year)?;
+    let page = report_page(
+        &state,
+        &ctx,
+        &embete,
+        year,
+        &period,
+        None,
+        FormErrors::default(),
+    )
+    .await?;
+    let filename = format!("samla-yearly-report-{embete}-{year}-{period}.pdf");
+    pdf::file(page.pdf(), &filename).await
 }
 
 /// Takes an approval or a submission: back to the report with a notice, or the report
