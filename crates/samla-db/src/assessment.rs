@@ -6,9 +6,10 @@
 
 use crate::audit::{self, Change, Who};
 use crate::documents;
-use crate::{Db, StoreResult, now, on};
+use crate::{Db, StoreResult, now, on, outbox};
 use samla_domain::access::{Actor, EmbeteWork, FollowReports};
 use samla_domain::assessment::{Assessment, Checked, Message};
+use samla_domain::notification;
 use samla_domain::yearly_report as report;
 use samla_domain::{DomainError, ErrorCode};
 use serde::Serialize;
@@ -339,6 +340,23 @@ pub async fn release(
         },
     )
     .await?;
+    let (year, period): (i64, String) = on!(tx.conn(), |c| {
+        let r = sqlx::query("SELECT year, period FROM yearly_report WHERE id = $1")
+            .bind(report_id)
+            .fetch_one(&mut *c)
+            .await?;
+        (r.try_get(0)?, r.try_get(1)?)
+    });
+    let kind = notification::ASSESSMENT_RELEASED;
+    let to = outbox::Audience {
+        organisation: &row.embete,
+        roles: notification::audience(kind),
+    };
+    let params = json!({
+        "embete": row.embete, "year": year, "period": period,
+        "path": format!("/yearly-reports/{}/{year}/{period}", row.embete),
+    });
+    outbox::enqueue(&mut tx, kind, to, &params, None).await?;
     tx.commit().await?;
     Ok(())
 }

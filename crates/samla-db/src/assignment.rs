@@ -4,13 +4,14 @@
 //! Every change is audited in its own transaction.
 
 use crate::audit::{self, Change, Who};
-use crate::{Db, StoreResult, documents, now, on};
-use samla_domain::access::{self, Actor};
+use crate::{Db, StoreResult, documents, now, on, outbox};
+use samla_domain::access::{self, Actor, DIRECTORATES};
 use samla_domain::assignment::{
     self, Carried, ReadDrafts, Requirement, SignOffState, Stage, check_move, check_sign_off,
     check_text, check_year,
 };
 use samla_domain::document::{self, Piece, Sections};
+use samla_domain::notification;
 use samla_domain::{DomainError, ErrorCode};
 use serde::Serialize;
 use serde_json::json;
@@ -688,6 +689,25 @@ pub async fn move_to(db: &Db, actor: &Actor, year: i64, to: Stage) -> StoreResul
         },
     )
     .await?;
+    if to == Stage::SignOff {
+        // Each directorate's members are asked to sign, once per version sent.
+        let params = json!({ "year": year, "version": head.version, "path": format!("/assignments/{year}") });
+        let dedupe = format!("sign_off:{year}:{}", head.version);
+        for (directorate, _) in DIRECTORATES {
+            let to = outbox::Audience {
+                organisation: directorate,
+                roles: notification::audience(notification::SIGN_OFF_REQUESTED),
+            };
+            outbox::enqueue(
+                &mut tx,
+                notification::SIGN_OFF_REQUESTED,
+                to,
+                &params,
+                Some(&dedupe),
+            )
+            .await?;
+        }
+    }
     tx.commit().await?;
     Ok(())
 }

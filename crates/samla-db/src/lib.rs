@@ -17,6 +17,7 @@ pub mod follow_up;
 pub mod kept_forms;
 pub mod maintenance;
 mod migrate;
+pub mod outbox;
 pub mod passwords;
 pub mod plan;
 pub mod regions;

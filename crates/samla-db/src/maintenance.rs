@@ -14,13 +14,18 @@ pub struct Pruned {
     pub login_counts: u64,
     pub kept_forms: u64,
     pub reset_links: u64,
+    /// E-mail sent or given up on a while ago, and unsent e-mail that grew stale.
+    pub mail: u64,
 }
 
 impl Pruned {
     pub fn total(&self) -> u64 {
-        self.sessions + self.login_counts + self.kept_forms + self.reset_links
+        self.sessions + self.login_counts + self.kept_forms + self.reset_links + self.mail
     }
 }
+
+/// How long sent and failed e-mail stays in the outbox, for questions about what went out.
+pub const KEEP_MAIL_FOR: i64 = 30 * 24 * 3600;
 
 /// Removes, as at `t`: sessions past their idle or absolute lifetime, login counts whose
 /// window has passed and that hold no wait, kept forms past their time, and reset links
@@ -28,7 +33,7 @@ impl Pruned {
 /// lock for long.
 pub async fn prune(db: &Db, lifetimes: Lifetimes, t: i64) -> Result<Pruned, sqlx::Error> {
     let longest_window = throttle::ACCOUNT.window.max(throttle::SOURCE.window);
-    let statements: [(&str, i64, i64); 4] = [
+    let statements: [(&str, i64, i64); 6] = [
         (
             "DELETE FROM session WHERE last_seen_at < $1 OR created_at < $2",
             t - lifetimes.idle,
@@ -49,8 +54,20 @@ pub async fn prune(db: &Db, lifetimes: Lifetimes, t: i64) -> Result<Pruned, sqlx
             t,
             0,
         ),
+        // With e-mail off nothing sends, so stale messages are given up on here too.
+        (
+            "UPDATE outbox SET failed_at = $1, last_error = 'stale' \
+             WHERE sent_at IS NULL AND failed_at IS NULL AND created_at < $2",
+            t,
+            t - samla_domain::notification::STALE_AFTER,
+        ),
+        (
+            "DELETE FROM outbox WHERE created_at < $1 AND $2 = $2",
+            t - KEEP_MAIL_FOR,
+            0,
+        ),
     ];
-    let mut counts = [0u64; 4];
+    let mut counts = [0u64; 6];
     for (i, (sql, a, b)) in statements.into_iter().enumerate() {
         let mut tx = db.begin().await?;
         counts[i] = on!(tx.conn(), |c| {
@@ -68,5 +85,6 @@ pub async fn prune(db: &Db, lifetimes: Lifetimes, t: i64) -> Result<Pruned, sqlx
         login_counts: counts[1],
         kept_forms: counts[2],
         reset_links: counts[3],
+        mail: counts[4] + counts[5],
     })
 }

@@ -7,10 +7,11 @@
 
 use crate::audit::{self, Change, Who};
 use crate::documents::{self, PartWritten};
-use crate::{Db, StoreResult, now, on};
-use samla_domain::access::{Actor, ApproveReports, EmbeteWork, FollowReports};
+use crate::{Db, StoreResult, now, on, outbox};
+use samla_domain::access::{Actor, ApproveReports, EmbeteWork, FollowReports, SECRETARIAT};
 use samla_domain::assignment::Requirement;
 use samla_domain::document::Sections;
+use samla_domain::notification;
 use samla_domain::yearly_report::{self as domain, Answer};
 use samla_domain::{DomainError, ErrorCode};
 use serde::Serialize;
@@ -498,6 +499,18 @@ async fn stamp_version(
         },
     )
     .await?;
+    if action == "submit" {
+        let kind = notification::REPORT_SUBMITTED;
+        let to = outbox::Audience {
+            organisation: SECRETARIAT.0,
+            roles: notification::audience(kind),
+        };
+        let params = json!({
+            "embete": embete, "year": year, "period": period,
+            "path": format!("/yearly-reports/{embete}/{year}/{period}"),
+        });
+        outbox::enqueue(&mut tx, kind, to, &params, None).await?;
+    }
     tx.commit().await?;
     Ok(())
 }
@@ -526,4 +539,62 @@ pub async fn date_for_demo(
         .await?;
     });
     Ok(())
+}
+
+/// Writes the reminders for reporting deadlines at most [`notification::REMIND_DAYS_BEFORE`]
+/// days after `today` to the staff and leaders of every embete that has not submitted its
+/// yearly report, once per person, requirement and deadline however often it runs.
+/// Answers how many were written.
+pub async fn remind_deadlines(db: &Db, today: time::Date) -> StoreResult<u64> {
+    let kind = notification::DEADLINE_SOON;
+    let embeter = crate::regions::embeter_on(db, today).await?;
+    let mut written = 0;
+    for year in [today.year() as i64 - 1, today.year() as i64] {
+        let Some(requirements) = crate::assignment::published_year_requirements(db, year).await?
+        else {
+            continue;
+        };
+        for r in requirements.iter().filter(|r| r.kind == "reporting") {
+            let due = domain::deadline_of(r, year, "year");
+            let days = (due - today).whole_days();
+            if !(0..=notification::REMIND_DAYS_BEFORE).contains(&days) {
+                continue;
+            }
+            let mut tx = db.begin().await?;
+            for embete in &embeter {
+                let submitted: Option<i64> = on!(tx.conn(), |c| {
+                    sqlx::query_scalar(
+                        "SELECT submitted_version FROM yearly_report \
+                         WHERE embete = $1 AND year = $2 AND period = 'year'",
+                    )
+                    .bind(&embete.code)
+                    .bind(year)
+                    .fetch_optional(&mut *c)
+                    .await?
+                    .flatten()
+                });
+                if submitted.is_some() {
+                    continue;
+                }
+                let params = json!({
+                    "embete": embete.code, "year": year, "period": "year",
+                    "requirement": r.title, "deadline": samla_domain::dates::iso(due),
+                    "path": format!("/yearly-reports/{}/{year}/year", embete.code),
+                });
+                let dedupe = format!(
+                    "deadline:{year}:{}:{}:{}",
+                    r.id,
+                    samla_domain::dates::iso(due),
+                    embete.code
+                );
+                let to = outbox::Audience {
+                    organisation: &embete.code,
+                    roles: notification::audience(kind),
+                };
+                written += outbox::enqueue(&mut tx, kind, to, &params, Some(&dedupe)).await?;
+            }
+            tx.commit().await?;
+        }
+    }
+    Ok(written)
 }

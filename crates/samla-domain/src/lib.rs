@@ -13,6 +13,7 @@ pub mod dates;
 pub mod dialogue;
 pub mod document;
 pub mod error;
+pub mod notification;
 pub mod personal_id;
 pub mod plan;
 pub mod publication;

@@ -37,6 +37,8 @@ pub enum Notice {
     TokenRevoked,
     /// The user changed their own password.
     PasswordChanged,
+    /// The user saved which e-mails they want.
+    NotificationsSaved,
     AssignmentCreated,
     /// A section of the joint assignment was saved.
     SectionSaved,
@@ -87,6 +89,7 @@ impl Notice {
             Notice::UserChanged => ("changed", "admin-user-changed", Some("email")),
             Notice::TokenRevoked => ("revoked", "token-revoked", Some("label")),
             Notice::PasswordChanged => ("changed", "password-changed", None),
+            Notice::NotificationsSaved => ("saved", "notifications-saved", None),
             Notice::AssignmentCreated => ("created", "assignment-created", None),
             Notice::SectionSaved => ("saved", "assignment-section-saved", None),
             Notice::SectionSavedVoided => {

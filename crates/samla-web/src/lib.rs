@@ -9,6 +9,7 @@ pub mod error;
 pub mod flash;
 pub mod forms;
 pub mod i18n;
+pub mod mail;
 pub mod map;
 pub mod observe;
 pub mod openapi;
@@ -35,6 +36,9 @@ pub struct WebConfig {
     /// on the contact, accessibility and privacy pages. Empty: they are sent to their
     /// county governor's contact point.
     pub contact_email: String,
+    /// Whether an SMTP server is configured and the mail worker runs; without one, the
+    /// preferences page says that e-mail is off.
+    pub mail_on: bool,
 }
 
 impl WebConfig {

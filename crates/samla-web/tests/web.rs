@@ -459,6 +459,18 @@ fn matrix(disable_id: i64) -> Vec<(String, Row)> {
             [303, 200, 200, 200, 200, 200, 200, 200],
         ),
         (
+            "/account/notifications",
+            Method::GET,
+            "/account/notifications",
+            [303, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            "/account/notifications",
+            Method::POST,
+            "/account/notifications",
+            [303, 303, 303, 303, 303, 303, 303, 303],
+        ),
+        (
             // The matrix's form has no label: refused, for every user alike.
             "/account/tokens",
             Method::POST,

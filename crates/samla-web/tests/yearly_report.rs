@@ -341,51 +341,6 @@ async fn the_api_answers_approves_and_submits_with_the_same_rules() {
     assert_eq!(oslo["standings"][0]["reported"], "late");
 }
 
-/// Oslo og Viken's 2019 report with every requirement answered, approved and submitted
-/// through the API. Returns the requirements' ids.
-async fn submitted(app: &App) -> Vec<i64> {
-    use serde_json::json;
-    let ids = publish_assignment(
-        app,
-        2019,
-        &[("Samordnet støtte", ""), ("Barn blir hørt", "")],
-    )
-    .await;
-    let staff = app.token("embete_staff").await;
-    let leader = app.token("embete_leader").await;
-    let report = "/api/v1/yearly-reports/oslo-og-viken/2019/year";
-    let (status, view) = app
-        .api(
-            Method::POST,
-            "/api/v1/yearly-reports",
-            &staff,
-            json!({ "embete": "oslo-og-viken", "year": 2019, "period": "year" }),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED);
-    let mut version = view["version"].as_i64().unwrap();
-    for id in &ids {
-        let body = json!({ "status": "done", "text": format!("Svar {id}."), "version": version });
-        let (status, saved) = app
-            .api(Method::PUT, &format!("{report}/answers/{id}"), &staff, body)
-            .await;
-        assert_eq!(status, StatusCode::OK, "{saved}");
-        version = saved["version"].as_i64().unwrap();
-    }
-    for (token, step) in [(&leader, "approve"), (&staff, "submit")] {
-        let (status, view) = app
-            .api(
-                Method::POST,
-                &format!("{report}/{step}"),
-                token,
-                json!({ "version": version }),
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK, "{view}");
-    }
-    ids
-}
-
 #[tokio::test]
 async fn the_secretariat_assesses_asks_and_releases_and_the_embete_replies() {
     let app = app().await;

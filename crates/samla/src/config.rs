@@ -18,6 +18,11 @@ pub struct FileConfig {
     pub session_idle_minutes: Option<i64>,
     pub session_absolute_hours: Option<i64>,
     pub contact_email: Option<String>,
+    /// The SMTP server e-mail goes through; without one, e-mail is off.
+    pub smtp_url: Option<String>,
+    pub mail_from: Option<String>,
+    /// The site's address as users reach it, for links in e-mail.
+    pub site_url: Option<String>,
 }
 
 impl FileConfig {
@@ -46,6 +51,8 @@ pub struct Settings {
     pub session_absolute_hours: i64,
     /// Shown on the contact, accessibility and privacy pages.
     pub contact_email: Option<String>,
+    /// E-mail, when an SMTP server is named (`smtp_url`, `SAMLA_SMTP_URL`).
+    pub mail: Option<samla_web::mail::MailConfig>,
 }
 
 impl Settings {
@@ -57,13 +64,13 @@ impl Settings {
         behind_proxy: Option<bool>,
         file: FileConfig,
     ) -> Settings {
+        let listen = listen
+            .or(file.listen)
+            .unwrap_or_else(|| DEFAULT_LISTEN.into());
         Settings {
             database_url: database_url
                 .or(file.database_url)
                 .unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
-            listen: listen
-                .or(file.listen)
-                .unwrap_or_else(|| DEFAULT_LISTEN.into()),
             plain_http: plain_http.or(file.plain_http).unwrap_or(false),
             behind_proxy: behind_proxy.or(file.behind_proxy).unwrap_or(false),
             session_idle_minutes: file.session_idle_minutes.unwrap_or(30),
@@ -72,8 +79,30 @@ impl Settings {
                 .ok()
                 .filter(|e| !e.trim().is_empty())
                 .or(file.contact_email),
+            mail: env_or("SAMLA_SMTP_URL", file.smtp_url).map(|smtp_url| {
+                samla_web::mail::MailConfig {
+                    smtp_url,
+                    from: env_or("SAMLA_MAIL_FROM", file.mail_from)
+                        .unwrap_or_else(|| DEFAULT_MAIL_FROM.into()),
+                    site_url: env_or("SAMLA_SITE_URL", file.site_url)
+                        .unwrap_or_else(|| format!("http://{listen}")),
+                }
+            }),
+            listen,
         }
     }
+}
+
+/// The sender when none is configured.
+pub const DEFAULT_MAIL_FROM: &str = "samla <ikke-svar@localhost>";
+
+/// A setting from the environment when it is set and not blank, else from the file.
+fn env_or(name: &str, file: Option<String>) -> Option<String> {
+    std::env::var(name)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .or(file)
+        .filter(|v| !v.trim().is_empty())
 }
 
 #[cfg(test)]
@@ -95,5 +124,14 @@ mod tests {
             "cookies are Secure unless plain HTTP is asked for"
         );
         assert!(toml::from_str::<FileConfig>("typo = 1").is_err());
+        assert!(
+            s.mail.is_none() || std::env::var("SAMLA_SMTP_URL").is_ok(),
+            "e-mail is off unless named"
+        );
+        let file: FileConfig = toml::from_str("smtp_url = \"smtp://127.0.0.1:2525\"").unwrap();
+        let s = Settings::resolve(None, Some("127.0.0.1:1".into()), None, None, file);
+        let mail = s.mail.expect("e-mail is on");
+        assert_eq!(mail.from, DEFAULT_MAIL_FROM);
+        assert_eq!(mail.site_url, "http://127.0.0.1:1");
     }
 }

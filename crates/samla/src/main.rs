@@ -429,9 +429,24 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
                 .clone()
                 .or_else(|| demo.then(|| demo::CONTACT_EMAIL.to_owned()))
                 .unwrap_or_default(),
+            mail_on: settings.mail.is_some(),
         },
     );
     let housekeeping = tokio::spawn(housekeeping(db.clone(), state.config.session));
+    let mail = match &settings.mail {
+        Some(config) => {
+            let mailer = samla_web::mail::Mailer::new(config)?;
+            tracing::info!(smtp = %redact(&config.smtp_url), from = %config.from, "e-mail is on");
+            Some(tokio::spawn(samla_web::mail::run(db.clone(), mailer)))
+        }
+        None => {
+            tracing::info!(
+                "e-mail is off: no SMTP server is configured (smtp_url or SAMLA_SMTP_URL); \
+                 notifications wait in the outbox for a few days and are then dropped"
+            );
+            None
+        }
+    };
     let listener = tokio::net::TcpListener::bind(&settings.listen)
         .await
         .with_context(|| format!("cannot listen on {}", settings.listen))?;
@@ -461,6 +476,9 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     )
     .await?;
     housekeeping.abort();
+    if let Some(mail) = mail {
+        mail.abort();
+    }
     db.close().await;
     tracing::info!("samla stopped");
     Ok(())
@@ -482,6 +500,7 @@ async fn housekeeping(db: Db, lifetimes: Lifetimes) {
                 login_counts = pruned.login_counts,
                 kept_forms = pruned.kept_forms,
                 reset_links = pruned.reset_links,
+                mail = pruned.mail,
                 "housekeeping removed what had run out"
             ),
             Ok(_) => {}

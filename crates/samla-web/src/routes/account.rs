@@ -195,3 +195,50 @@ pub async fn organisation(
         members,
     })
 }
+
+#[derive(Template)]
+#[template(path = "account/notifications.html")]
+struct NotificationsPage {
+    page: Page,
+    /// The kinds this person may receive, with whether they want each.
+    kinds: Vec<(&'static str, bool)>,
+    mail_on: bool,
+    notice: Option<String>,
+}
+
+/// Which e-mails the signed-in user wants, one checkbox per kind their roles receive.
+pub async fn notifications(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(flash): Query<Flash>,
+) -> Result<Html<String>, AppError> {
+    let actor = ctx.require_actor()?;
+    let refused = samla_db::outbox::opt_outs(&state.db, actor.user_id).await?;
+    let kinds = crate::mail::kinds_for(actor)
+        .into_iter()
+        .map(|k| (k, !refused.iter().any(|r| r == k)))
+        .collect();
+    let title = ctx.t("notifications-title");
+    render(&NotificationsPage {
+        page: Page::new(&ctx, &title, "account"),
+        kinds,
+        mail_on: state.config.mail_on,
+        notice: flash.text(&ctx, &[Notice::NotificationsSaved]),
+    })
+}
+
+/// Saves the choices: every offered kind left unticked is said no to.
+pub async fn save_notifications(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    form: crate::forms::MultiForm,
+) -> Result<Response, AppError> {
+    let actor = ctx.require_actor()?;
+    let wanted = form.all("kind");
+    let refused: Vec<&str> = crate::mail::kinds_for(actor)
+        .into_iter()
+        .filter(|k| !wanted.iter().any(|w| w == k))
+        .collect();
+    samla_db::outbox::set_opt_outs(&state.db, actor.user_id, &refused).await?;
+    Ok(Redirect::to(&Notice::NotificationsSaved.on("/account/notifications")).into_response())
+}

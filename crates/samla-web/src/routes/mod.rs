@@ -70,6 +70,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/admin/users/{id}/reset-link", post(password::issue))
         .route("/account/tokens", post(account::create_token))
+        .route(
+            "/account/notifications",
+            get(account::notifications).post(account::save_notifications),
+        )
         .route("/account/tokens/{id}/revoke", post(account::revoke_token))
         .route("/organisations/{code}", get(account::organisation))
         .route("/admin/users", get(admin::users).post(admin::create_user))

@@ -1,0 +1,22 @@
+mail-sign-off-requested-subject = The joint assignment { $year } awaits your sign-off
+mail-sign-off-requested-body = The secretariat has sent version { $version } of the joint assignment for { $year } for sign-off. Read your directorate's part and sign the version here:
+mail-report-submitted-subject = Submitted: { $report }
+mail-report-submitted-body = { $embete } has submitted { $report }. The report awaits the secretariat's assessment:
+mail-assessment-released-subject = The secretariat's assessment of { $report }
+mail-assessment-released-body = The secretariat has released its assessment of { $report }. Read it and answer questions here:
+mail-deadline-soon-subject = Deadline { $deadline }: { $requirement }
+mail-deadline-soon-body = The deadline for the reporting requirement "{ $requirement }" is { $deadline }, and { $report } has not been submitted yet. Continue the report here:
+mail-footer = You receive this e-mail because you have an account in samla. Choose which e-mails you want: { $url }
+
+notifications-title = E-mail notifications
+notifications-lead = Choose what you want e-mail about. What you leave out still shows under My tasks.
+notifications-off = E-mail is off on this server: no SMTP server is configured. Your choices are kept until e-mail is turned on.
+notifications-none = Your roles receive no e-mail notifications yet.
+notifications-legend = Send me e-mail when
+notifications-kind-sign_off_requested = the joint assignment is sent for sign-off
+notifications-kind-report_submitted = an embete has submitted a report
+notifications-kind-assessment_released = the secretariat has released an assessment of our report
+notifications-kind-deadline_soon = a reporting deadline is seven days away and the report is not submitted
+notifications-save = Save choices
+notifications-saved = Your e-mail choices are saved.
+notifications-link = E-mail notifications

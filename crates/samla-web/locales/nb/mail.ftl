@@ -1,0 +1,22 @@
+mail-sign-off-requested-subject = Fellesoppdraget { $year } venter på signeringen deres
+mail-sign-off-requested-body = Sekretariatet har sendt versjon { $version } av fellesoppdraget for { $year } til signering. Les direktoratets del og signer versjonen her:
+mail-report-submitted-subject = Levert: { $report }
+mail-report-submitted-body = { $embete } har levert { $report }. Rapporten venter på sekretariatets vurdering:
+mail-assessment-released-subject = Sekretariatets vurdering av { $report }
+mail-assessment-released-body = Sekretariatet har frigitt vurderingen av { $report }. Les vurderingen og svar på spørsmål her:
+mail-deadline-soon-subject = Frist { $deadline }: { $requirement }
+mail-deadline-soon-body = Fristen for rapporteringskravet «{ $requirement }» er { $deadline }, og { $report } er ikke levert ennå. Fortsett rapporten her:
+mail-footer = Du får denne e-posten fordi du har en konto i samla. Velg hvilke e-poster du vil ha: { $url }
+
+notifications-title = E-postvarsler
+notifications-lead = Velg hva du vil få e-post om. Det du velger bort, ser du fortsatt under Mine oppgaver.
+notifications-off = E-post er slått av på denne serveren: ingen SMTP-server er satt opp. Valgene dine tas vare på til e-post blir slått på.
+notifications-none = Rollene dine får ingen e-postvarsler ennå.
+notifications-legend = Send meg e-post når
+notifications-kind-sign_off_requested = fellesoppdraget er sendt til signering
+notifications-kind-report_submitted = et embete har levert en rapport
+notifications-kind-assessment_released = sekretariatet har frigitt en vurdering av rapporten vår
+notifications-kind-deadline_soon = en rapporteringsfrist er sju dager unna og rapporten ikke er levert
+notifications-save = Lagre valgene
+notifications-saved = Valgene for e-post er lagret.
+notifications-link = E-postvarsler

@@ -1,0 +1,22 @@
+mail-sign-off-requested-subject = Fellesoppdraget { $year } ventar på signeringa dykkar
+mail-sign-off-requested-body = Sekretariatet har sendt versjon { $version } av fellesoppdraget for { $year } til signering. Les delen til direktoratet og signer versjonen her:
+mail-report-submitted-subject = Levert: { $report }
+mail-report-submitted-body = { $embete } har levert { $report }. Rapporten ventar på vurderinga til sekretariatet:
+mail-assessment-released-subject = Vurderinga til sekretariatet av { $report }
+mail-assessment-released-body = Sekretariatet har frigjeve vurderinga av { $report }. Les vurderinga og svar på spørsmål her:
+mail-deadline-soon-subject = Frist { $deadline }: { $requirement }
+mail-deadline-soon-body = Fristen for rapporteringskravet «{ $requirement }» er { $deadline }, og { $report } er ikkje levert enno. Hald fram med rapporten her:
+mail-footer = Du får denne e-posten fordi du har ein konto i samla. Vel kva e-postar du vil ha: { $url }
+
+notifications-title = E-postvarsel
+notifications-lead = Vel kva du vil få e-post om. Det du vel bort, ser du framleis under Mine oppgåver.
+notifications-off = E-post er slått av på denne serveren: ingen SMTP-server er sett opp. Vala dine blir tekne vare på til e-post blir slått på.
+notifications-none = Rollene dine får ingen e-postvarsel enno.
+notifications-legend = Send meg e-post når
+notifications-kind-sign_off_requested = fellesoppdraget er sendt til signering
+notifications-kind-report_submitted = eit embete har levert ein rapport
+notifications-kind-assessment_released = sekretariatet har frigjeve ei vurdering av rapporten vår
+notifications-kind-deadline_soon = ein rapporteringsfrist er sju dagar unna og rapporten ikkje er levert
+notifications-save = Lagre vala
+notifications-saved = Vala for e-post er lagra.
+notifications-link = E-postvarsel
