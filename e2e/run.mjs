@@ -117,7 +117,7 @@ async function login(page, who) {
 // visit a sample of them; the visitor visits them all.
 function pagesFor(who) {
   if (who.role === "visitor") return [...PUBLIC_PAGES, "/login"];
-  const pages = ["/", "/tasks", "/regions/municipalities/3037", "/account", "/account/password", `/organisations/${who.org}`];
+  const pages = ["/", "/tasks", "/regions/municipalities/3037", "/account", "/account/password", "/account/notifications", `/organisations/${who.org}`];
   if (who.role === "municipality") pages.push("/follow-ups");
   // The joint assignment's draft (2020, out for sign-off in the demo) and its editors.
   if (["secretariat", "directorate", "steering_group"].includes(who.role)) {
