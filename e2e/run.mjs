@@ -63,6 +63,9 @@ const PUBLIC_PAGES = [
   "/plans/rogaland",
   "/plans/rogaland/history",
   "/syntheses",
+  "/search",
+  "/search?crc_article=12&embete=rogaland&year=2019",
+  "/search?crc_article=99&year=tjue",
   "/does-not-exist",
 ];
 

@@ -11,6 +11,7 @@ pub mod dialogue;
 pub mod follow_up;
 pub mod plan;
 pub mod public;
+pub mod search;
 pub mod synthesis;
 pub mod work_list;
 pub mod yearly_report;

@@ -6,7 +6,7 @@ use samla_db::plan::{self as store, Plan, Saved};
 use samla_db::{Db, StoreResult};
 use samla_domain::access::{self, Actor, EmbeteWork};
 use samla_domain::assignment::Requirement;
-use samla_domain::plan::{self, Item, ItemInput, MemberInput};
+use samla_domain::plan::{self, ContactInput, Item, ItemInput, MemberInput};
 use samla_domain::{DomainError, ErrorCode};
 
 /// A plan opened for one reader.
@@ -87,10 +87,11 @@ pub async fn save_group(
     embete: &str,
     internal: &[MemberInput],
     reference: &[MemberInput],
+    contacts: &[ContactInput],
     base: i64,
 ) -> FormResult<Saved> {
     let proof = own(actor, embete).map_err(Err)?;
-    let group = plan::check_group(internal, reference).map_err(Ok)?;
+    let group = plan::check_group(internal, reference, contacts).map_err(Ok)?;
     store::save_group(db, actor, &proof, &group, base)
         .await
         .map_err(Err)

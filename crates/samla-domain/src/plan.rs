@@ -50,6 +50,26 @@ pub struct Member {
 pub struct Group {
     pub internal: Vec<Member>,
     pub reference: Vec<Member>,
+    /// Who the secretariat turns to, per requirement area (the assignment's sectors).
+    #[serde(default)]
+    pub contacts: Vec<Contact>,
+}
+
+/// The embete's contact point for the secretariat in one requirement area.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Contact {
+    /// One of the joint assignment's sectors (`crate::assignment::SECTORS`).
+    pub area: String,
+    pub name: String,
+    pub email: String,
+}
+
+/// A contact row as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContactInput {
+    pub area: String,
+    pub name: String,
+    pub email: String,
 }
 
 /// An indicator of a measure: what is measured, from where to where, and each year's value.
@@ -371,6 +391,7 @@ impl MemberInput {
 pub fn check_group(
     internal: &[MemberInput],
     reference: &[MemberInput],
+    contacts: &[ContactInput],
 ) -> Result<Group, Vec<DomainError>> {
     let mut errors = Vec::new();
     let mut rows = |input: &[MemberInput], field: &'static str, with_department: bool| {
@@ -410,13 +431,50 @@ pub fn check_group(
     };
     let internal = rows(internal, "internal", true);
     let reference = rows(reference, "reference", false);
+    let contacts = check_contacts(contacts, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
     }
     Ok(Group {
         internal,
         reference,
+        contacts,
     })
+}
+
+/// Contact points: a row left blank names nobody; a filled one needs a known area, a name
+/// and a valid address, and each area has at most one.
+fn check_contacts(input: &[ContactInput], errors: &mut Vec<DomainError>) -> Vec<Contact> {
+    let mut out: Vec<Contact> = Vec::new();
+    let mut bad = false;
+    for c in input {
+        let (name, email) = (c.name.trim(), c.email.trim());
+        if name.is_empty() && email.is_empty() {
+            continue;
+        }
+        let area = c.area.trim();
+        let email = crate::users::parse_email(email);
+        match email {
+            Ok(email)
+                if crate::assignment::SECTORS.contains(&area)
+                    && !name.is_empty()
+                    && name.chars().count() <= NAME_MAX
+                    && crate::publication::check_name("contacts", name).is_ok()
+                    && !out.iter().any(|o| o.area == area) =>
+            {
+                out.push(Contact {
+                    area: area.to_owned(),
+                    name: name.to_owned(),
+                    email,
+                })
+            }
+            _ => bad = true,
+        }
+    }
+    if bad {
+        errors.push(DomainError::field(ErrorCode::InvalidInput, "contacts"));
+    }
+    out
 }
 
 /// Where a plan stands against its anchoring.
@@ -553,18 +611,33 @@ mod tests {
             title: "direktør".into(),
             department: String::new(),
         };
+        let contact = ContactInput {
+            area: "school".into(),
+            name: "Kari Fjell".into(),
+            email: " Kari.Fjell@SF.example ".into(),
+        };
         let group = check_group(
             &[ok.clone(), MemberInput::default()],
             std::slice::from_ref(&lead),
+            &[contact.clone(), ContactInput::default()],
         )
         .unwrap();
         assert_eq!(group.internal.len(), 1);
+        assert_eq!(group.contacts[0].email, "kari.fjell@sf.example");
+        let no_address = ContactInput {
+            email: "kari".into(),
+            ..contact
+        };
+        assert_eq!(
+            fields(check_group(&[], &[], &[no_address]).unwrap_err()),
+            vec!["contacts"]
+        );
         let no_department = MemberInput {
             department: String::new(),
             ..ok
         };
         assert_eq!(
-            fields(check_group(&[no_department], &[lead]).unwrap_err()),
+            fields(check_group(&[no_department], &[lead], &[]).unwrap_err()),
             vec!["internal"]
         );
     }

@@ -123,12 +123,16 @@ async fn a_plan_is_built_anchored_by_a_leader_and_read_by_everyone() {
             ("member_department", ""),
             ("reference_name", "Per Li"),
             ("reference_title", "direktør"),
+            ("contact_area", "school"),
+            ("contact_name", "Tone Vik"),
+            ("contact_email", "tone.vik"),
             ("base", &b),
         ],
     )
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("value=\"Tone Vik\"") && r.body.contains("value=\"Per Li\""));
+    assert!(r.body.contains("id=\"contacts-error\"") && r.body.contains("value=\"tone.vik\""));
     let r = post(
         &app,
         &staff,
@@ -139,6 +143,9 @@ async fn a_plan_is_built_anchored_by_a_leader_and_read_by_everyone() {
             ("member_department", "health"),
             ("reference_name", "Per Li"),
             ("reference_title", "direktør"),
+            ("contact_area", "school"),
+            ("contact_name", "Tone Vik"),
+            ("contact_email", "Tone.Vik@sf.example"),
             ("base", &b),
         ],
     )
@@ -198,6 +205,56 @@ async fn a_plan_is_built_anchored_by_a_leader_and_read_by_everyone() {
     let public = app.get(plan).await;
     assert_eq!(public.status, StatusCode::OK);
     assert!(public.body.contains("Dialogmøter i alle kommuner"));
+    // The anchored plan is searchable and downloadable by everyone.
+    let file = app.get(&format!("{plan}/pdf")).await;
+    assert_eq!(file.status, StatusCode::OK);
+    let text = pdf_text(&file.bytes);
+    assert!(
+        text.contains("Dialogmøter i alle kommuner") && text.contains("Tone Vik"),
+        "{text}"
+    );
+    let reader = app.token("municipality").await;
+    let (status, found) = app
+        .api(
+            Method::GET,
+            "/api/v1/search?crc_article=12&embete=oslo-og-viken",
+            &reader,
+            serde_json::Value::Null,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    assert_eq!(
+        found["measures"][0]["title"], "Dialogmøter i alle kommuner",
+        "{found}"
+    );
+    assert_eq!(found["measures"][0]["goal"], "Felles plan i alle kommuner");
+    let (_, other) = app
+        .api(
+            Method::GET,
+            "/api/v1/search?crc_article=3&embete=oslo-og-viken",
+            &reader,
+            serde_json::Value::Null,
+        )
+        .await;
+    assert_eq!(other["measures"], serde_json::json!([]));
+    let page = app.get("/search?crc_article=12&embete=oslo-og-viken").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body
+            .contains(&format!("href=\"/plans/oslo-og-viken#measure-{measure}\"")),
+        "{}",
+        page.body
+    );
+    let refused = app.get("/search?crc_article=99&year=tjue").await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(
+        refused.body.contains("id=\"crc_article-error\"")
+            && refused.body.contains("id=\"year-error\"")
+    );
+    assert!(
+        refused.body.contains("value=\"tjue\""),
+        "what was typed stays"
+    );
     assert!(public.body.contains("Tone Vik"));
     assert!(!public.body.contains("embete_leader@test.example"));
     assert!(!public.body.contains("/measures/new"), "no editing links");

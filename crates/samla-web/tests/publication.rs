@@ -295,6 +295,28 @@ async fn a_leader_withdraws_a_published_report_and_publishes_it_again() {
     assert!(!signed_in.headers.contains_key(axum::http::header::ETAG));
     // "Last ned PDF": the same report, typeset, with the words the page has.
     assert!(first.body.contains(&format!("href=\"{public}/pdf\"")));
+    let (_, found) = app
+        .api(
+            Method::GET,
+            "/api/v1/search?crc_article=12&year=2021",
+            &staff,
+            json!(null),
+        )
+        .await;
+    assert_eq!(
+        found["dialogue_reports"][0]["url"],
+        public.as_str(),
+        "{found}"
+    );
+    let (_, other_year) = app
+        .api(
+            Method::GET,
+            "/api/v1/search?crc_article=12&year=2020",
+            &staff,
+            json!(null),
+        )
+        .await;
+    assert_eq!(other_year["dialogue_reports"], json!([]));
     let file = app.get(&format!("{public}/pdf")).await;
     assert_eq!(file.status, StatusCode::OK);
     assert_eq!(

@@ -995,6 +995,27 @@ fn matrix(disable_id: i64) -> Vec<(String, Row)> {
             [303, 404, 404, 404, 404, 404, 404, 404],
         ),
         // Syntheses: none exists here; the list is everyone's, starting one the secretariat's.
+        // The search reads only what is published: the same for everyone.
+        ("/search", Method::GET, "/search", [200; 8]),
+        (
+            "/search",
+            Method::GET,
+            "/search?crc_article=12&year=2019",
+            [200; 8],
+        ),
+        ("/search", Method::GET, "/search?crc_article=99", [400; 8]),
+        (
+            "/api/v1/search",
+            Method::GET,
+            "/api/v1/search?crc_article=12",
+            [200; 8],
+        ),
+        (
+            "/api/v1/search",
+            Method::GET,
+            "/api/v1/search?embete=x",
+            [400; 8],
+        ),
         ("/syntheses", Method::GET, "/syntheses", [200; 8]),
         (
             "/syntheses/{year}",

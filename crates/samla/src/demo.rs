@@ -951,6 +951,24 @@ pub async fn ensure_plans(db: &Db) -> anyhow::Result<usize> {
             member("Randi Leder", "assisterende statsforvalter", ""),
             member("Geir Haug", "direktør for helse og sosial", ""),
         ],
+        contacts: [
+            ("kindergarten", "Liv Berge"),
+            ("school", "Liv Berge"),
+            ("child_welfare", "Tone Vik"),
+            ("health", "Even Sand"),
+            ("social_services", "Tone Vik"),
+            ("work", "Ola Nes"),
+        ]
+        .into_iter()
+        .map(|(area, name)| samla_domain::plan::Contact {
+            area: area.into(),
+            email: format!(
+                "{}@rogaland.demo.example",
+                name.to_lowercase().replace(' ', ".")
+            ),
+            name: name.into(),
+        })
+        .collect(),
     };
     store::save_group(db, &staff, &proof, &group, 2).await?;
     let version = demo_items(db, &staff, &ROGALAND_PLAN, 3).await?;

@@ -107,3 +107,9 @@ plan-part-group = The groups
 plan-part-ambition = Ambition: { $title }
 plan-part-goal = Goal: { $title }
 plan-part-measure = Measure: { $title }
+
+plan-contacts = Contact points for the secretariat
+plan-contacts-help = Whom the secretariat contacts about each area of the joint assignment: name and e-mail address. Leave an area empty if the embete has nobody there yet.
+plan-contacts-empty = The embete has not named contact points yet.
+plan-contact-name = Contact point for { $area }
+plan-contact-email = E-mail address for { $area }

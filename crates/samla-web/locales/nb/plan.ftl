@@ -107,3 +107,9 @@ plan-part-group = Gruppene
 plan-part-ambition = Ambisjon: { $title }
 plan-part-goal = Mål: { $title }
 plan-part-measure = Tiltak: { $title }
+
+plan-contacts = Kontaktpunkter for sekretariatet
+plan-contacts-help = Hvem sekretariatet skal kontakte om hvert område i fellesoppdraget: navn og e-postadresse. La et område stå tomt om embetet ikke har noen der ennå.
+plan-contacts-empty = Embetet har ikke navngitt kontaktpunkter ennå.
+plan-contact-name = Kontaktpunkt for { $area }
+plan-contact-email = E-postadresse for { $area }

@@ -107,3 +107,9 @@ plan-part-group = Gruppene
 plan-part-ambition = Ambisjon: { $title }
 plan-part-goal = Mål: { $title }
 plan-part-measure = Tiltak: { $title }
+
+plan-contacts = Kontaktpunkt for sekretariatet
+plan-contacts-help = Kven sekretariatet skal kontakte om kvart område i fellesoppdraget: namn og e-postadresse. La eit område stå tomt om embetet ikkje har nokon der enno.
+plan-contacts-empty = Embetet har ikkje namngitt kontaktpunkt enno.
+plan-contact-name = Kontaktpunkt for { $area }
+plan-contact-email = E-postadresse for { $area }

@@ -16,6 +16,7 @@ pub mod pages;
 pub mod password;
 pub mod plan;
 pub mod regions;
+pub mod search;
 pub mod synthesis;
 pub mod work_list;
 pub mod yearly_report;
@@ -99,6 +100,7 @@ pub fn router(state: AppState) -> Router {
         .merge(yearly_report::routes())
         .merge(work_list::routes())
         .merge(synthesis::routes())
+        .merge(search::routes())
         .fallback(not_found)
         // Routes that take more (the report) say so on their own route.
         .layer(DefaultBodyLimit::max(crate::forms::BODY_MAX))
@@ -129,6 +131,7 @@ pub fn api_document() -> utoipa::openapi::OpenApi {
     doc.merge(tagged(assignment::api::Api::openapi(), "joint assignment"));
     doc.merge(tagged(yearly_report::api::Api::openapi(), "yearly reports"));
     doc.merge(tagged(synthesis::pages::Api::openapi(), "syntheses"));
+    doc.merge(tagged(search::pages::Api::openapi(), "search"));
     doc
 }
 

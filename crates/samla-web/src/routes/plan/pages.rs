@@ -16,10 +16,11 @@ use samla_app::plan::{self as use_case, History, Opened};
 use samla_db::StoreError;
 use samla_db::plan::{PartDiff, Saved, Summary};
 use samla_domain::ErrorCode;
-use samla_domain::assignment::Requirement;
+use samla_domain::assignment::{Requirement, SECTORS};
 use samla_domain::document::PieceChange;
 use samla_domain::plan::{
-    DEPARTMENTS, Indicator, IndicatorInput, Item, ItemInput, MEASURE_STATUSES, Member, MemberInput,
+    Contact, ContactInput, DEPARTMENTS, Indicator, IndicatorInput, Item, ItemInput,
+    MEASURE_STATUSES, Member, MemberInput,
 };
 use samla_domain::regions::Embete;
 
@@ -143,6 +144,11 @@ impl PlanPage {
         &DEPARTMENTS
     }
 
+    /// A requirement area's name (the assignment's sector).
+    fn area(&self, area: &str) -> String {
+        self.page.t(&format!("assignment-sector-{area}"))
+    }
+
     fn numbers(&self, list: &[u32]) -> String {
         list.iter()
             .map(u32::to_string)
@@ -209,6 +215,15 @@ impl PlanPage {
             .facts(internal)
             .heading(2, p.t("plan-reference-group"))
             .list(plan.group.reference.iter().map(named).collect());
+        if !plan.group.contacts.is_empty() {
+            let contacts = plan
+                .group
+                .contacts
+                .iter()
+                .map(|c| (self.area(&c.area), format!("{} <{}>", c.name, c.email)))
+                .collect();
+            doc.heading(2, p.t("plan-contacts")).facts(contacts);
+        }
         doc.heading(1, p.t("plan-ambitions"));
         for ambition in plan.of_kind("ambition") {
             doc.heading(
@@ -457,6 +472,8 @@ struct GroupPage {
     embete: String,
     internal: Vec<MemberInput>,
     reference: Vec<MemberInput>,
+    /// One row per requirement area, in the assignment's order.
+    contacts: Vec<ContactInput>,
     base: i64,
     errors: FormErrors,
 }
@@ -487,6 +504,49 @@ fn member_inputs(members: &[Member]) -> Vec<MemberInput> {
         .collect()
 }
 
+/// One contact row per requirement area, filled from what is saved or was typed.
+fn contact_rows(have: &[ContactInput]) -> Vec<ContactInput> {
+    SECTORS
+        .iter()
+        .map(|area| {
+            have.iter()
+                .find(|c| c.area == *area)
+                .cloned()
+                .unwrap_or_else(|| ContactInput {
+                    area: (*area).to_owned(),
+                    ..Default::default()
+                })
+        })
+        .collect()
+}
+
+fn contact_inputs(contacts: &[Contact]) -> Vec<ContactInput> {
+    contacts
+        .iter()
+        .map(|c| ContactInput {
+            area: c.area.clone(),
+            name: c.name.clone(),
+            email: c.email.clone(),
+        })
+        .collect()
+}
+
+/// Contact rows posted as repeated `contact_area`, `contact_name`, `contact_email`.
+fn posted_contacts(form: &MultiForm) -> Vec<ContactInput> {
+    let areas = form.all("contact_area");
+    let names = form.all("contact_name");
+    let emails = form.all("contact_email");
+    areas
+        .iter()
+        .enumerate()
+        .map(|(i, area)| ContactInput {
+            area: area.clone(),
+            name: names.get(i).cloned().unwrap_or_default(),
+            email: emails.get(i).cloned().unwrap_or_default(),
+        })
+        .collect()
+}
+
 /// Rows posted as repeated fields `<prefix>_name`, `<prefix>_title` (and `_department`).
 fn posted_members(form: &MultiForm, prefix: &str) -> Vec<MemberInput> {
     let names = form.all(&format!("{prefix}_name"));
@@ -501,19 +561,23 @@ fn posted_members(form: &MultiForm, prefix: &str) -> Vec<MemberInput> {
         .collect()
 }
 
+/// A group form as typed: internal members, reference members, contact points.
+type Typed = (Vec<MemberInput>, Vec<MemberInput>, Vec<ContactInput>);
+
 async fn group_page(
     state: &AppState,
     ctx: &Ctx,
     embete: &str,
-    typed: Option<(Vec<MemberInput>, Vec<MemberInput>)>,
+    typed: Option<Typed>,
     errors: FormErrors,
 ) -> Result<GroupPage, AppError> {
     let opened = writable(state, ctx, embete).await?;
     let name = embete_name(state, embete).await?;
-    let (internal, reference) = typed.unwrap_or_else(|| {
+    let (internal, reference, contacts) = typed.unwrap_or_else(|| {
         (
             member_inputs(&opened.plan.group.internal),
             member_inputs(&opened.plan.group.reference),
+            contact_inputs(&opened.plan.group.contacts),
         )
     });
     Ok(GroupPage {
@@ -521,6 +585,7 @@ async fn group_page(
         embete: embete.to_owned(),
         internal: with_blanks(internal),
         reference: with_blanks(reference),
+        contacts: contact_rows(&contacts),
         base: opened.plan.version,
         errors,
     })
@@ -545,15 +610,19 @@ pub async fn save_group(
     let actor = ctx.require_actor()?;
     let internal = posted_members(&form, "member");
     let reference = posted_members(&form, "reference");
+    let contacts = posted_contacts(&form);
     let base = form.get("base").parse::<i64>().unwrap_or(0);
-    let refused =
-        match use_case::save_group(&state.db, actor, &embete, &internal, &reference, base).await {
-            Ok(saved) => {
-                return Ok(Redirect::to(&saved_url(&embete, &saved, "group")).into_response());
-            }
-            Err(refused) => Refusal::of(ctx.lang, refused)?,
-        };
-    let typed = Some((internal, reference));
+    let saved = use_case::save_group(
+        &state.db, actor, &embete, &internal, &reference, &contacts, base,
+    )
+    .await;
+    let refused = match saved {
+        Ok(saved) => {
+            return Ok(Redirect::to(&saved_url(&embete, &saved, "group")).into_response());
+        }
+        Err(refused) => Refusal::of(ctx.lang, refused)?,
+    };
+    let typed = Some((internal, reference, contacts));
     let page = group_page(&state, &ctx, &embete, typed, refused.errors).await?;
     Ok((refused.status, render(&page)?).into_response())
 }

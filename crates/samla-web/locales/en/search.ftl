@@ -1,0 +1,17 @@
+search-title = Search across: the Convention on the Rights of the Child
+search-lead = See what is done about an article of the Convention on the Rights of the Child, in one embete or the whole country, in a given year: the joint assignment's requirements, the measures of the anchored plans and the published dialogue reports. Only what is published is searched.
+search-form = Search
+search-choose-article = Choose an article
+search-year = Year
+search-year-help = For example 2026. Empty means this year.
+search-button = Search
+search-answer = { $article } – { $place }
+search-nothing = Nothing published is tagged with this article here in this year.
+search-requirements = Requirements in the joint assignment
+search-no-requirements = The year's joint assignment has no requirement tagged with the article, or it is not published.
+search-measures = Measures in anchored plans
+search-no-measures = No anchored plan has a measure tagged with the article.
+search-reports = Published dialogue reports
+search-no-reports = No dialogue report with a finding tagged with the article was published this year.
+search-json = The same as open data:
+search-link = Search across by article of the Convention on the Rights of the Child

@@ -1,0 +1,17 @@
+search-title = Søk på tvers: barnekonvensjonen
+search-lead = Se hva som gjøres med en artikkel i barnekonvensjonen, i ett embete eller hele landet, et gitt år: kravene i fellesoppdraget, tiltakene i de forankrede planene og dialograpportene som er publisert. Bare det som er publisert, blir søkt i.
+search-form = Søk
+search-choose-article = Velg artikkel
+search-year = År
+search-year-help = For eksempel 2026. Tomt betyr i år.
+search-button = Søk
+search-answer = { $article } – { $place }
+search-nothing = Ingenting publisert er merket med denne artikkelen her dette året.
+search-requirements = Krav i fellesoppdraget
+search-no-requirements = Fellesoppdraget for året har ingen krav merket med artikkelen, eller det er ikke publisert.
+search-measures = Tiltak i forankrede planer
+search-no-measures = Ingen forankrede planer har tiltak merket med artikkelen.
+search-reports = Publiserte dialograpporter
+search-no-reports = Ingen dialograpporter med funn merket med artikkelen er publisert dette året.
+search-json = Det samme som åpne data:
+search-link = Søk på tvers etter artikkel i barnekonvensjonen

@@ -1,0 +1,17 @@
+search-title = Søk på tvers: barnekonvensjonen
+search-lead = Sjå kva som blir gjort med ein artikkel i barnekonvensjonen, i eitt embete eller heile landet, eit gitt år: krava i fellesoppdraget, tiltaka i dei forankra planane og dialograpportane som er publiserte. Berre det som er publisert, blir søkt i.
+search-form = Søk
+search-choose-article = Vel artikkel
+search-year = År
+search-year-help = Til dømes 2026. Tomt tyder i år.
+search-button = Søk
+search-answer = { $article } – { $place }
+search-nothing = Ingenting publisert er merkt med denne artikkelen her dette året.
+search-requirements = Krav i fellesoppdraget
+search-no-requirements = Fellesoppdraget for året har ingen krav merkte med artikkelen, eller det er ikkje publisert.
+search-measures = Tiltak i forankra planar
+search-no-measures = Ingen forankra planar har tiltak merkte med artikkelen.
+search-reports = Publiserte dialograpportar
+search-no-reports = Ingen dialograpportar med funn merkte med artikkelen er publiserte dette året.
+search-json = Det same som opne data:
+search-link = Søk på tvers etter artikkel i barnekonvensjonen
