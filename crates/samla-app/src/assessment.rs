@@ -47,6 +47,24 @@ pub async fn release(db: &Db, actor: &Actor, at: (&str, i64, &str)) -> StoreResu
     store::release(db, actor, &follow, report.id).await
 }
 
+/// The secretariat reopens a submitted report it has not released an assessment of, with
+/// the reason the embete reads; the embete then answers, approves and submits again.
+pub async fn reopen(db: &Db, actor: &Actor, at: (&str, i64, &str), reason: &str) -> FormResult<()> {
+    let (follow, report) = submitted(db, actor, at).await.map_err(Err)?;
+    let reason = samla_domain::dialogue::check_reason(reason).map_err(|e| Ok(vec![e]))?;
+    reports::reopen(
+        db,
+        actor,
+        &follow,
+        &report.embete,
+        report.year,
+        &report.period,
+        &reason,
+    )
+    .await
+    .map_err(Err)
+}
+
 /// The embete replies to a question about the answer to `requirement`.
 pub async fn reply(
     db: &Db,

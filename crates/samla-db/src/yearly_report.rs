@@ -28,6 +28,15 @@ pub struct Stamp {
     pub by: String,
 }
 
+/// The secretariat's reopening of a submitted report: when, by whom, why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Reopened {
+    /// Unix seconds.
+    pub at: i64,
+    pub by: String,
+    pub reason: String,
+}
+
 /// Where a report stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -64,6 +73,8 @@ pub struct Report {
     pub stage: Stage,
     pub approved: Option<Stamp>,
     pub submitted: Option<Stamp>,
+    /// The latest reopening by the secretariat, if the report was reopened.
+    pub reopened: Option<Reopened>,
     /// The reporting requirements of the year's published assignment.
     pub requirements: Vec<Requirement>,
     /// The answers given, by requirement.
@@ -108,6 +119,7 @@ struct Head {
     version: i64,
     approved: Option<Stamp>,
     submitted: Option<Stamp>,
+    reopened: Option<Reopened>,
 }
 
 impl Head {
@@ -138,7 +150,8 @@ async fn heads(
     on!(conn, |c| {
         sqlx::query(
             "SELECT embete, year, period, id, version, approved_version, approved_at, approved_by, \
-                    submitted_version, submitted_at, submitted_by FROM yearly_report \
+                    submitted_version, submitted_at, submitted_by, \
+                    reopened_at, reopened_by, reopened_reason FROM yearly_report \
              WHERE ($1 IS NULL OR embete = $1) AND ($2 IS NULL OR year = $2) AND ($3 IS NULL OR period = $3) \
              ORDER BY year DESC, period DESC, embete",
         )
@@ -158,6 +171,10 @@ async fn heads(
                     version: r.try_get(4)?,
                     approved: stamp(r.try_get(5)?, r.try_get(6)?, r.try_get(7)?),
                     submitted: stamp(r.try_get(8)?, r.try_get(9)?, r.try_get(10)?),
+                    reopened: match (r.try_get(11)?, r.try_get(12)?, r.try_get(13)?) {
+                        (Some(at), Some(by), Some(reason)) => Some(Reopened { at, by, reason }),
+                        _ => None,
+                    },
                 },
             ))
         })
@@ -247,6 +264,7 @@ async fn read(
         stage: head.stage(),
         approved: head.approved,
         submitted: head.submitted,
+        reopened: head.reopened,
         requirements: requirements_of(db, year).await?,
         answers: answers_in(&parts),
     }))
@@ -597,4 +615,62 @@ pub async fn remind_deadlines(db: &Db, today: time::Date) -> StoreResult<u64> {
         }
     }
     Ok(written)
+}
+
+/// The secretariat reopens a submitted report whose assessment is not released, with the
+/// reason the embete reads: the approval and the submission are cleared and the embete
+/// works on it again; the assessments already written stay for the next submission.
+pub async fn reopen(
+    db: &Db,
+    actor: &Actor,
+    _proof: &FollowReports,
+    embete: &str,
+    year: i64,
+    period: &str,
+    reason: &str,
+) -> StoreResult<()> {
+    let who = Who::user(actor.user_id, &actor.email);
+    let mut tx = db.begin().await?;
+    let head = locked_head(&mut tx, embete, year, period).await?;
+    let Some(submitted) = &head.submitted else {
+        return Err(DomainError::field(ErrorCode::StageNotAllowed, "reason").into());
+    };
+    let released: Option<i64> = on!(tx.conn(), |c| {
+        sqlx::query_scalar("SELECT released_at FROM assessment_release WHERE report_id = $1")
+            .bind(head.id)
+            .fetch_optional(&mut *c)
+            .await?
+    });
+    if released.is_some() {
+        return Err(DomainError::field(ErrorCode::StageNotAllowed, "reason").into());
+    }
+    on!(tx.conn(), |c| {
+        sqlx::query(
+            "UPDATE yearly_report SET approved_version = NULL, approved_at = NULL, approved_by = NULL, \
+             submitted_version = NULL, submitted_at = NULL, submitted_by = NULL, \
+             reopened_at = $1, reopened_by = $2, reopened_reason = $3 WHERE id = $4",
+        )
+        .bind(now())
+        .bind(&who.label)
+        .bind(reason)
+        .bind(head.id)
+        .execute(&mut *c)
+        .await?;
+    });
+    let entity = head.id.to_string();
+    audit::record(
+        &mut tx,
+        &who,
+        Change {
+            action: "yearly_report.reopen",
+            entity_type: "yearly_report",
+            entity_id: &entity,
+            embete: Some(embete),
+            before: Some(json!({ "stage": "submitted", "version": submitted.version })),
+            after: Some(json!({ "stage": "drafting", "reason": reason })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

@@ -37,6 +37,7 @@ pub const NAME_MAX: usize = 200;
 /// A member of the internal 0–24 group or of the reference group. Members are staff and
 /// leaders of the embete, never children.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = PlanMember)]
 pub struct Member {
     pub name: String,
     /// Position, such as "seniorrådgiver" or "assisterende statsforvalter".
@@ -90,6 +91,7 @@ pub struct YearValue {
 
 /// One item of the plan. Its `id` is stable across versions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = PlanItem)]
 pub struct Item {
     pub id: i64,
     /// `ambition`, `goal` or `measure`.

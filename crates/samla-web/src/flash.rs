@@ -59,6 +59,8 @@ pub enum Notice {
     AnswerSavedVoided,
     YearlyReportApproved,
     YearlyReportSubmitted,
+    /// The secretariat reopened a submitted report.
+    YearlyReportReopened,
     AssessmentSaved,
     AssessmentReleased,
     ReplySent,
@@ -106,6 +108,7 @@ impl Notice {
             Notice::AnswerSavedVoided => ("voided", "yearly-answer-saved-voided", None),
             Notice::YearlyReportApproved => ("approved", "yearly-approved", None),
             Notice::YearlyReportSubmitted => ("submitted", "yearly-submitted", None),
+            Notice::YearlyReportReopened => ("reopened", "yearly-reopened", None),
             Notice::AssessmentSaved => ("assessed", "assessment-saved", None),
             Notice::AssessmentReleased => ("released", "assessment-released", None),
             Notice::ReplySent => ("replied", "assessment-reply-sent", None),

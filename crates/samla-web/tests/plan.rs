@@ -214,6 +214,31 @@ async fn a_plan_is_built_anchored_by_a_leader_and_read_by_everyone() {
         "{text}"
     );
     let reader = app.token("municipality").await;
+    let (status, plans) = app
+        .api(
+            Method::GET,
+            "/api/v1/plans",
+            &reader,
+            serde_json::Value::Null,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(plans[0]["embete"], "oslo-og-viken", "{plans}");
+    let (status, read) = app
+        .api(
+            Method::GET,
+            "/api/v1/plans/oslo-og-viken",
+            &reader,
+            serde_json::Value::Null,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{read}");
+    assert_eq!(
+        read["anchored"]["anchored_by"], "",
+        "the leader's name is the embete's own"
+    );
+    assert!(read.to_string().contains("Dialogmøter i alle kommuner"));
+    assert_eq!(read["group"]["contacts"][0]["email"], "tone.vik@sf.example");
     let (status, found) = app
         .api(
             Method::GET,

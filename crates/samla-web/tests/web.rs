@@ -964,6 +964,13 @@ fn matrix(disable_id: i64) -> Vec<(String, Row)> {
             "/plans/oslo-og-viken/pdf",
             [404, 404, 404, 404, 404, 200, 200, 404],
         ),
+        ("/api/v1/plans", Method::GET, "/api/v1/plans", [200; 8]),
+        (
+            "/api/v1/plans/{embete}",
+            Method::GET,
+            "/api/v1/plans/oslo-og-viken",
+            [404, 404, 404, 404, 404, 200, 200, 404],
+        ),
         (
             "/plans/{embete}/{kind}/new",
             Method::GET,
@@ -1151,6 +1158,12 @@ fn matrix(disable_id: i64) -> Vec<(String, Row)> {
             "/yearly-reports/{embete}/{year}/{period}/release",
             Method::POST,
             "/yearly-reports/oslo-og-viken/2019/year/release",
+            [303, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            "/yearly-reports/{embete}/{year}/{period}/reopen",
+            Method::POST,
+            "/yearly-reports/oslo-og-viken/2019/year/reopen",
             [303, 404, 404, 404, 404, 404, 404, 404],
         ),
         (

@@ -689,3 +689,45 @@ async fn the_report_and_the_synthesis_download_as_pdfs_for_their_readers_only() 
         "not before the release"
     );
 }
+
+#[tokio::test]
+async fn the_secretariat_reopens_a_submitted_report_with_a_reason_the_embete_reads() {
+    let app = app().await;
+    submitted(&app).await;
+    let secretariat = app.cookie("secretariat");
+    let staff = app.cookie("embete_staff");
+    let report = "/yearly-reports/oslo-og-viken/2019/year";
+    let reopen = format!("{report}/reopen");
+    let r = post(&app, &staff, &reopen, &[("reason", "Vi vil rette")]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "not the embete's own step");
+    let r = post(&app, &secretariat, &reopen, &[("reason", "  ")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("id=\"reason-error\""));
+    let why = "Tallene for kommunene mangler. Legg dem inn og lever på nytt.";
+    let r = post(&app, &secretariat, &reopen, &[("reason", why)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    let page = app.get_as("embete_staff", report).await;
+    assert!(page.body.contains(why), "the embete reads why");
+    assert!(
+        page.body.contains(&format!("{report}/answers/")),
+        "it can answer again"
+    );
+    let (status, view) = app
+        .api(
+            axum::http::Method::GET,
+            &format!("/api/v1{report}"),
+            &app.token("embete_staff").await,
+            serde_json::Value::Null,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(view["stage"], "drafting", "{view}");
+    assert_eq!(view["reopened"]["reason"], why);
+    let r = post(&app, &secretariat, &reopen, &[("reason", why)]).await;
+    assert_eq!(
+        r.status,
+        StatusCode::NOT_FOUND,
+        "only a submitted report is reopened"
+    );
+}

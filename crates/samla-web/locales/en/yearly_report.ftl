@@ -79,3 +79,7 @@ yearly-approved = The report is approved. It can now be submitted.
 yearly-submitted = The report is submitted to the secretariat.
 
 yearly-field-deadline = Deadline
+yearly-reopen-reason = Why the report is reopened
+yearly-reopen-button = Reopen the report for the embete
+yearly-reopened = The report is reopened. The embete sees the reason and can correct and submit it again.
+yearly-reopened-on = The secretariat reopened the report on { $date }:

@@ -79,3 +79,7 @@ yearly-approved = Rapporten er godkjent. Den kan nå sendes inn.
 yearly-submitted = Rapporten er sendt inn til sekretariatet.
 
 yearly-field-deadline = Frist
+yearly-reopen-reason = Hvorfor rapporten åpnes igjen
+yearly-reopen-button = Åpne rapporten igjen for embetet
+yearly-reopened = Rapporten er åpnet igjen. Embetet ser begrunnelsen og kan rette og levere på nytt.
+yearly-reopened-on = Sekretariatet åpnet rapporten igjen { $date }:

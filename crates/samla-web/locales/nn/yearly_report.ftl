@@ -79,3 +79,7 @@ yearly-approved = Rapporten er godkjend. No kan han sendast inn.
 yearly-submitted = Rapporten er send inn til sekretariatet.
 
 yearly-field-deadline = Frist
+yearly-reopen-reason = Kvifor rapporten blir opna att
+yearly-reopen-button = Opne rapporten att for embetet
+yearly-reopened = Rapporten er opna att. Embetet ser grunngivinga og kan rette og levere på nytt.
+yearly-reopened-on = Sekretariatet opna rapporten att { $date }:

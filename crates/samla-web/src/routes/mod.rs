@@ -131,6 +131,7 @@ pub fn api_document() -> utoipa::openapi::OpenApi {
     doc.merge(tagged(assignment::api::Api::openapi(), "joint assignment"));
     doc.merge(tagged(yearly_report::api::Api::openapi(), "yearly reports"));
     doc.merge(tagged(synthesis::pages::Api::openapi(), "syntheses"));
+    doc.merge(tagged(plan::api::Api::openapi(), "county plans"));
     doc.merge(tagged(search::pages::Api::openapi(), "search"));
     doc
 }

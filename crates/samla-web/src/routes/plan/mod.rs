@@ -1,6 +1,7 @@
 //! The county plans' pages: every embete's newest anchored plan, and for the embete's own
 //! people the current version with its editors, the leader's anchoring and the history.
 
+pub mod api;
 pub mod pages;
 
 use crate::AppState;
@@ -23,6 +24,8 @@ pub fn routes() -> Router<AppState> {
         .route("/plans/{embete}/anchor", post(pages::anchor))
         .route("/plans/{embete}/history", get(pages::history))
         .route("/plans/{embete}/pdf", get(pages::pdf_file))
+        .route("/api/v1/plans", get(api::list))
+        .route("/api/v1/plans/{embete}", get(api::show))
         .route("/plans/{embete}/{kind}/new", get(pages::new_item))
         .route("/plans/{embete}/{kind}", post(pages::add_item))
         .route(

@@ -184,3 +184,29 @@ pub async fn reply(
         }
     }
 }
+
+/// The secretariat reopens a submitted report with a reason; a refused reason is kept.
+pub async fn reopen(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((embete, year, period)): Path<ReportAt>,
+    form: MultiForm,
+) -> Result<Response, AppError> {
+    let actor = ctx.require_actor()?;
+    let year = year_of(&year)?;
+    let at = (embete.as_str(), year, period.as_str());
+    let reason = form.get("reason");
+    match use_case::reopen(&state.db, actor, at, &reason).await {
+        Ok(()) => Ok(
+            Redirect::to(&Notice::YearlyReportReopened.on(&url(&embete, year, &period)))
+                .into_response(),
+        ),
+        Err(refused) => {
+            let refused = Refusal::of(ctx.lang, refused)?;
+            let mut page =
+                report_page(&state, &ctx, &embete, year, &period, None, refused.errors).await?;
+            page.typed_reopen = reason;
+            Ok((refused.status, render(&page)?).into_response())
+        }
+    }
+}

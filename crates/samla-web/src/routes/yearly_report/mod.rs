@@ -44,6 +44,10 @@ pub fn routes() -> Router<AppState> {
             post(assessment::release),
         )
         .route(
+            "/yearly-reports/{embete}/{year}/{period}/reopen",
+            post(assessment::reopen),
+        )
+        .route(
             "/yearly-reports/{embete}/{year}/{period}/answers/{requirement}/reply",
             post(assessment::reply),
         )

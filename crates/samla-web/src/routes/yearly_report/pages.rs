@@ -158,6 +158,8 @@ pub(super) struct ReportPage {
     errors: FormErrors,
     /// A reply that was refused, kept as typed: (requirement, text).
     pub(super) typed_reply: Option<(i64, String)>,
+    /// A reopening reason that was refused, kept as typed.
+    pub(super) typed_reopen: String,
 }
 
 impl ReportPage {
@@ -386,6 +388,7 @@ pub(super) async fn report_page(
         notice,
         errors,
         typed_reply: None,
+        typed_reopen: String::new(),
     })
 }
 
@@ -407,6 +410,7 @@ pub async fn show(
             Notice::AssessmentSaved,
             Notice::AssessmentReleased,
             Notice::ReplySent,
+            Notice::YearlyReportReopened,
         ],
     );
     let page = report_page(
